@@ -1,0 +1,254 @@
+//! Skills with proficiency, languages, and what a contact requires.
+
+use crate::model::{ModelError, SkillId};
+use core::fmt;
+use serde::{Deserialize, Serialize};
+
+/// How well an agent masters a skill, from 1 (novice) to 10 (expert).
+///
+/// ```
+/// use callroute::Proficiency;
+/// assert_eq!(Proficiency::new(7)?.get(), 7);
+/// assert!(Proficiency::new(0).is_err() && Proficiency::new(11).is_err());
+/// # Ok::<(), callroute::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "u8", into = "u8")]
+pub struct Proficiency(u8);
+
+impl Proficiency {
+    /// The lowest level, 1.
+    pub const MIN: Proficiency = Proficiency(1);
+    /// The highest level, 10.
+    pub const MAX: Proficiency = Proficiency(10);
+
+    /// A validated level.
+    ///
+    /// # Errors
+    ///
+    /// [`ModelError::InvalidProficiency`] unless `1 <= level <= 10`.
+    pub const fn new(level: u8) -> Result<Self, ModelError> {
+        if level >= 1 && level <= 10 {
+            Ok(Proficiency(level))
+        } else {
+            Err(ModelError::InvalidProficiency(level))
+        }
+    }
+
+    /// The level in `1..=10`.
+    #[must_use]
+    pub const fn get(self) -> u8 {
+        self.0
+    }
+}
+
+impl TryFrom<u8> for Proficiency {
+    type Error = ModelError;
+    fn try_from(level: u8) -> Result<Self, ModelError> {
+        Proficiency::new(level)
+    }
+}
+
+impl From<Proficiency> for u8 {
+    fn from(p: Proficiency) -> u8 {
+        p.0
+    }
+}
+
+/// A language, as a two- or three-letter lowercase ISO 639 code.
+///
+/// ```
+/// use callroute::Language;
+/// let en = Language::new("en")?;
+/// assert_eq!(en.as_str(), "en");
+/// assert!(Language::new("English").is_err());
+/// # Ok::<(), callroute::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Language([u8; 3]);
+
+impl Language {
+    /// A validated code.
+    ///
+    /// # Errors
+    ///
+    /// [`ModelError::InvalidLanguage`] unless `code` is 2 or 3 lowercase ASCII letters.
+    pub fn new(code: &str) -> Result<Self, ModelError> {
+        let bytes = code.as_bytes();
+        if !(2..=3).contains(&bytes.len()) || !bytes.iter().all(u8::is_ascii_lowercase) {
+            return Err(ModelError::InvalidLanguage(code.to_owned()));
+        }
+        let mut raw = [0u8; 3];
+        for (slot, b) in raw.iter_mut().zip(bytes) {
+            *slot = *b;
+        }
+        Ok(Language(raw))
+    }
+
+    /// The code.
+    #[must_use]
+    pub fn as_str(&self) -> &str {
+        let len = if self.0[2] == 0 { 2 } else { 3 };
+        // Only ASCII letters are ever stored, so this cannot fail.
+        core::str::from_utf8(self.0.get(..len).unwrap_or_default()).unwrap_or_default()
+    }
+}
+
+impl TryFrom<String> for Language {
+    type Error = ModelError;
+    fn try_from(code: String) -> Result<Self, ModelError> {
+        Language::new(&code)
+    }
+}
+
+impl From<Language> for String {
+    fn from(l: Language) -> String {
+        l.as_str().to_owned()
+    }
+}
+
+impl fmt::Display for Language {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One required skill and the lowest proficiency that satisfies it.
+///
+/// ```
+/// use callroute::{Proficiency, SkillId, SkillRequirement};
+/// let r = SkillRequirement::new(SkillId::new(1), Proficiency::new(5)?);
+/// assert_eq!(r.min, Proficiency::new(5)?);
+/// # Ok::<(), callroute::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct SkillRequirement {
+    /// The skill.
+    pub skill: SkillId,
+    /// The lowest proficiency accepted.
+    pub min: Proficiency,
+}
+
+impl SkillRequirement {
+    /// A requirement of `skill` at level `min` or above.
+    #[must_use]
+    pub const fn new(skill: SkillId, min: Proficiency) -> Self {
+        SkillRequirement { skill, min }
+    }
+}
+
+/// What an agent must have to serve a contact: skills at a minimum
+/// proficiency and, optionally, a language.
+///
+/// Skills are kept sorted by id with no duplicates (a repeated skill keeps
+/// its highest minimum), so two equal sets of requirements compare equal.
+///
+/// ```
+/// use callroute::{Language, Proficiency, Requirements, SkillId};
+/// let req = Requirements::new()
+///     .skill(SkillId::new(4), Proficiency::new(3)?)
+///     .skill(SkillId::new(1), Proficiency::MIN)
+///     .skill(SkillId::new(4), Proficiency::new(6)?)
+///     .language(Language::new("fr")?);
+/// assert_eq!(req.skills().len(), 2);
+/// assert_eq!(req.skills()[1].min, Proficiency::new(6)?);
+/// # Ok::<(), callroute::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize)]
+pub struct Requirements {
+    skills: Vec<SkillRequirement>,
+    language: Option<Language>,
+}
+
+impl Requirements {
+    /// No requirement: any agent of the queue qualifies.
+    #[must_use]
+    pub fn new() -> Self {
+        Requirements::default()
+    }
+
+    /// Adds a skill requirement (builder style).
+    #[must_use]
+    pub fn skill(mut self, skill: SkillId, min: Proficiency) -> Self {
+        self.add(SkillRequirement::new(skill, min));
+        self
+    }
+
+    /// Requires a language (builder style); replaces any earlier one.
+    #[must_use]
+    pub fn language(mut self, language: Language) -> Self {
+        self.language = Some(language);
+        self
+    }
+
+    /// Adds a skill requirement in place, keeping the list sorted and
+    /// free of duplicates.
+    pub fn add(&mut self, req: SkillRequirement) {
+        match self.skills.binary_search_by_key(&req.skill, |r| r.skill) {
+            Ok(i) => {
+                if let Some(r) = self.skills.get_mut(i) {
+                    r.min = r.min.max(req.min);
+                }
+            }
+            Err(i) => self.skills.insert(i, req),
+        }
+    }
+
+    /// The union of `self` and `other`: every skill of both at the higher
+    /// minimum; `other`'s language wins if both name one.
+    #[must_use]
+    pub fn merged(&self, other: &Requirements) -> Requirements {
+        let mut out = self.clone();
+        for r in &other.skills {
+            out.add(*r);
+        }
+        if other.language.is_some() {
+            out.language = other.language;
+        }
+        out
+    }
+
+    /// The skill requirements, sorted by skill id.
+    #[must_use]
+    pub fn skills(&self) -> &[SkillRequirement] {
+        &self.skills
+    }
+
+    /// The required language, if any.
+    #[must_use]
+    pub fn required_language(&self) -> Option<Language> {
+        self.language
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn language_round_trips_and_validates() {
+        for code in ["en", "deu"] {
+            assert_eq!(
+                Language::new(code).map(|l| l.to_string()),
+                Ok(code.to_owned())
+            );
+        }
+        for bad in ["", "e", "EN", "engl", "e1"] {
+            assert!(Language::new(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn requirements_merge_keeps_highest_minimum() -> Result<(), ModelError> {
+        let a = Requirements::new().skill(SkillId::new(2), Proficiency::new(3)?);
+        let b = Requirements::new()
+            .skill(SkillId::new(2), Proficiency::new(5)?)
+            .skill(SkillId::new(1), Proficiency::MIN);
+        let m = a.merged(&b);
+        let ids: Vec<u16> = m.skills().iter().map(|r| r.skill.get()).collect();
+        assert_eq!(ids, [1, 2]);
+        assert_eq!(m.skills()[1].min.get(), 5);
+        Ok(())
+    }
+}

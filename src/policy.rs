@@ -1,0 +1,22 @@
+//! The policy layer: how urgent a waiting contact is
+//! ([`PriorityWeights`]) and which eligible agent takes it ([`Selection`]).
+
+mod priority;
+mod selection;
+
+pub use priority::{PriorityBreakdown, PriorityWeights, StageWeights, ValueWeights};
+pub use selection::{IdleMeasure, Selection};
+
+/// A policy setting was out of its domain.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum PolicyError {
+    /// A priority weight was not finite, or out of range; fix the named field.
+    #[error("priority weight `{name}` = {value} is out of range")]
+    InvalidWeight {
+        /// The field at fault.
+        name: &'static str,
+        /// Its value.
+        value: f64,
+    },
+}

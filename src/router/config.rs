@@ -1,0 +1,138 @@
+//! Options of the router and of its queues, with documented defaults.
+
+use crate::model::{QueueId, Requirements, ServiceLevelTarget};
+use crate::policy::{PolicyError, PriorityWeights, Selection};
+use crate::time::TimeSpan;
+use serde::{Deserialize, Serialize};
+
+/// Options of a [`Router`](crate::Router).
+///
+/// ```
+/// use callroute::{PriorityWeights, RouterConfig};
+/// let config = RouterConfig::default().seed(42);
+/// assert_eq!(config.weights, PriorityWeights::default());
+/// ```
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct RouterConfig {
+    /// The weights of the priority score (default: [`PriorityWeights::default`]).
+    pub weights: PriorityWeights,
+    /// The seed of the generator used by the random selection strategies
+    /// (default 0). The router draws no other randomness.
+    pub rng_seed: u64,
+}
+
+impl RouterConfig {
+    /// Sets the weights (builder style).
+    #[must_use]
+    pub fn weights(mut self, weights: PriorityWeights) -> Self {
+        self.weights = weights;
+        self
+    }
+
+    /// Sets the random seed (builder style).
+    #[must_use]
+    pub fn seed(mut self, seed: u64) -> Self {
+        self.rng_seed = seed;
+        self
+    }
+
+    /// Checks the configuration.
+    ///
+    /// # Errors
+    ///
+    /// [`PolicyError`] naming the weight at fault.
+    pub fn validate(&self) -> Result<(), PolicyError> {
+        self.weights.validate()
+    }
+}
+
+/// A queue: its base priority, requirements, service-level target, length
+/// limit, agent-selection strategy and wrap-up time.
+///
+/// ```
+/// use callroute::{QueueConfig, QueueId, Selection, TimeSpan};
+/// let q = QueueConfig::new(QueueId::new(1))
+///     .base_priority(10.0)
+///     .max_waiting(50)
+///     .selection(Selection::MostProficient)
+///     .wrap_up(TimeSpan::from_secs(15));
+/// assert_eq!(q.max_waiting, Some(50));
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct QueueConfig {
+    /// The queue's id.
+    pub id: QueueId,
+    /// Points added to every contact of the queue (default 0).
+    pub base_priority: f64,
+    /// Requirements every contact of the queue has (default none).
+    pub requirements: Requirements,
+    /// The service-level target (default 80% within 20 s).
+    pub service_level: ServiceLevelTarget,
+    /// The most contacts that may wait at once; a contact that would wait
+    /// beyond it is refused (default: no limit).
+    pub max_waiting: Option<u32>,
+    /// How an agent is chosen when several can take a contact (default
+    /// longest idle since the last contact).
+    pub selection: Selection,
+    /// After-contact work after each contact of the queue (default none).
+    pub wrap_up: TimeSpan,
+}
+
+impl QueueConfig {
+    /// A queue with the defaults listed on each field.
+    #[must_use]
+    pub fn new(id: QueueId) -> Self {
+        QueueConfig {
+            id,
+            base_priority: 0.0,
+            requirements: Requirements::new(),
+            service_level: ServiceLevelTarget::default(),
+            max_waiting: None,
+            selection: Selection::default(),
+            wrap_up: TimeSpan::ZERO,
+        }
+    }
+
+    /// Sets the base priority.
+    #[must_use]
+    pub fn base_priority(mut self, points: f64) -> Self {
+        self.base_priority = points;
+        self
+    }
+
+    /// Sets the requirements.
+    #[must_use]
+    pub fn requirements(mut self, requirements: Requirements) -> Self {
+        self.requirements = requirements;
+        self
+    }
+
+    /// Sets the service-level target.
+    #[must_use]
+    pub fn service_level(mut self, target: ServiceLevelTarget) -> Self {
+        self.service_level = target;
+        self
+    }
+
+    /// Limits how many contacts may wait at once.
+    #[must_use]
+    pub fn max_waiting(mut self, limit: u32) -> Self {
+        self.max_waiting = Some(limit);
+        self
+    }
+
+    /// Sets the agent-selection strategy.
+    #[must_use]
+    pub fn selection(mut self, selection: Selection) -> Self {
+        self.selection = selection;
+        self
+    }
+
+    /// Sets the wrap-up time.
+    #[must_use]
+    pub fn wrap_up(mut self, wrap_up: TimeSpan) -> Self {
+        self.wrap_up = wrap_up;
+        self
+    }
+}

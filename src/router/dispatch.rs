@@ -1,0 +1,341 @@
+//! Matching contacts and agents: the indexes and the assignment logic.
+
+use super::{Router, select};
+use crate::router::bitset::Bitset;
+use crate::router::decision::{Decision, Decisions};
+use crate::router::state::{Link, Phase, Presence, Timer, TimerKey, WrapUp};
+use crate::router::waiting::{Group, GroupKey, WaitKey};
+use crate::time::{TimeSpan, Timestamp};
+
+impl Router {
+    /// The group of `key`, created (with its eligible agents) on first use.
+    pub(super) fn intern_group(&mut self, key: GroupKey) -> u32 {
+        if let Some(&g) = self.group_slots.get(&key) {
+            return g;
+        }
+        let g = self.groups.len() as u32;
+        let mut group = Group::new(key.clone());
+        let mut pool: Bitset = self
+            .queues
+            .get(key.queue as usize)
+            .map(|q| q.members.clone())
+            .unwrap_or_default();
+        for r in key.requirements.skills() {
+            pool = match self.skill_agents.get(&r.skill) {
+                Some(has) => pool.and(has),
+                None => Bitset::default(),
+            };
+        }
+        let queue_id = self.queues.get(key.queue as usize).map(|q| q.config.id);
+        for slot in pool.iter() {
+            let Some(a) = self.agents.get_mut(slot as usize).and_then(Option::as_mut) else {
+                continue;
+            };
+            if !a.qualifies(&key.requirements) {
+                continue;
+            }
+            let Some(entry) = queue_id.and_then(|q| a.spec.profile.entry(q)) else {
+                continue;
+            };
+            let link = Link::new(entry.rank, g, entry.delay);
+            if let Err(i) = a.links.binary_search(&link) {
+                a.links.insert(i, link);
+            }
+            if entry.delay == TimeSpan::ZERO {
+                group.eligible_now.insert(slot);
+            } else {
+                group.delayed.push((entry.delay, slot));
+            }
+        }
+        group.delayed.sort_unstable();
+        if let Some(q) = self.queues.get_mut(key.queue as usize) {
+            q.groups.push(g);
+        }
+        self.group_slots.insert(key, g);
+        self.groups.push(group);
+        g
+    }
+
+    /// Enters the agent in the queue, skill and group indexes.
+    pub(super) fn index_agent(&mut self, slot: u32) {
+        let Some(a) = self.agents.get_mut(slot as usize).and_then(Option::as_mut) else {
+            return;
+        };
+        for (skill, _) in a.spec.skills() {
+            self.skill_agents.entry(*skill).or_default().insert(slot);
+        }
+        for e in a.spec.profile.entries() {
+            if let Some(q) = self
+                .queue_slots
+                .get(&e.queue)
+                .and_then(|&q| self.queues.get_mut(q as usize))
+            {
+                q.members.insert(slot);
+            }
+        }
+        for (g, group) in self.groups.iter_mut().enumerate() {
+            let Some(queue_id) = self
+                .queues
+                .get(group.key.queue as usize)
+                .map(|q| q.config.id)
+            else {
+                continue;
+            };
+            let Some(entry) = a.spec.profile.entry(queue_id) else {
+                continue;
+            };
+            if !a.qualifies(&group.key.requirements) {
+                continue;
+            }
+            a.links.push(Link::new(entry.rank, g as u32, entry.delay));
+            if entry.delay == TimeSpan::ZERO {
+                group.eligible_now.insert(slot);
+            } else if let Err(i) = group.delayed.binary_search(&(entry.delay, slot)) {
+                group.delayed.insert(i, (entry.delay, slot));
+            }
+        }
+        a.links.sort_unstable();
+    }
+
+    /// Removes the agent from every index (its record stays).
+    pub(super) fn unindex_agent(&mut self, slot: u32) {
+        let Some(a) = self.agents.get_mut(slot as usize).and_then(Option::as_mut) else {
+            return;
+        };
+        for (skill, _) in a.spec.skills() {
+            if let Some(b) = self.skill_agents.get_mut(skill) {
+                b.remove(slot);
+            }
+        }
+        for q in &mut self.queues {
+            q.members.remove(slot);
+        }
+        for link in a.links.drain(..) {
+            if let Some(g) = self.groups.get_mut(link.group as usize) {
+                g.eligible_now.remove(slot);
+                g.delayed.retain(|&(_, s)| s != slot);
+            }
+        }
+        for f in &mut self.free {
+            f.remove(slot);
+        }
+    }
+
+    /// The agent that takes a new contact of `group` at once, if any.
+    pub(super) fn choose_now(&mut self, group: u32) -> Option<u32> {
+        let g = self.groups.get(group as usize)?;
+        let q = self.queues.get(g.key.queue as usize)?;
+        let free = self.free.get(g.key.channel.index())?;
+        select(
+            &self.agents,
+            &mut self.rng,
+            q.config.selection,
+            &g.key.requirements,
+            q.last_chosen,
+            g.eligible_now.intersection(free),
+        )
+    }
+
+    /// The delayed agent that takes waiting contact `slot` at `now`, if any.
+    fn choose_delayed(&mut self, slot: u32, now: Timestamp) -> Option<u32> {
+        let c = self.contact_at(slot)?;
+        let waited = now.saturating_since(c.arrived);
+        let g = self.groups.get(c.group as usize)?;
+        let q = self.queues.get(g.key.queue as usize)?;
+        let free = self.free.get(g.key.channel.index())?;
+        let candidates = g
+            .delayed
+            .iter()
+            .take_while(|(d, _)| *d <= waited)
+            .map(|&(_, s)| s)
+            .filter(|&s| free.contains(s));
+        select(
+            &self.agents,
+            &mut self.rng,
+            q.config.selection,
+            &g.key.requirements,
+            q.last_chosen,
+            candidates,
+        )
+    }
+
+    /// Puts a contact in its group's queue and schedules its delay timers.
+    pub(super) fn enqueue(&mut self, slot: u32, now: Timestamp, out: &mut Decisions) {
+        let Some(c) = self.contact_at(slot) else {
+            return;
+        };
+        let (group, queue, seq, arrived, id) = (c.group, c.queue, c.seq, c.arrived, c.contact.id);
+        let priority = self.breakdown(c, now);
+        let key = self.wait_key(slot, seq, arrived);
+        let delays: Vec<TimeSpan> = match self.groups.get_mut(group as usize) {
+            Some(g) => {
+                g.waiting.push(slot, key);
+                g.delays().collect()
+            }
+            None => Vec::new(),
+        };
+        for d in delays {
+            self.schedule(arrived + d, Timer::DelayElapsed { contact: slot, seq });
+        }
+        if let Some(q) = self.queues.get_mut(queue as usize) {
+            q.stats.waiting += 1;
+            out.push(Decision::Queued {
+                contact: id,
+                queue: q.config.id,
+                priority,
+            });
+        }
+    }
+
+    /// Takes a waiting contact out of its group.
+    pub(super) fn unqueue(&mut self, slot: u32) {
+        let Some(c) = self.contact_at(slot) else {
+            return;
+        };
+        let (group, queue) = (c.group, c.queue);
+        if let Some(g) = self.groups.get_mut(group as usize) {
+            g.waiting.remove(&slot);
+        }
+        if let Some(q) = self.queues.get_mut(queue as usize) {
+            q.stats.waiting = q.stats.waiting.saturating_sub(1);
+        }
+    }
+
+    /// Gives contact `slot` (no longer waiting) to agent `agent`.
+    pub(super) fn assign(&mut self, slot: u32, agent: u32, now: Timestamp, out: &mut Decisions) {
+        let Some(c) = self.contact_at(slot) else {
+            return;
+        };
+        let priority = self.breakdown(c, now);
+        let (queue, channel, id, arrived) = (c.queue, c.contact.channel, c.contact.id, c.arrived);
+        let waited = now.saturating_since(arrived);
+        if let Some(c) = self
+            .contacts
+            .get_mut(slot as usize)
+            .and_then(Option::as_mut)
+        {
+            c.phase = Phase::InService { agent };
+        }
+        let Some(a) = self.agents.get_mut(agent as usize).and_then(Option::as_mut) else {
+            return;
+        };
+        if let Some(l) = a.load.get_mut(channel.index()) {
+            *l = l.saturating_add(1);
+        }
+        a.in_service += 1;
+        let agent_id = a.spec.id;
+        self.refresh_free(agent);
+        if let Some(q) = self.queues.get_mut(queue as usize) {
+            q.stats.answered += 1;
+            q.stats.total_answer_wait = q.stats.total_answer_wait + waited;
+            if waited <= q.config.service_level.within() {
+                q.stats.answered_within_target += 1;
+            }
+            q.last_chosen = Some(agent_id);
+            out.push(Decision::Assigned {
+                contact: id,
+                agent: agent_id,
+                queue: q.config.id,
+                waited,
+                priority,
+            });
+        }
+    }
+
+    /// A freed agent takes the best contacts it may serve, one at a time,
+    /// while it has free capacity.
+    pub(super) fn pull(&mut self, agent: u32, now: Timestamp, out: &mut Decisions) {
+        while let Some(slot) = self.best_for(agent, now) {
+            self.unqueue(slot);
+            self.assign(slot, agent, now, out);
+        }
+    }
+
+    /// The best waiting contact for `agent` at `now`: lowest rank first,
+    /// then the largest wait key.
+    fn best_for(&self, agent: u32, now: Timestamp) -> Option<u32> {
+        let a = self.agent_ref(agent)?;
+        if a.presence != Presence::Ready {
+            return None;
+        }
+        let mut best: Option<(u8, WaitKey, u32)> = None;
+        for link in &a.links {
+            if best.is_some_and(|b| b.0 < link.rank) {
+                break;
+            }
+            let Some(g) = self.groups.get(link.group as usize) else {
+                continue;
+            };
+            if g.waiting.is_empty() || !a.spec.capacity.admits(&a.load, g.key.channel) {
+                continue;
+            }
+            let head = if link.delay == TimeSpan::ZERO {
+                g.waiting.peek().map(|(&s, &k)| (s, k))
+            } else {
+                let cutoff =
+                    Timestamp::from_millis(now.as_millis().saturating_sub(link.delay.as_millis()));
+                if now.as_millis() < link.delay.as_millis() {
+                    None
+                } else {
+                    g.best_since(cutoff, |s| {
+                        self.contact_at(s)
+                            .map_or(Timestamp::from_millis(u64::MAX), |c| c.arrived)
+                    })
+                }
+            };
+            if let Some((s, k)) = head
+                && best.is_none_or(|b| k > b.1)
+            {
+                best = Some((link.rank, k, s));
+            }
+        }
+        best.map(|b| b.2)
+    }
+
+    /// Handles one due timer at its own time.
+    pub(super) fn fire(&mut self, key: TimerKey, timer: Timer, out: &mut Decisions) {
+        let at = key.0;
+        match timer {
+            Timer::WrapUpEnd { agent } => {
+                self.wrap_up_ended(agent, key, at, out);
+                self.pull(agent, at, out);
+            }
+            Timer::DelayElapsed { contact, seq } => {
+                let current = self
+                    .contact_at(contact)
+                    .is_some_and(|c| c.seq == seq && c.phase == Phase::Waiting);
+                if current && let Some(agent) = self.choose_delayed(contact, at) {
+                    self.unqueue(contact);
+                    self.assign(contact, agent, at, out);
+                }
+            }
+        }
+    }
+
+    /// Ends the wrap-up registered under `timer` (already unscheduled).
+    pub(super) fn wrap_up_ended(
+        &mut self,
+        agent: u32,
+        timer: TimerKey,
+        at: Timestamp,
+        out: &mut Decisions,
+    ) {
+        let Some(a) = self.agents.get_mut(agent as usize).and_then(Option::as_mut) else {
+            return;
+        };
+        let Some(i) = a.wrap_ups.iter().position(|w: &WrapUp| w.timer == timer) else {
+            return;
+        };
+        let w = a.wrap_ups.swap_remove(i);
+        if let Some(l) = a.load.get_mut(w.channel) {
+            *l = l.saturating_sub(1);
+        }
+        a.last_contact_end = at;
+        a.available_since = at;
+        out.push(Decision::WrapUpEnded {
+            agent: a.spec.id,
+            at,
+        });
+        self.refresh_free(agent);
+    }
+}

@@ -1,0 +1,151 @@
+//! The router's records of agents, contacts, queues and timers.
+
+use crate::model::{AgentId, AgentSpec, Contact, NotReadyReason, Requirements};
+use crate::policy::{IdleMeasure, Selection};
+use crate::router::bitset::Bitset;
+use crate::router::config::QueueConfig;
+use crate::router::stats::QueueStats;
+use crate::time::{TimeSpan, Timestamp};
+
+#[derive(Debug, Clone)]
+pub(crate) struct QueueState {
+    pub(crate) config: QueueConfig,
+    /// Agents whose routing profile names the queue (any delay).
+    pub(crate) members: Bitset,
+    /// Waiting groups of the queue.
+    pub(crate) groups: Vec<u32>,
+    pub(crate) stats: QueueStats,
+    /// The agent chosen last, for round robin.
+    pub(crate) last_chosen: Option<AgentId>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Presence {
+    LoggedOut,
+    Ready,
+    NotReady(NotReadyReason),
+}
+
+/// A group the agent may serve, with the agent's rank and delay for its queue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) struct Link {
+    pub(crate) rank: u8,
+    pub(crate) group: u32,
+    pub(crate) delay: TimeSpan,
+}
+
+pub(crate) type TimerKey = (Timestamp, u64);
+
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct WrapUp {
+    pub(crate) channel: usize,
+    pub(crate) timer: TimerKey,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct AgentState {
+    pub(crate) spec: AgentSpec,
+    pub(crate) presence: Presence,
+    /// Contacts in service or in wrap-up, per channel.
+    pub(crate) load: [u8; 4],
+    pub(crate) in_service: u32,
+    pub(crate) wrap_ups: Vec<WrapUp>,
+    /// Groups the agent may serve, sorted by rank then group.
+    pub(crate) links: Vec<Link>,
+    pub(crate) last_contact_end: Timestamp,
+    pub(crate) available_since: Timestamp,
+    pub(crate) handled: u64,
+}
+
+impl AgentState {
+    pub(crate) fn new(spec: AgentSpec) -> Self {
+        AgentState {
+            spec,
+            presence: Presence::LoggedOut,
+            load: [0; 4],
+            in_service: 0,
+            wrap_ups: Vec::new(),
+            links: Vec::new(),
+            last_contact_end: Timestamp::ZERO,
+            available_since: Timestamp::ZERO,
+            handled: 0,
+        }
+    }
+
+    /// Whether the agent has every required skill at the minimum level and
+    /// the required language.
+    pub(crate) fn qualifies(&self, req: &Requirements) -> bool {
+        req.skills()
+            .iter()
+            .all(|r| self.spec.proficiency(r.skill).is_some_and(|p| p >= r.min))
+            && req
+                .required_language()
+                .is_none_or(|l| self.spec.languages.contains(&l))
+    }
+
+    pub(crate) fn proficiency_sum(&self, req: &Requirements) -> u64 {
+        req.skills()
+            .iter()
+            .filter_map(|r| self.spec.proficiency(r.skill))
+            .map(|p| u64::from(p.get()))
+            .sum()
+    }
+
+    fn busy(&self) -> u64 {
+        u64::from(self.load.iter().any(|&l| l > 0))
+    }
+
+    /// The agent's key under a deterministic strategy: the smallest key wins.
+    /// Random strategies sort candidates by id instead.
+    pub(crate) fn selection_key(
+        &self,
+        selection: Selection,
+        req: &Requirements,
+        last_chosen: Option<AgentId>,
+    ) -> (u64, u64, u64, u32) {
+        let id = self.spec.id.get();
+        let since_contact = self.last_contact_end.as_millis();
+        match selection {
+            Selection::LongestIdle(IdleMeasure::SinceLastContact) => {
+                (self.busy(), since_contact, 0, id)
+            }
+            Selection::LongestIdle(IdleMeasure::SinceAvailable) => {
+                (self.busy(), self.available_since.as_millis(), 0, id)
+            }
+            Selection::MostProficient => (
+                u64::MAX - self.proficiency_sum(req),
+                self.busy(),
+                since_contact,
+                id,
+            ),
+            Selection::LeastOccupied => (u64::from(self.in_service), since_contact, 0, id),
+            Selection::FewestHandled => (self.handled, self.busy(), since_contact, id),
+            Selection::RoundRobin | Selection::Random | Selection::WeightedRandom => {
+                let start = last_chosen.map_or(0, |a| a.get().wrapping_add(1));
+                (u64::from(id.wrapping_sub(start)), 0, 0, id)
+            }
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Phase {
+    Waiting,
+    InService { agent: u32 },
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct ContactState {
+    pub(crate) contact: Contact,
+    pub(crate) queue: u32,
+    pub(crate) group: u32,
+    pub(crate) seq: u64,
+    pub(crate) arrived: Timestamp,
+    pub(crate) phase: Phase,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Timer {
+    WrapUpEnd { agent: u32 },
+    DelayElapsed { contact: u32, seq: u64 },
+}
