@@ -73,6 +73,7 @@ impl Router {
                 q.members.insert(slot);
             }
         }
+        let mut wake: Vec<(u64, u32, Timestamp)> = Vec::new();
         for (g, group) in self.groups.iter_mut().enumerate() {
             let Some(queue_id) = self
                 .queues
@@ -90,11 +91,29 @@ impl Router {
             a.links.push(Link::new(entry.rank, g as u32, entry.delay));
             if entry.delay == TimeSpan::ZERO {
                 group.eligible_now.insert(slot);
-            } else if let Err(i) = group.delayed.binary_search(&(entry.delay, slot)) {
+                continue;
+            }
+            if !group.delayed.iter().any(|&(d, _)| d == entry.delay) {
+                for (&c, _) in group.waiting.iter() {
+                    if let Some(state) = self.contacts.get(c as usize).and_then(Option::as_ref) {
+                        let due = state.arrived + entry.delay;
+                        if due > self.clock {
+                            wake.push((state.seq, c, due));
+                        }
+                    }
+                }
+            }
+            if let Err(i) = group.delayed.binary_search(&(entry.delay, slot)) {
                 group.delayed.insert(i, (entry.delay, slot));
             }
         }
         a.links.sort_unstable();
+        // Contacts already waiting in a group that gained a new delay need a
+        // timer for it, scheduled in arrival order as arrivals do.
+        wake.sort_unstable();
+        for (seq, contact, due) in wake {
+            self.schedule(due, Timer::DelayElapsed { contact, seq });
+        }
     }
 
     /// Removes the agent from every index (its record stays).

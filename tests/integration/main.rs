@@ -1,0 +1,7 @@
+//! The one integration-test binary; topics are modules.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod properties;
+mod scenarios;
+mod support;

@@ -1,0 +1,351 @@
+//! Model-based property tests: random operation sequences, valid and
+//! invalid, drive the fast router and the naive reference side by side.
+//! They must make the same decisions and return the same errors, and the
+//! routing invariants must hold after every step.
+
+use crate::support::naive::{Naive, qualifies};
+use crate::support::strategies::{Op, QUEUES, Step, Target, agent_spec, queue_configs, step};
+use callroute::*;
+use proptest::prelude::*;
+use std::collections::BTreeMap;
+
+fn cases() -> u32 {
+    std::env::var("CALLROUTE_PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1000)
+}
+
+/// Applies one operation to both routers; returns both outcomes.
+fn resolve(naive: &Naive, t: Target, in_service: Option<bool>) -> ContactId {
+    match t {
+        Target::Raw(c) => c,
+        Target::Existing(n) => {
+            let pool: Vec<ContactId> = naive
+                .contacts
+                .values()
+                .filter(|c| in_service.is_none_or(|s| c.agent.is_some() == s))
+                .map(|c| c.contact.id)
+                .collect();
+            if pool.is_empty() {
+                ContactId::new(u64::MAX)
+            } else {
+                pool[n % pool.len()]
+            }
+        }
+    }
+}
+
+fn apply(
+    router: &mut Router,
+    naive: &mut Naive,
+    op: &Op,
+    now: Timestamp,
+) -> (
+    Result<Vec<Decision>, RouterError>,
+    Result<Vec<Decision>, RouterError>,
+) {
+    fn unit(r: Result<(), RouterError>) -> Result<Vec<Decision>, RouterError> {
+        r.map(|()| Vec::new())
+    }
+    fn vec(r: Result<Decisions, RouterError>) -> Result<Vec<Decision>, RouterError> {
+        r.map(Decisions::into_vec)
+    }
+    match op {
+        Op::AddAgent(s) => (
+            unit(router.add_agent(s.clone())),
+            unit(naive.add_agent(s.clone())),
+        ),
+        Op::UpdateAgent(s) => (
+            vec(router.update_agent(s.clone(), now)),
+            naive.update_agent(s.clone(), now),
+        ),
+        Op::RemoveAgent(a) => (unit(router.remove_agent(*a)), unit(naive.remove_agent(*a))),
+        Op::LogIn(a) => (vec(router.log_in(*a, now)), naive.log_in(*a, now)),
+        Op::LogOut(a) => (unit(router.log_out(*a, now)), unit(naive.log_out(*a, now))),
+        Op::Ready(a) => (vec(router.set_ready(*a, now)), naive.set_ready(*a, now)),
+        Op::NotReady(a) => (
+            unit(router.set_not_ready(*a, NotReadyReason::Break, now)),
+            unit(naive.set_not_ready(*a, NotReadyReason::Break, now)),
+        ),
+        Op::EndWrapUp(a) => (vec(router.end_wrap_up(*a, now)), naive.end_wrap_up(*a, now)),
+        Op::Arrive(c) => (
+            vec(router.arrive(c.clone(), now)),
+            naive.arrive(c.clone(), now),
+        ),
+        Op::Finish(t) => {
+            let c = resolve(naive, *t, Some(true));
+            (vec(router.finish(c, now)), naive.finish(c, now))
+        }
+        Op::Abandon(t) => {
+            let c = resolve(naive, *t, Some(false));
+            (unit(router.abandon(c, now)), unit(naive.abandon(c, now)))
+        }
+        Op::Sentiment(t, s) => {
+            let c = resolve(naive, *t, None);
+            (
+                unit(router.update_sentiment(c, *s, now)),
+                unit(naive.update_sentiment(c, *s, now)),
+            )
+        }
+        Op::Advance => (vec(router.advance(now)), naive.advance(now)),
+    }
+}
+
+/// The largest difference of the time-independent score terms that the
+/// generated world can produce: the bound on how much later an overtaking
+/// contact can have arrived, in points.
+fn spread(w: &PriorityWeights) -> f64 {
+    let base = 25.0;
+    let stages = LifecycleStage::ALL.map(|s| w.stage.get(s));
+    let max_stage = stages.iter().copied().fold(f64::MIN, f64::max);
+    let min_stage = stages.iter().copied().fold(f64::MAX, f64::min);
+    base + (max_stage - min_stage) + w.upset + 30.0
+}
+
+/// Checks the invariants on the naive model and that the fast router's
+/// queries agree with it.
+fn check_invariants(
+    router: &Router,
+    naive: &Naive,
+    ledger: &BTreeMap<ContactId, Option<AgentId>>,
+    assigned: &[(ContactId, AgentId)],
+    loads_before: &BTreeMap<AgentId, [u8; 4]>,
+) {
+    // Nothing lost or duplicated: the contacts held are exactly the ledger.
+    assert_eq!(router.contact_count(), ledger.len());
+    assert_eq!(naive.contacts.len(), ledger.len());
+    for (cid, agent) in ledger {
+        let status = router
+            .contact_status(*cid)
+            .expect("a contact of the ledger is known");
+        match (status, agent) {
+            (ContactStatus::Waiting { .. }, None) => {}
+            (ContactStatus::InService { agent: a }, Some(b)) => assert_eq!(a, *b),
+            other => panic!("{cid}: router says {other:?}"),
+        }
+    }
+    let waiting = ledger.values().filter(|a| a.is_none()).count();
+    assert_eq!(router.waiting_count(), waiting);
+    // Loads agree; an agent that just took contacts is within its capacity
+    // (an update may lower the capacity below the load of contacts already
+    // in service, so only agents assigned to in this step are checked).
+    for a in naive.agents.values() {
+        assert_eq!(
+            router.agent_load(a.spec.id).ok(),
+            Some(a.load),
+            "load of {}",
+            a.spec.id
+        );
+        if !assigned.iter().any(|p| p.1 == a.spec.id) {
+            continue;
+        }
+        let before = loads_before.get(&a.spec.id).copied().unwrap_or([0; 4]);
+        for ch in Channel::ALL {
+            let i = ch.index();
+            if a.load[i] > before[i] {
+                assert!(
+                    a.load[i] <= a.spec.capacity.limit(ch),
+                    "{} over capacity on {ch:?}",
+                    a.spec.id
+                );
+                if a.spec.capacity.voice_exclusive {
+                    let others: u32 =
+                        a.load.iter().map(|&l| u32::from(l)).sum::<u32>() - u32::from(a.load[0]);
+                    assert!(
+                        a.load[0] == 0 || others == 0,
+                        "{} mixes voice with other work",
+                        a.spec.id
+                    );
+                }
+            }
+        }
+    }
+    // Skills and language, checked for contacts assigned in this step (an
+    // update may later change the skills of an agent already serving).
+    for (cid, aid) in assigned {
+        let Some(c) = naive.contacts.get(cid) else {
+            continue;
+        };
+        let a = &naive.agents[aid];
+        assert!(qualifies(&a.spec, &c.reqs), "{aid} lacks skills for {cid}");
+    }
+    // Work-conserving.
+    assert_eq!(
+        naive.idle_agent_with_work(),
+        None,
+        "an idle agent could serve a waiting contact"
+    );
+    // Queue counters agree.
+    for q in 0..QUEUES {
+        let q = QueueId::new(q);
+        let stats = router.queue_stats(q, naive.clock).expect("queue exists");
+        let n = naive
+            .contacts
+            .values()
+            .filter(|c| c.agent.is_none() && c.contact.queue == q)
+            .count();
+        assert_eq!(stats.waiting, n as u64);
+    }
+}
+
+fn run(queues: Vec<QueueConfig>, agents: Vec<AgentSpec>, steps: Vec<Step>, seed: u64) {
+    let config = RouterConfig::default().seed(seed);
+    let mut router = Router::new(config.clone()).expect("valid config");
+    let mut naive = Naive::new(config);
+    for q in &queues {
+        router.add_queue(q.clone()).expect("queue");
+        naive.add_queue(q.clone()).expect("queue");
+    }
+    let mut steps = steps;
+    let setup = agents.iter().flat_map(|a| {
+        [
+            Step {
+                op: Op::AddAgent(a.clone()),
+                dt: 0,
+                advance_first: false,
+            },
+            Step {
+                op: Op::LogIn(a.id),
+                dt: 0,
+                advance_first: false,
+            },
+        ]
+    });
+    steps.splice(0..0, setup);
+    let rate = router.weights().aging_per_second;
+    let bound_ms = spread(router.weights()) / rate * 1000.0;
+    let mut ledger: BTreeMap<ContactId, Option<AgentId>> = BTreeMap::new();
+    let mut arrived: BTreeMap<ContactId, Timestamp> = BTreeMap::new();
+    let mut now = Timestamp::ZERO;
+    for s in steps {
+        now = Timestamp::from_millis(now.as_millis().saturating_add_signed(s.dt));
+        if s.advance_first {
+            let loads_before = loads(&naive);
+            let (a, b) = apply(&mut router, &mut naive, &Op::Advance, now);
+            assert_eq!(a, b, "advance before {:?}", s.op);
+            record(&mut ledger, &a);
+            check_step(
+                &router,
+                &naive,
+                &ledger,
+                &arrived,
+                &a,
+                &loads_before,
+                bound_ms,
+            );
+        }
+        let loads_before = loads(&naive);
+        let target = match &s.op {
+            Op::Finish(t) => Some(resolve(&naive, *t, Some(true))),
+            Op::Abandon(t) => Some(resolve(&naive, *t, Some(false))),
+            _ => None,
+        };
+        let (a, b) = apply(&mut router, &mut naive, &s.op, now);
+        assert_eq!(a, b, "op {:?} at {now}", s.op);
+        match (&s.op, &a, target) {
+            (Op::Arrive(c), Ok(_), _) => {
+                ledger.insert(c.id, None);
+                arrived.insert(c.id, now);
+            }
+            (Op::Finish(_) | Op::Abandon(_), Ok(_), Some(c)) => {
+                ledger.remove(&c);
+            }
+            _ => {}
+        }
+        record(&mut ledger, &a);
+        check_step(
+            &router,
+            &naive,
+            &ledger,
+            &arrived,
+            &a,
+            &loads_before,
+            bound_ms,
+        );
+    }
+}
+
+fn loads(naive: &Naive) -> BTreeMap<AgentId, [u8; 4]> {
+    naive.agents.iter().map(|(id, a)| (*id, a.load)).collect()
+}
+
+/// The invariants after one call, given its outcome.
+fn check_step(
+    router: &Router,
+    naive: &Naive,
+    ledger: &BTreeMap<ContactId, Option<AgentId>>,
+    arrived: &BTreeMap<ContactId, Timestamp>,
+    outcome: &Result<Vec<Decision>, RouterError>,
+    loads_before: &BTreeMap<AgentId, [u8; 4]>,
+    bound_ms: f64,
+) {
+    let assigned: Vec<(ContactId, AgentId)> = outcome
+        .iter()
+        .flatten()
+        .filter_map(|d| match d {
+            Decision::Assigned { contact, agent, .. } => Some((*contact, *agent)),
+            _ => None,
+        })
+        .collect();
+    // Aging bounds every wait: when an agent takes a contact, no contact it
+    // could have taken instead (same rank, no delay, same channel) arrived
+    // more than spread / aging before it.
+    for (cid, aid) in &assigned {
+        let (Some(y), Some(agent)) = (naive.contacts.get(cid), naive.agents.get(aid)) else {
+            continue;
+        };
+        let Some(mine) = agent.spec.profile.entry(y.contact.queue) else {
+            continue;
+        };
+        let t = arrived[cid];
+        for x in naive.contacts.values().filter(|c| c.agent.is_none()) {
+            let overtaken = agent
+                .spec
+                .profile
+                .entry(x.contact.queue)
+                .is_some_and(|e| e.rank == mine.rank && e.delay == TimeSpan::ZERO)
+                && x.contact.channel == y.contact.channel
+                && qualifies(&agent.spec, &x.reqs);
+            if overtaken {
+                assert!(
+                    t.as_millis() as f64 - x.arrived.as_millis() as f64 <= bound_ms + 1.0,
+                    "{cid} (arrived {t}) overtook {} (arrived {})",
+                    x.contact.id,
+                    x.arrived
+                );
+            }
+        }
+    }
+    check_invariants(router, naive, ledger, &assigned, loads_before);
+}
+
+fn record(
+    ledger: &mut BTreeMap<ContactId, Option<AgentId>>,
+    r: &Result<Vec<Decision>, RouterError>,
+) {
+    if let Ok(ds) = r {
+        for d in ds {
+            if let Decision::Assigned { contact, agent, .. } = d {
+                let prev = ledger.insert(*contact, Some(*agent));
+                assert_eq!(prev, Some(None), "{contact} assigned twice or unknown");
+            }
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: cases(), ..ProptestConfig::default() })]
+
+    /// The fast router and the naive reference agree on every decision and
+    /// error, and the invariants hold after every step.
+    #[test]
+    fn router_matches_naive_reference(
+        queues in queue_configs(),
+        agents in proptest::collection::vec(agent_spec(), 3..8),
+        steps in proptest::collection::vec(step(), 1..120),
+        seed in any::<u64>(),
+    ) {
+        run(queues, agents, steps, seed);
+    }
+}

@@ -1,0 +1,1 @@
+//! Hand-written scenarios for behaviour worth reading as a story.

@@ -1,0 +1,220 @@
+//! Proptest strategies: a small world of queues, skills, agents and
+//! contacts, and random operation sequences over it, valid and invalid.
+
+use callroute::*;
+use proptest::prelude::*;
+
+pub const QUEUES: u32 = 3;
+pub const SKILLS: u16 = 4;
+pub const AGENT_IDS: u32 = 6;
+pub const CONTACT_IDS: u64 = 24;
+
+/// Which contact an operation targets: mostly one the router holds in the
+/// right state (picked at run time by index), sometimes any raw id.
+#[derive(Debug, Clone, Copy)]
+pub enum Target {
+    /// The n-th (modulo) contact in the state the operation needs.
+    Existing(usize),
+    /// Any id, likely unknown or in the wrong state.
+    Raw(ContactId),
+}
+
+#[derive(Debug, Clone)]
+pub enum Op {
+    AddAgent(AgentSpec),
+    UpdateAgent(AgentSpec),
+    RemoveAgent(AgentId),
+    LogIn(AgentId),
+    LogOut(AgentId),
+    Ready(AgentId),
+    NotReady(AgentId),
+    EndWrapUp(AgentId),
+    Arrive(Contact),
+    Finish(Target),
+    Abandon(Target),
+    Sentiment(Target, Sentiment),
+    Advance,
+}
+
+fn target() -> impl Strategy<Value = Target> {
+    prop_oneof![
+        9 => any::<usize>().prop_map(Target::Existing),
+        1 => (0..CONTACT_IDS).prop_map(|c| Target::Raw(ContactId::new(c))),
+    ]
+}
+
+/// One step: an operation, how far time moves (negative: backwards), and
+/// whether the driver advances the router to `now` first.
+#[derive(Debug, Clone)]
+pub struct Step {
+    pub op: Op,
+    pub dt: i64,
+    pub advance_first: bool,
+}
+
+fn prof() -> impl Strategy<Value = Proficiency> {
+    (1u8..=10).prop_map(|p| Proficiency::new(p).unwrap_or(Proficiency::MIN))
+}
+
+fn channel() -> impl Strategy<Value = Channel> {
+    prop_oneof![
+        4 => Just(Channel::Voice),
+        2 => Just(Channel::Chat),
+        1 => Just(Channel::Email),
+        1 => Just(Channel::Messaging),
+    ]
+}
+
+fn language() -> impl Strategy<Value = Language> {
+    prop_oneof![Just("en"), Just("fr")]
+        .prop_map(|c| Language::new(c).unwrap_or_else(|_| unreachable!()))
+}
+
+pub fn agent_spec() -> impl Strategy<Value = AgentSpec> {
+    (
+        0..AGENT_IDS,
+        proptest::collection::vec((0..SKILLS, prof()), 1..5),
+        proptest::collection::vec(language(), 0..2),
+        (0u8..2, 0u8..3, 0u8..2, any::<bool>()),
+        proptest::collection::vec(
+            (
+                0..QUEUES,
+                1u8..3,
+                prop_oneof![3 => Just(0u64), 1 => Just(10), 1 => Just(30)],
+            ),
+            0..4,
+        ),
+    )
+        .prop_map(|(id, skills, langs, (voice, chat, email, excl), profile)| {
+            let mut spec = AgentSpec::new(AgentId::new(id));
+            for (s, p) in skills {
+                spec = spec.skill(SkillId::new(s), p);
+            }
+            for l in langs {
+                spec = spec.language(l);
+            }
+            spec = spec.capacity(
+                Capacity::none()
+                    .with(Channel::Voice, voice)
+                    .with(Channel::Chat, chat)
+                    .with(Channel::Email, email)
+                    .with(Channel::Messaging, 1)
+                    .voice_exclusive(excl),
+            );
+            let mut p = RoutingProfile::new();
+            for (q, rank, delay) in profile {
+                p = p.serve_after(QueueId::new(q), rank, TimeSpan::from_secs(delay));
+            }
+            spec.profile(p)
+        })
+}
+
+pub fn contact() -> impl Strategy<Value = Contact> {
+    (
+        0..CONTACT_IDS,
+        prop_oneof![19 => 0..QUEUES, 1 => Just(QUEUES)], // sometimes unknown
+        channel(),
+        0usize..5,
+        -10i8..=10,
+        0usize..4,
+        prop_oneof![
+            Just(Vec::new()),
+            proptest::collection::vec((0..SKILLS, 1u8..=4), 1..3),
+        ],
+        proptest::option::weighted(0.1, language()),
+    )
+        .prop_map(|(id, q, ch, stage, s, tier, skills, lang)| {
+            let mut req = Requirements::new();
+            for (sk, p) in skills {
+                req = req.skill(
+                    SkillId::new(sk),
+                    Proficiency::new(p).unwrap_or(Proficiency::MIN),
+                );
+            }
+            if let Some(l) = lang {
+                req = req.language(l);
+            }
+            let tiers = [
+                ValueTier::Standard,
+                ValueTier::Silver,
+                ValueTier::Gold,
+                ValueTier::Platinum,
+            ];
+            Contact::new(ContactId::new(id), QueueId::new(q), ch)
+                .stage(LifecycleStage::ALL[stage])
+                .sentiment(Sentiment::new(f64::from(s) / 10.0).unwrap_or(Sentiment::NEUTRAL))
+                .value(CustomerValue::Tier(tiers[tier]))
+                .requirements(req)
+        })
+}
+
+pub fn queue_configs() -> impl Strategy<Value = Vec<QueueConfig>> {
+    let selection = prop_oneof![
+        Just(Selection::LongestIdle(IdleMeasure::SinceLastContact)),
+        Just(Selection::LongestIdle(IdleMeasure::SinceAvailable)),
+        Just(Selection::MostProficient),
+        Just(Selection::LeastOccupied),
+        Just(Selection::FewestHandled),
+        Just(Selection::RoundRobin),
+        Just(Selection::Random),
+        Just(Selection::WeightedRandom),
+    ];
+    proptest::collection::vec(
+        (
+            selection,
+            prop_oneof![Just(0.0), Just(25.0)],
+            prop_oneof![Just(0u64), Just(5)],
+            proptest::option::weighted(0.3, 1u32..4),
+            proptest::option::weighted(0.3, (0..SKILLS, 1u8..=3)),
+        ),
+        QUEUES as usize,
+    )
+    .prop_map(|qs| {
+        qs.into_iter()
+            .enumerate()
+            .map(|(i, (sel, base, wrap, max, req))| {
+                let mut q = QueueConfig::new(QueueId::new(i as u32))
+                    .selection(sel)
+                    .base_priority(base)
+                    .wrap_up(TimeSpan::from_secs(wrap));
+                if let Some(m) = max {
+                    q = q.max_waiting(m);
+                }
+                if let Some((s, p)) = req {
+                    let p = Proficiency::new(p).unwrap_or(Proficiency::MIN);
+                    q = q.requirements(Requirements::new().skill(SkillId::new(s), p));
+                }
+                q
+            })
+            .collect()
+    })
+}
+
+pub fn step() -> impl Strategy<Value = Step> {
+    let agent = (0..AGENT_IDS).prop_map(AgentId::new);
+    let op = prop_oneof![
+        2 => agent_spec().prop_map(Op::AddAgent),
+        1 => agent_spec().prop_map(Op::UpdateAgent),
+        1 => agent.clone().prop_map(Op::RemoveAgent),
+        3 => agent.clone().prop_map(Op::LogIn),
+        1 => agent.clone().prop_map(Op::LogOut),
+        2 => agent.clone().prop_map(Op::Ready),
+        1 => agent.clone().prop_map(Op::NotReady),
+        1 => agent.prop_map(Op::EndWrapUp),
+        8 => contact().prop_map(Op::Arrive),
+        10 => target().prop_map(Op::Finish),
+        2 => target().prop_map(Op::Abandon),
+        2 => (target(), -10i8..=10).prop_map(|(c, s)| Op::Sentiment(c, Sentiment::new(f64::from(s) / 10.0).unwrap_or(Sentiment::NEUTRAL))),
+        2 => Just(Op::Advance),
+    ];
+    (
+        op,
+        prop_oneof![1 => Just(-1_000i64), 3 => Just(0), 10 => 1i64..20_000],
+        proptest::bool::weighted(0.85),
+    )
+        .prop_map(|(op, dt, advance_first)| Step {
+            op,
+            dt,
+            advance_first,
+        })
+}
