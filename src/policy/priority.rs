@@ -205,7 +205,8 @@ impl PriorityWeights {
     /// The sentiment term.
     #[must_use]
     pub fn sentiment_term(&self, sentiment: Sentiment) -> f64 {
-        self.upset * (-sentiment.get()).max(0.0)
+        let s = sentiment.get();
+        if s < 0.0 { self.upset * -s } else { 0.0 }
     }
 
     /// The score without aging: the terms that do not change with time.

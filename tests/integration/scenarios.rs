@@ -271,7 +271,10 @@ fn a_backup_pool_takes_contacts_only_after_its_delay() {
     );
     // Rank: a freed backup agent serves its own queue before the delayed one.
     let _ = r.arrive(call(3), secs(41)).unwrap();
-    assert!(r.advance(secs(80)).unwrap().is_empty(), "both agents busy at 71 s");
+    assert!(
+        r.advance(secs(80)).unwrap().is_empty(),
+        "both agents busy at 71 s"
+    );
     let _ = r
         .arrive(
             Contact::new(ContactId::new(4), BACKUP, Channel::Voice),
