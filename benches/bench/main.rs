@@ -1,0 +1,15 @@
+//! The one benchmark target: a module per layer, each with `define`.
+//!
+//! Run with `cargo bench`; filter with `cargo bench -- router/`.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use criterion::{criterion_group, criterion_main};
+
+#[path = "../../tests/integration/support/naive.rs"]
+#[allow(dead_code)]
+mod naive;
+mod router;
+
+criterion_group!(benches, router::define);
+criterion_main!(benches);
