@@ -41,6 +41,7 @@
 //! freed agent is `O(l + log w)` where `l` is the number of groups it may
 //! serve.
 
+mod availability;
 mod bitset;
 mod config;
 mod decision;
@@ -55,8 +56,8 @@ pub use decision::{Decision, Decisions};
 pub use stats::QueueStats;
 
 use crate::model::{
-    AgentId, AgentSpec, AgentStatus, Channel, Contact, ContactId, NotReadyReason, QueueId,
-    Sentiment, SkillId,
+    AgentId, AgentSpec, AgentStatus, Contact, ContactId, NotReadyReason, QueueId, Sentiment,
+    SkillId,
 };
 use crate::policy::{PolicyError, PriorityBreakdown, PriorityWeights, Selection};
 use crate::time::{TimeSpan, Timestamp};
@@ -196,8 +197,11 @@ pub struct Router {
     vacant_contact_slots: Vec<u32>,
     groups: Vec<Group>,
     group_slots: IdMap<GroupKey, u32>,
-    /// Agents ready with free capacity, per channel.
-    free: [Bitset; 4],
+    /// Groups with at least one waiting contact, so that a freed agent skips
+    /// empty ones without touching them.
+    nonempty: Bitset,
+    /// Agents ready with free capacity, and the idle orders.
+    available: availability::Availability,
     /// Agents having each skill, at any level.
     skill_agents: IdMap<SkillId, Bitset>,
     timers: BTreeMap<TimerKey, Timer>,
@@ -226,7 +230,8 @@ impl Router {
             vacant_contact_slots: Vec::new(),
             groups: Vec::new(),
             group_slots: IdMap::default(),
-            free: Default::default(),
+            nonempty: Bitset::default(),
+            available: Default::default(),
             skill_agents: IdMap::default(),
             timers: BTreeMap::new(),
             next_seq: 0,
@@ -945,16 +950,8 @@ impl Router {
 
     /// Recomputes the agent's bits in the per-channel free sets.
     fn refresh_free(&mut self, slot: u32) {
-        let Some(a) = self.agent_ref(slot) else {
-            for f in &mut self.free {
-                f.remove(slot);
-            }
-            return;
-        };
-        let ready = a.presence == Presence::Ready;
-        let bits = Channel::ALL.map(|ch| ready && a.spec.capacity.admits(&a.load, ch));
-        for (f, on) in self.free.iter_mut().zip(bits) {
-            f.set(slot, on);
+        if let Some(a) = self.agents.get_mut(slot as usize).and_then(Option::as_mut) {
+            self.available.update(slot, a);
         }
     }
 }

@@ -175,7 +175,8 @@ fn run<E: Engine>(churn: &mut Churn<E>, w: &World, iters: u64) -> std::time::Dur
     elapsed
 }
 
-/// Routing decisions with churn, at `occupancy` of the agents busy.
+/// Routing decisions with churn, at `occupancy` of the agents busy. The
+/// worlds are built lazily, so a filtered run builds only what it measures.
 fn churn(
     c: &mut Criterion,
     name: &str,
@@ -189,15 +190,17 @@ fn churn(
         let w = world(agents, skills, 200_000, 7);
         let open = ((agents as f64) * occupancy) as usize;
         let label = format!("agents={agents}/skills={skills}");
-        let mut f = Churn::new(fast(&w), &w, open);
+        let mut f = None;
         g.bench_function(BenchmarkId::new("indexed", &label), |b| {
-            b.iter_custom(|iters| run(&mut f, &w, iters))
+            let f = f.get_or_insert_with(|| Churn::new(fast(&w), &w, open));
+            b.iter_custom(|iters| run(f, &w, iters))
         });
         if agents <= naive_up_to {
-            let mut s = Churn::new(slow(&w), &w, open);
+            let mut s = None;
             g.sample_size(10);
             g.bench_function(BenchmarkId::new("naive", &label), |b| {
-                b.iter_custom(|iters| run(&mut s, &w, iters))
+                let s = s.get_or_insert_with(|| Churn::new(slow(&w), &w, open));
+                b.iter_custom(|iters| run(s, &w, iters))
             });
             g.sample_size(100);
         }
@@ -211,22 +214,26 @@ fn churn(
 fn agent_frees(c: &mut Criterion) {
     let mut g = c.benchmark_group("router/agent_frees");
     g.throughput(Throughput::Elements(1));
+    let agents = 1_000;
     for waiting in [1_000usize, 100_000] {
-        let agents = 1_000;
         let w = world(agents, 100, waiting + 200_000, 11);
-        let mut f = Churn::new(fast(&w), &w, agents + waiting);
-        assert!(f.engine.waiting_count() >= waiting * 9 / 10);
-        g.bench_function(
-            BenchmarkId::new("indexed", format!("waiting={waiting}")),
-            |b| b.iter_custom(|iters| run(&mut f, &w, iters)),
-        );
+        let label = format!("agents={agents}/waiting={waiting}");
+        let mut f = None;
+        g.bench_function(BenchmarkId::new("indexed", &label), |b| {
+            let f = f.get_or_insert_with(|| {
+                let f = Churn::new(fast(&w), &w, agents + waiting);
+                assert!(f.engine.waiting_count() >= waiting * 9 / 10);
+                f
+            });
+            b.iter_custom(|iters| run(f, &w, iters))
+        });
         if waiting <= 1_000 {
-            let mut s = Churn::new(slow(&w), &w, agents + waiting);
+            let mut s = None;
             g.sample_size(10);
-            g.bench_function(
-                BenchmarkId::new("naive", format!("waiting={waiting}")),
-                |b| b.iter_custom(|iters| run(&mut s, &w, iters)),
-            );
+            g.bench_function(BenchmarkId::new("naive", &label), |b| {
+                let s = s.get_or_insert_with(|| Churn::new(slow(&w), &w, agents + waiting));
+                b.iter_custom(|iters| run(s, &w, iters))
+            });
             g.sample_size(100);
         }
     }

@@ -99,3 +99,49 @@ mod tests {
         assert_eq!(a.iter().collect::<Vec<_>>(), [0, 64, 130, 200]);
     }
 }
+
+/// A set of agent slots kept both as a bitset (O(1) membership, word-wise
+/// intersection) and as a sorted list (iteration in O(len) when sparse).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct SlotSet {
+    pub(crate) bits: Bitset,
+    pub(crate) list: Vec<u32>,
+}
+
+impl SlotSet {
+    pub(crate) fn insert(&mut self, slot: u32) {
+        if let Err(i) = self.list.binary_search(&slot) {
+            self.list.insert(i, slot);
+            self.bits.insert(slot);
+        }
+    }
+
+    pub(crate) fn remove(&mut self, slot: u32) {
+        if let Ok(i) = self.list.binary_search(&slot) {
+            self.list.remove(i);
+            self.bits.remove(slot);
+        }
+    }
+
+    pub(crate) fn contains(&self, slot: u32) -> bool {
+        self.bits.contains(slot)
+    }
+
+    /// The members that are also in `other`, in increasing order, by the
+    /// cheaper of a list walk and a word-wise intersection.
+    pub(crate) fn intersection<'a>(
+        &'a self,
+        other: &'a Bitset,
+    ) -> Box<dyn Iterator<Item = u32> + 'a> {
+        if self.is_sparse() {
+            Box::new(self.list.iter().copied().filter(|&s| other.contains(s)))
+        } else {
+            Box::new(self.bits.intersection(other))
+        }
+    }
+
+    /// Whether walking the list is cheaper than scanning the words.
+    pub(crate) fn is_sparse(&self) -> bool {
+        self.list.len() <= 2 * self.bits.words.len()
+    }
+}

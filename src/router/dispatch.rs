@@ -1,11 +1,15 @@
 //! Matching contacts and agents: the indexes and the assignment logic.
 
 use super::{Router, select};
+use crate::policy::Selection;
 use crate::router::bitset::Bitset;
 use crate::router::decision::{Decision, Decisions};
 use crate::router::state::{Link, Phase, Presence, Timer, TimerKey, WrapUp};
 use crate::router::waiting::{Group, GroupKey, WaitKey};
 use crate::time::{TimeSpan, Timestamp};
+
+/// How many idle agents [`Router::choose_now`] tries before it scans.
+const IDLE_WALK: usize = 48;
 
 impl Router {
     /// The group of `key`, created (with its eligible agents) on first use.
@@ -135,16 +139,30 @@ impl Router {
                 g.delayed.retain(|&(_, s)| s != slot);
             }
         }
-        for f in &mut self.free {
-            f.remove(slot);
-        }
+        self.available.remove(slot, a);
     }
 
     /// The agent that takes a new contact of `group` at once, if any.
+    ///
+    /// Few eligible agents: their list is scanned. Many, under longest idle:
+    /// the idle order is walked first, and the first idle agent eligible for
+    /// the group is the answer (idle agents rank before busy ones); after
+    /// [`IDLE_WALK`] ineligible agents, or when no idle agent qualifies, the
+    /// exact word-wise scan over eligible free agents decides.
     pub(super) fn choose_now(&mut self, group: u32) -> Option<u32> {
         let g = self.groups.get(group as usize)?;
         let q = self.queues.get(g.key.queue as usize)?;
-        let free = self.free.get(g.key.channel.index())?;
+        let free = self.available.free.get(g.key.channel.index())?;
+        if let Selection::LongestIdle(m) = q.config.selection
+            && !g.eligible_now.is_sparse()
+            && let Some(slot) = self
+                .available
+                .idle(m)
+                .take(IDLE_WALK)
+                .find(|&s| free.contains(s) && g.eligible_now.contains(s))
+        {
+            return Some(slot);
+        }
         select(
             &self.agents,
             &mut self.rng,
@@ -161,7 +179,7 @@ impl Router {
         let waited = now.saturating_since(c.arrived);
         let g = self.groups.get(c.group as usize)?;
         let q = self.queues.get(g.key.queue as usize)?;
-        let free = self.free.get(g.key.channel.index())?;
+        let free = self.available.free.get(g.key.channel.index())?;
         let candidates = g
             .delayed
             .iter()
@@ -189,6 +207,7 @@ impl Router {
         let delays: Vec<TimeSpan> = match self.groups.get_mut(group as usize) {
             Some(g) => {
                 g.waiting.push(slot, key);
+                self.nonempty.insert(group);
                 g.delays().collect()
             }
             None => Vec::new(),
@@ -214,6 +233,9 @@ impl Router {
         let (group, queue) = (c.group, c.queue);
         if let Some(g) = self.groups.get_mut(group as usize) {
             g.waiting.remove(&slot);
+            if g.waiting.is_empty() {
+                self.nonempty.remove(group);
+            }
         }
         if let Some(q) = self.queues.get_mut(queue as usize) {
             q.stats.waiting = q.stats.waiting.saturating_sub(1);
@@ -281,6 +303,9 @@ impl Router {
         for link in &a.links {
             if best.is_some_and(|b| b.0 < link.rank) {
                 break;
+            }
+            if !self.nonempty.contains(link.group) {
+                continue;
             }
             let Some(g) = self.groups.get(link.group as usize) else {
                 continue;

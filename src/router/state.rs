@@ -55,6 +55,8 @@ pub(crate) struct AgentState {
     pub(crate) last_contact_end: Timestamp,
     pub(crate) available_since: Timestamp,
     pub(crate) handled: u64,
+    /// The agent's entries in the idle orders, while fully idle and ready.
+    pub(crate) idle_keys: Option<[crate::router::availability::IdleKey; 2]>,
 }
 
 impl AgentState {
@@ -69,6 +71,7 @@ impl AgentState {
             last_contact_end: Timestamp::ZERO,
             available_since: Timestamp::ZERO,
             handled: 0,
+            idle_keys: None,
         }
     }
 

@@ -12,7 +12,7 @@
 //! order among equal priorities, so the sequence is part of the key.
 
 use crate::model::{Channel, Requirements};
-use crate::router::bitset::Bitset;
+use crate::router::bitset::SlotSet;
 use crate::router::hash::IdBuild;
 use crate::time::{TimeSpan, Timestamp};
 use core::cmp::{Ordering, Reverse};
@@ -55,7 +55,7 @@ pub(crate) struct Group {
     /// Waiting contacts by contact slot.
     pub(crate) waiting: PriorityQueue<u32, WaitKey, IdBuild>,
     /// Agents who may serve the group at once, by agent slot.
-    pub(crate) eligible_now: Bitset,
+    pub(crate) eligible_now: SlotSet,
     /// Agents who may serve the group once a contact has waited their delay,
     /// sorted by delay.
     pub(crate) delayed: Vec<(TimeSpan, u32)>,
@@ -66,7 +66,7 @@ impl Group {
         Group {
             key,
             waiting: PriorityQueue::with_default_hasher(),
-            eligible_now: Bitset::default(),
+            eligible_now: SlotSet::default(),
             delayed: Vec::new(),
         }
     }
