@@ -200,6 +200,8 @@ pub struct Router {
     /// Groups with at least one waiting contact, so that a freed agent skips
     /// empty ones without touching them.
     nonempty: Bitset,
+    /// Contacts waiting over all groups.
+    waiting_total: usize,
     /// Agents ready with free capacity, and the idle orders.
     available: availability::Availability,
     /// Agents having each skill, at any level.
@@ -231,6 +233,7 @@ impl Router {
             groups: Vec::new(),
             group_slots: IdMap::default(),
             nonempty: Bitset::default(),
+            waiting_total: 0,
             available: Default::default(),
             skill_agents: IdMap::default(),
             timers: BTreeMap::new(),
@@ -273,6 +276,9 @@ impl Router {
                 queue: config.id,
                 value: config.base_priority,
             });
+        }
+        if let Selection::LongestIdle(m) = config.selection {
+            self.available.enable(m, &self.agents);
         }
         let slot = self.queues.len() as u32;
         self.queue_slots.insert(config.id, slot);
@@ -355,6 +361,7 @@ impl Router {
         self.unindex_agent(slot);
         if let Some(a) = self.agent_mut(slot) {
             a.spec = spec;
+            a.idle_lists.clear();
         }
         self.index_agent(slot);
         self.refresh_free(slot);
@@ -775,7 +782,7 @@ impl Router {
     /// How many contacts are waiting, over all queues.
     #[must_use]
     pub fn waiting_count(&self) -> usize {
-        self.groups.iter().map(|g| g.waiting.len()).sum()
+        self.waiting_total
     }
 
     /// How many contacts the router holds (waiting or in service).
@@ -960,6 +967,7 @@ impl Router {
 /// the candidate sets and the agents separately.
 fn select(
     agents: &[Option<AgentState>],
+    facts: &[state::SelectionFacts],
     rng: &mut Pcg64Mcg,
     selection: Selection,
     req: &crate::model::Requirements,
@@ -996,7 +1004,11 @@ fn select(
             None
         }
         _ => candidates
-            .filter_map(|s| agent(s).map(|a| (a.selection_key(selection, req, last_chosen), s)))
+            .filter_map(|s| {
+                let f = facts.get(s as usize)?;
+                let prof = || agent(s).map_or(0, |a| a.proficiency_sum(req));
+                Some((f.key(selection, last_chosen, prof), s))
+            })
             .min_by_key(|p| p.0)
             .map(|p| p.1),
     }

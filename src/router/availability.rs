@@ -1,26 +1,82 @@
 //! Who can take work now: per-channel bitsets of agents with free capacity,
-//! and the fully idle agents ordered by how long they have been idle.
+//! and the fully idle agents in idle order, overall and per skill.
 //!
 //! The idle orders let "longest idle" pick an agent without scanning every
-//! candidate: the router walks the order from the longest idle and stops at
-//! the first agent eligible for the contact.
+//! candidate: the router walks the order of the contact's rarest required
+//! skill from the longest idle and stops at the first eligible agent.
+//!
+//! Each order is a deque sorted by `(idle since, agent id)` with lazy
+//! deletion: an agent's entries carry the epoch of its slot at insertion,
+//! and every change of its idle state bumps the epoch, so stale entries are
+//! recognised and dropped when they reach the front (or when a compaction
+//! finds the deque mostly stale). Agents usually become idle "now", after
+//! everyone already idle, so an insertion is almost always a push at the back.
 
-use crate::model::Channel;
+use crate::model::{Channel, SkillId};
 use crate::policy::IdleMeasure;
 use crate::router::bitset::Bitset;
-use crate::router::state::{AgentState, Presence};
-use std::collections::BTreeSet;
+use crate::router::hash::IdMap;
+use crate::router::state::{AgentState, Presence, SelectionFacts};
+use std::collections::VecDeque;
 
-/// `(idle since, agent id, slot)`: the order of [`Selection::LongestIdle`](crate::Selection::LongestIdle).
-pub(crate) type IdleKey = (u64, u32, u32);
+/// `(idle since in ms, agent id)`: the order of [`Selection::LongestIdle`](crate::Selection::LongestIdle).
+pub(crate) type IdleKey = (u64, u32);
+
+#[derive(Debug, Clone, Copy)]
+struct Entry {
+    key: IdleKey,
+    slot: u32,
+    epoch: u32,
+}
+
+#[derive(Debug, Clone, Default)]
+struct IdleList {
+    entries: VecDeque<Entry>,
+    live: usize,
+}
+
+fn is_current(epochs: &[u32], e: &Entry) -> bool {
+    epochs.get(e.slot as usize).copied().unwrap_or(0) == e.epoch
+}
+
+impl IdleList {
+    /// Drops stale entries once they outnumber the live ones, so that the
+    /// list stays within twice its live size (amortised O(1)).
+    fn compact(&mut self, epochs: &[u32]) {
+        if self.entries.len() > 2 * self.live + 64 {
+            self.entries.retain(|e| is_current(epochs, e));
+        }
+    }
+
+    fn insert(&mut self, e: Entry) {
+        match self.entries.back() {
+            Some(b) if b.key > e.key => {
+                let i = self.entries.partition_point(|x| x.key <= e.key);
+                self.entries.insert(i, e);
+            }
+            _ => self.entries.push_back(e),
+        }
+        self.live += 1;
+    }
+}
+
+/// Index 0 of the lists is every idle agent; skill lists follow.
+const ALL: usize = 0;
 
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Availability {
     /// Agents ready with free capacity, per channel.
     pub(crate) free: [Bitset; 4],
-    /// Agents ready with no contact in service or wrap-up, by idle measure
-    /// ([`IdleMeasure::SinceLastContact`], then [`IdleMeasure::SinceAvailable`]).
-    idle: [BTreeSet<IdleKey>; 2],
+    /// Idle orders per list, for [`IdleMeasure::SinceLastContact`] then
+    /// [`IdleMeasure::SinceAvailable`].
+    lists: Vec<[IdleList; 2]>,
+    skill_lists: IdMap<SkillId, usize>,
+    /// What the selection strategies compare, per slot.
+    pub(crate) facts: Vec<SelectionFacts>,
+    /// Bumped at every change of a slot's idle state.
+    epoch: Vec<u32>,
+    /// Which measures some queue selects by; only those orders are kept.
+    used: [bool; 2],
 }
 
 fn measure_index(m: IdleMeasure) -> usize {
@@ -37,27 +93,55 @@ impl Availability {
         for (f, ch) in self.free.iter_mut().zip(Channel::ALL) {
             f.set(slot, ready && a.spec.capacity.admits(&a.load, ch));
         }
+        let s = slot as usize;
+        if self.facts.len() <= s {
+            self.facts.resize(s + 1, SelectionFacts::default());
+        }
+        if let Some(f) = self.facts.get_mut(s) {
+            *f = a.facts();
+        }
         let idle = ready && a.load == [0; 4];
+        let id = a.spec.id.get();
         let keys = idle.then(|| {
-            let id = a.spec.id.get();
             [
-                (a.last_contact_end.as_millis(), id, slot),
-                (a.available_since.as_millis(), id, slot),
+                (a.last_contact_end.as_millis(), id),
+                (a.available_since.as_millis(), id),
             ]
         });
-        if keys != a.idle_keys {
-            if let Some(old) = a.idle_keys {
-                for (set, k) in self.idle.iter_mut().zip(old) {
-                    set.remove(&k);
-                }
-            }
-            if let Some(new) = keys {
-                for (set, k) in self.idle.iter_mut().zip(new) {
-                    set.insert(k);
-                }
-            }
-            a.idle_keys = keys;
+        if keys == a.idle_keys {
+            return;
         }
+        self.retire(slot, a);
+        let Some(keys) = keys else {
+            return;
+        };
+        let epoch = self.epoch.get(slot as usize).copied().unwrap_or(0);
+        if self.lists.is_empty() {
+            self.lists.push(Default::default());
+        }
+        if a.idle_lists.is_empty() {
+            a.idle_lists.push(ALL as u32);
+            for (skill, _) in a.spec.skills() {
+                let next = self.lists.len();
+                let i = *self.skill_lists.entry(*skill).or_insert(next);
+                if i == next {
+                    self.lists.push(Default::default());
+                }
+                a.idle_lists.push(i as u32);
+            }
+        }
+        let epochs = &self.epoch;
+        for &t in &a.idle_lists {
+            if let Some(pair) = self.lists.get_mut(t as usize) {
+                for ((list, key), used) in pair.iter_mut().zip(keys).zip(self.used) {
+                    if used {
+                        list.insert(Entry { key, slot, epoch });
+                        list.compact(epochs);
+                    }
+                }
+            }
+        }
+        a.idle_keys = Some(keys);
     }
 
     /// Removes every entry of the agent.
@@ -65,18 +149,94 @@ impl Availability {
         for f in &mut self.free {
             f.remove(slot);
         }
-        if let Some(old) = a.idle_keys.take() {
-            for (set, k) in self.idle.iter_mut().zip(old) {
-                set.remove(&k);
+        self.retire(slot, a);
+    }
+
+    /// Invalidates the agent's idle entries, if it has any.
+    fn retire(&mut self, slot: u32, a: &mut AgentState) {
+        if a.idle_keys.take().is_none() {
+            return;
+        }
+        let s = slot as usize;
+        if self.epoch.len() <= s {
+            self.epoch.resize(s + 1, 0);
+        }
+        if let Some(e) = self.epoch.get_mut(s) {
+            *e = e.wrapping_add(1);
+        }
+        for &i in &a.idle_lists {
+            if let Some(pair) = self.lists.get_mut(i as usize) {
+                for (list, used) in pair.iter_mut().zip(self.used) {
+                    if used {
+                        list.live = list.live.saturating_sub(1);
+                    }
+                }
             }
         }
     }
 
-    /// Idle agents, the longest idle first.
-    pub(crate) fn idle(&self, m: IdleMeasure) -> impl Iterator<Item = u32> + '_ {
-        self.idle
-            .get(measure_index(m))
-            .into_iter()
-            .flat_map(|s| s.iter().map(|k| k.2))
+    /// Starts keeping the order of measure `m`, from the agents idle now.
+    pub(crate) fn enable(&mut self, m: IdleMeasure, agents: &[Option<AgentState>]) {
+        let mi = measure_index(m);
+        if self.used[mi] {
+            return;
+        }
+        self.used[mi] = true;
+        for pair in &mut self.lists {
+            pair[mi] = IdleList::default();
+        }
+        for (slot, a) in agents.iter().enumerate() {
+            let Some(a) = a else { continue };
+            let Some(keys) = a.idle_keys else { continue };
+            let epoch = self.epoch.get(slot).copied().unwrap_or(0);
+            for &t in &a.idle_lists {
+                if let Some(pair) = self.lists.get_mut(t as usize) {
+                    pair[mi].insert(Entry {
+                        key: keys[mi],
+                        slot: slot as u32,
+                        epoch,
+                    });
+                }
+            }
+        }
+    }
+
+    /// The list to walk for contacts needing `skills`: the one with the
+    /// fewest idle agents (all idle agents when no skill is required).
+    pub(crate) fn narrowest(&self, skills: impl Iterator<Item = SkillId>) -> usize {
+        skills
+            .map(|s| self.skill_lists.get(&s).copied())
+            .map(|i| i.unwrap_or(usize::MAX))
+            .min_by_key(|&i| self.lists.get(i).map_or(0, |p| p[0].live))
+            .unwrap_or(ALL)
+    }
+
+    /// The longest idle agent of list `list` under measure `m` with free
+    /// capacity on `channel` that `ok` accepts, looking at no more than
+    /// `limit` entries; `None` when none was found within the limit.
+    pub(crate) fn longest_idle(
+        &mut self,
+        list: usize,
+        m: IdleMeasure,
+        channel: Channel,
+        limit: usize,
+        ok: impl Fn(u32) -> bool,
+    ) -> Option<u32> {
+        let l = self
+            .lists
+            .get_mut(list)
+            .and_then(|p| p.get_mut(measure_index(m)))?;
+        let free = self.free.get(channel.index())?;
+        let epochs = &self.epoch;
+        let valid = |e: &Entry| is_current(epochs, e);
+        while l.entries.front().is_some_and(|e| !valid(e)) {
+            l.entries.pop_front();
+        }
+        l.compact(epochs);
+        l.entries
+            .iter()
+            .take(limit)
+            .find(|e| valid(e) && free.contains(e.slot) && ok(e.slot))
+            .map(|e| e.slot)
     }
 }

@@ -1,6 +1,7 @@
 //! Matching contacts and agents: the indexes and the assignment logic.
 
 use super::{Router, select};
+use crate::model::Channel;
 use crate::policy::Selection;
 use crate::router::bitset::Bitset;
 use crate::router::decision::{Decision, Decisions};
@@ -152,19 +153,26 @@ impl Router {
     pub(super) fn choose_now(&mut self, group: u32) -> Option<u32> {
         let g = self.groups.get(group as usize)?;
         let q = self.queues.get(g.key.queue as usize)?;
-        let free = self.available.free.get(g.key.channel.index())?;
+        let ch = g.key.channel.index();
         if let Selection::LongestIdle(m) = q.config.selection
             && !g.eligible_now.is_sparse()
-            && let Some(slot) = self
-                .available
-                .idle(m)
-                .take(IDLE_WALK)
-                .find(|&s| free.contains(s) && g.eligible_now.contains(s))
         {
-            return Some(slot);
+            let list = self
+                .available
+                .narrowest(g.key.requirements.skills().iter().map(|r| r.skill));
+            let found = self
+                .available
+                .longest_idle(list, m, g.key.channel, IDLE_WALK, |s| {
+                    g.eligible_now.contains(s)
+                });
+            if found.is_some() {
+                return found;
+            }
         }
+        let free = self.available.free.get(ch)?;
         select(
             &self.agents,
+            &self.available.facts,
             &mut self.rng,
             q.config.selection,
             &g.key.requirements,
@@ -188,6 +196,7 @@ impl Router {
             .filter(|&s| free.contains(s));
         select(
             &self.agents,
+            &self.available.facts,
             &mut self.rng,
             q.config.selection,
             &g.key.requirements,
@@ -208,6 +217,7 @@ impl Router {
             Some(g) => {
                 g.waiting.push(slot, key);
                 self.nonempty.insert(group);
+                self.waiting_total += 1;
                 g.delays().collect()
             }
             None => Vec::new(),
@@ -231,8 +241,10 @@ impl Router {
             return;
         };
         let (group, queue) = (c.group, c.queue);
-        if let Some(g) = self.groups.get_mut(group as usize) {
-            g.waiting.remove(&slot);
+        if let Some(g) = self.groups.get_mut(group as usize)
+            && g.waiting.remove(&slot).is_some()
+        {
+            self.waiting_total -= 1;
             if g.waiting.is_empty() {
                 self.nonempty.remove(group);
             }
@@ -296,7 +308,12 @@ impl Router {
     /// then the largest wait key.
     fn best_for(&self, agent: u32, now: Timestamp) -> Option<u32> {
         let a = self.agent_ref(agent)?;
-        if a.presence != Presence::Ready {
+        if a.presence != Presence::Ready
+            || self.waiting_total == 0
+            || !Channel::ALL
+                .iter()
+                .any(|&ch| a.spec.capacity.admits(&a.load, ch))
+        {
             return None;
         }
         let mut best: Option<(u8, WaitKey, u32)> = None;

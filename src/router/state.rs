@@ -57,6 +57,9 @@ pub(crate) struct AgentState {
     pub(crate) handled: u64,
     /// The agent's entries in the idle orders, while fully idle and ready.
     pub(crate) idle_keys: Option<[crate::router::availability::IdleKey; 2]>,
+    /// The idle lists the agent belongs to (all, then one per skill);
+    /// filled on first use, emptied when its skills change.
+    pub(crate) idle_lists: Vec<u32>,
 }
 
 impl AgentState {
@@ -72,6 +75,7 @@ impl AgentState {
             available_since: Timestamp::ZERO,
             handled: 0,
             idle_keys: None,
+            idle_lists: Vec::new(),
         }
     }
 
@@ -94,35 +98,51 @@ impl AgentState {
             .sum()
     }
 
-    fn busy(&self) -> u64 {
-        u64::from(self.load.iter().any(|&l| l > 0))
+    /// The numbers the selection strategies compare.
+    pub(crate) fn facts(&self) -> SelectionFacts {
+        SelectionFacts {
+            id: self.spec.id.get(),
+            busy: self.load.iter().any(|&l| l > 0),
+            last_contact_end: self.last_contact_end.as_millis(),
+            available_since: self.available_since.as_millis(),
+            in_service: self.in_service,
+            handled: self.handled,
+        }
     }
+}
 
-    /// The agent's key under a deterministic strategy: the smallest key wins.
-    /// Random strategies sort candidates by id instead.
-    pub(crate) fn selection_key(
+/// A compact copy of what the selection strategies compare, kept per slot
+/// so that choosing among many candidates touches one small array.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct SelectionFacts {
+    pub(crate) id: u32,
+    busy: bool,
+    last_contact_end: u64,
+    available_since: u64,
+    in_service: u32,
+    handled: u64,
+}
+
+impl SelectionFacts {
+    /// The key under a deterministic strategy: the smallest key wins.
+    /// `proficiency` is asked only by [`Selection::MostProficient`].
+    pub(crate) fn key(
         &self,
         selection: Selection,
-        req: &Requirements,
         last_chosen: Option<AgentId>,
+        proficiency: impl FnOnce() -> u64,
     ) -> (u64, u64, u64, u32) {
-        let id = self.spec.id.get();
-        let since_contact = self.last_contact_end.as_millis();
+        let id = self.id;
+        let busy = u64::from(self.busy);
+        let since_contact = self.last_contact_end;
         match selection {
-            Selection::LongestIdle(IdleMeasure::SinceLastContact) => {
-                (self.busy(), since_contact, 0, id)
-            }
+            Selection::LongestIdle(IdleMeasure::SinceLastContact) => (busy, since_contact, 0, id),
             Selection::LongestIdle(IdleMeasure::SinceAvailable) => {
-                (self.busy(), self.available_since.as_millis(), 0, id)
+                (busy, self.available_since, 0, id)
             }
-            Selection::MostProficient => (
-                u64::MAX - self.proficiency_sum(req),
-                self.busy(),
-                since_contact,
-                id,
-            ),
+            Selection::MostProficient => (u64::MAX - proficiency(), busy, since_contact, id),
             Selection::LeastOccupied => (u64::from(self.in_service), since_contact, 0, id),
-            Selection::FewestHandled => (self.handled, self.busy(), since_contact, id),
+            Selection::FewestHandled => (self.handled, busy, since_contact, id),
             Selection::RoundRobin | Selection::Random | Selection::WeightedRandom => {
                 let start = last_chosen.map_or(0, |a| a.get().wrapping_add(1));
                 (u64::from(id.wrapping_sub(start)), 0, 0, id)
