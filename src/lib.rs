@@ -80,3 +80,8 @@ pub use router::{
     ContactStatus, Decision, Decisions, QueueConfig, QueueStats, Router, RouterConfig, RouterError,
 };
 pub use time::{TimeSpan, Timestamp};
+
+/// The README's example, compiled and run as a doctest.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

@@ -200,6 +200,9 @@ pub struct Router {
     /// Groups with at least one waiting contact, so that a freed agent skips
     /// empty ones without touching them.
     nonempty: Bitset,
+    /// The best waiting contact of each group, by group: a compact copy of
+    /// the heads, so that a freed agent compares groups without touching them.
+    heads: Vec<Option<(WaitKey, u32)>>,
     /// Contacts waiting over all groups.
     waiting_total: usize,
     /// Agents ready with free capacity, and the idle orders.
@@ -233,6 +236,7 @@ impl Router {
             groups: Vec::new(),
             group_slots: IdMap::default(),
             nonempty: Bitset::default(),
+            heads: Vec::new(),
             waiting_total: 0,
             available: Default::default(),
             skill_agents: IdMap::default(),
@@ -736,6 +740,7 @@ impl Router {
             if let Some(g) = self.groups.get_mut(group as usize) {
                 g.waiting.change_priority(&slot, key);
             }
+            self.refresh_head(group);
         }
         Ok(())
     }
@@ -1015,7 +1020,12 @@ fn select(
 }
 
 impl Link {
-    fn new(rank: u8, group: u32, delay: TimeSpan) -> Self {
-        Link { rank, group, delay }
+    fn new(rank: u8, group: u32, channel: crate::model::Channel, delay: TimeSpan) -> Self {
+        Link {
+            rank,
+            group,
+            channel,
+            delay,
+        }
     }
 }

@@ -42,7 +42,7 @@ impl Router {
             let Some(entry) = queue_id.and_then(|q| a.spec.profile.entry(q)) else {
                 continue;
             };
-            let link = Link::new(entry.rank, g, entry.delay);
+            let link = Link::new(entry.rank, g, key.channel, entry.delay);
             if let Err(i) = a.links.binary_search(&link) {
                 a.links.insert(i, link);
             }
@@ -58,6 +58,7 @@ impl Router {
         }
         self.group_slots.insert(key, g);
         self.groups.push(group);
+        self.heads.push(None);
         g
     }
 
@@ -93,7 +94,12 @@ impl Router {
             if !a.qualifies(&group.key.requirements) {
                 continue;
             }
-            a.links.push(Link::new(entry.rank, g as u32, entry.delay));
+            a.links.push(Link::new(
+                entry.rank,
+                g as u32,
+                group.key.channel,
+                entry.delay,
+            ));
             if entry.delay == TimeSpan::ZERO {
                 group.eligible_now.insert(slot);
                 continue;
@@ -222,6 +228,7 @@ impl Router {
             }
             None => Vec::new(),
         };
+        self.refresh_head(group);
         for d in delays {
             self.schedule(arrived + d, Timer::DelayElapsed { contact: slot, seq });
         }
@@ -249,6 +256,7 @@ impl Router {
                 self.nonempty.remove(group);
             }
         }
+        self.refresh_head(group);
         if let Some(q) = self.queues.get_mut(queue as usize) {
             q.stats.waiting = q.stats.waiting.saturating_sub(1);
         }
@@ -321,18 +329,18 @@ impl Router {
             if best.is_some_and(|b| b.0 < link.rank) {
                 break;
             }
-            if !self.nonempty.contains(link.group) {
-                continue;
-            }
-            let Some(g) = self.groups.get(link.group as usize) else {
-                continue;
-            };
-            if g.waiting.is_empty() || !a.spec.capacity.admits(&a.load, g.key.channel) {
+            if !self.nonempty.contains(link.group) || !a.spec.capacity.admits(&a.load, link.channel)
+            {
                 continue;
             }
             let head = if link.delay == TimeSpan::ZERO {
-                g.waiting.peek().map(|(&s, &k)| (s, k))
+                self.heads
+                    .get(link.group as usize)
+                    .copied()
+                    .flatten()
+                    .map(|(k, s)| (s, k))
             } else {
+                let g = self.groups.get(link.group as usize)?;
                 let cutoff =
                     Timestamp::from_millis(now.as_millis().saturating_sub(link.delay.as_millis()));
                 if now.as_millis() < link.delay.as_millis() {
@@ -351,6 +359,17 @@ impl Router {
             }
         }
         best.map(|b| b.2)
+    }
+
+    /// Copies the head of `group` into [`Router::heads`].
+    pub(super) fn refresh_head(&mut self, group: u32) {
+        let head = self
+            .groups
+            .get(group as usize)
+            .and_then(|g| g.waiting.peek().map(|(&s, &k)| (k, s)));
+        if let Some(h) = self.heads.get_mut(group as usize) {
+            *h = head;
+        }
     }
 
     /// Handles one due timer at its own time.

@@ -31,6 +31,7 @@ pub(crate) enum Presence {
 pub(crate) struct Link {
     pub(crate) rank: u8,
     pub(crate) group: u32,
+    pub(crate) channel: crate::model::Channel,
     pub(crate) delay: TimeSpan,
 }
 
