@@ -1,10 +1,11 @@
 //! Matching contacts and agents: the indexes and the assignment logic.
 
-use super::{Router, select};
+use super::Router;
 use crate::model::Channel;
 use crate::policy::Selection;
 use crate::router::bitset::Bitset;
 use crate::router::decision::{Decision, Decisions};
+use crate::router::selection::select;
 use crate::router::state::{Link, Phase, Presence, Timer, TimerKey, WrapUp};
 use crate::router::waiting::{Group, GroupKey, WaitKey};
 use crate::time::{TimeSpan, Timestamp};

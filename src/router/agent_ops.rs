@@ -1,0 +1,315 @@
+//! Operations on queues and agents.
+
+use super::{Router, RouterError};
+use crate::model::{AgentId, AgentSpec, AgentStatus, NotReadyReason, QueueId};
+use crate::policy::Selection;
+use crate::router::bitset::Bitset;
+use crate::router::config::QueueConfig;
+use crate::router::decision::Decisions;
+use crate::router::state::{AgentState, Presence, QueueState, TimerKey};
+use crate::router::stats::QueueStats;
+use crate::time::{TimeSpan, Timestamp};
+
+impl Router {
+    // ----- queues -------------------------------------------------------
+
+    /// Adds a queue.
+    ///
+    /// # Errors
+    ///
+    /// [`RouterError::DuplicateQueue`], or [`RouterError::InvalidBasePriority`]
+    /// if the base priority is not finite.
+    pub fn add_queue(&mut self, config: QueueConfig) -> Result<(), RouterError> {
+        if self.queue_slots.contains_key(&config.id) {
+            return Err(RouterError::DuplicateQueue(config.id));
+        }
+        if !config.base_priority.is_finite() {
+            return Err(RouterError::InvalidBasePriority {
+                queue: config.id,
+                value: config.base_priority,
+            });
+        }
+        if let Selection::LongestIdle(m) = config.selection {
+            self.available.enable(m, &self.agents);
+        }
+        let slot = self.queues.len() as u32;
+        self.queue_slots.insert(config.id, slot);
+        self.queues.push(QueueState {
+            config,
+            members: Bitset::default(),
+            groups: Vec::new(),
+            stats: QueueStats::default(),
+            last_chosen: None,
+        });
+        Ok(())
+    }
+
+    /// The statistics of a queue so far, with its waiting contacts as of `now`.
+    /// `O(waiting contacts of the queue)`.
+    ///
+    /// # Errors
+    ///
+    /// [`RouterError::UnknownQueue`].
+    pub fn queue_stats(&self, queue: QueueId, now: Timestamp) -> Result<QueueStats, RouterError> {
+        let q = self.queue(queue)?;
+        let mut stats = q.stats;
+        let oldest = q
+            .groups
+            .iter()
+            .filter_map(|&g| self.groups.get(g as usize))
+            .flat_map(|g| g.waiting.iter())
+            .filter_map(|(&c, _)| self.contact_at(c))
+            .map(|c| c.arrived)
+            .min();
+        stats.oldest_wait = oldest.map_or(TimeSpan::ZERO, |t| now.saturating_since(t));
+        Ok(stats)
+    }
+
+    // ----- agents -------------------------------------------------------
+
+    /// Adds an agent, logged out.
+    ///
+    /// # Errors
+    ///
+    /// [`RouterError::DuplicateAgent`], [`RouterError::UnknownQueue`] for a
+    /// queue of its profile, [`RouterError::NoCapacity`].
+    pub fn add_agent(&mut self, spec: AgentSpec) -> Result<(), RouterError> {
+        if self.agent_slots.contains_key(&spec.id) {
+            return Err(RouterError::DuplicateAgent(spec.id));
+        }
+        self.check_spec(&spec)?;
+        let slot = match self.vacant_agent_slots.pop() {
+            Some(s) => s,
+            None => {
+                self.agents.push(None);
+                self.agents.len() as u32 - 1
+            }
+        };
+        self.agent_slots.insert(spec.id, slot);
+        if let Some(cell) = self.agents.get_mut(slot as usize) {
+            *cell = Some(AgentState::new(spec));
+        }
+        self.index_agent(slot);
+        Ok(())
+    }
+
+    /// Replaces an agent's skills, languages, capacity and routing profile,
+    /// in any state; contacts in service continue. A ready agent then takes
+    /// the contacts it newly qualifies for.
+    ///
+    /// # Errors
+    ///
+    /// As [`Router::add_agent`], [`RouterError::UnknownAgent`], and the time
+    /// errors.
+    pub fn update_agent(
+        &mut self,
+        spec: AgentSpec,
+        now: Timestamp,
+    ) -> Result<Decisions, RouterError> {
+        let slot = self.agent_slot(spec.id)?;
+        self.check_time(now)?;
+        self.check_spec(&spec)?;
+        self.clock = now;
+        self.unindex_agent(slot);
+        if let Some(a) = self.agent_mut(slot) {
+            a.spec = spec;
+            a.idle_lists.clear();
+        }
+        self.index_agent(slot);
+        self.refresh_free(slot);
+        let mut out = Decisions::new();
+        self.pull(slot, now, &mut out);
+        Ok(out)
+    }
+
+    /// Removes a logged-out agent.
+    ///
+    /// # Errors
+    ///
+    /// [`RouterError::UnknownAgent`], [`RouterError::AgentLoggedIn`].
+    pub fn remove_agent(&mut self, agent: AgentId) -> Result<(), RouterError> {
+        let slot = self.agent_slot(agent)?;
+        if self
+            .agent_ref(slot)
+            .is_some_and(|a| a.presence != Presence::LoggedOut)
+        {
+            return Err(RouterError::AgentLoggedIn(agent));
+        }
+        self.unindex_agent(slot);
+        if let Some(cell) = self.agents.get_mut(slot as usize) {
+            *cell = None;
+        }
+        self.agent_slots.remove(&agent);
+        self.vacant_agent_slots.push(slot);
+        Ok(())
+    }
+
+    /// Logs an agent in, ready; it takes waiting contacts at once.
+    ///
+    /// # Errors
+    ///
+    /// [`RouterError::UnknownAgent`], [`RouterError::AgentLoggedIn`], and the
+    /// time errors.
+    pub fn log_in(&mut self, agent: AgentId, now: Timestamp) -> Result<Decisions, RouterError> {
+        let slot = self.agent_slot(agent)?;
+        self.check_time(now)?;
+        if self
+            .agent_ref(slot)
+            .is_some_and(|a| a.presence != Presence::LoggedOut)
+        {
+            return Err(RouterError::AgentLoggedIn(agent));
+        }
+        self.clock = now;
+        if let Some(a) = self.agent_mut(slot) {
+            a.presence = Presence::Ready;
+            a.last_contact_end = now;
+            a.available_since = now;
+            a.handled = 0;
+        }
+        self.refresh_free(slot);
+        let mut out = Decisions::new();
+        self.pull(slot, now, &mut out);
+        Ok(out)
+    }
+
+    /// Logs an agent out; pending wrap-ups are dropped.
+    ///
+    /// # Errors
+    ///
+    /// [`RouterError::UnknownAgent`], [`RouterError::AgentLoggedOut`],
+    /// [`RouterError::AgentHasContacts`], and the time errors.
+    pub fn log_out(&mut self, agent: AgentId, now: Timestamp) -> Result<(), RouterError> {
+        let slot = self.agent_slot(agent)?;
+        self.check_time(now)?;
+        let a = self
+            .agent_ref(slot)
+            .ok_or(RouterError::UnknownAgent(agent))?;
+        if a.presence == Presence::LoggedOut {
+            return Err(RouterError::AgentLoggedOut(agent));
+        }
+        if a.in_service > 0 {
+            return Err(RouterError::AgentHasContacts(agent));
+        }
+        let timers: Vec<TimerKey> = a.wrap_ups.iter().map(|w| w.timer).collect();
+        self.clock = now;
+        for t in timers {
+            self.timers.remove(&t);
+        }
+        if let Some(a) = self.agent_mut(slot) {
+            a.presence = Presence::LoggedOut;
+            a.wrap_ups.clear();
+            a.load = [0; 4];
+        }
+        self.refresh_free(slot);
+        Ok(())
+    }
+
+    /// Makes a logged-in agent ready; it takes waiting contacts at once.
+    /// Ready while ready is accepted and changes nothing.
+    ///
+    /// # Errors
+    ///
+    /// [`RouterError::UnknownAgent`], [`RouterError::AgentLoggedOut`], and
+    /// the time errors.
+    pub fn set_ready(&mut self, agent: AgentId, now: Timestamp) -> Result<Decisions, RouterError> {
+        let slot = self.logged_in_agent(agent, now)?;
+        self.clock = now;
+        if let Some(a) = self.agent_mut(slot)
+            && a.presence != Presence::Ready
+        {
+            a.presence = Presence::Ready;
+            a.available_since = now;
+        }
+        self.refresh_free(slot);
+        let mut out = Decisions::new();
+        self.pull(slot, now, &mut out);
+        Ok(out)
+    }
+
+    /// Makes a logged-in agent not ready: it takes no new contact; contacts
+    /// in service and wrap-ups continue.
+    ///
+    /// # Errors
+    ///
+    /// [`RouterError::UnknownAgent`], [`RouterError::AgentLoggedOut`], and
+    /// the time errors.
+    pub fn set_not_ready(
+        &mut self,
+        agent: AgentId,
+        reason: NotReadyReason,
+        now: Timestamp,
+    ) -> Result<(), RouterError> {
+        let slot = self.logged_in_agent(agent, now)?;
+        self.clock = now;
+        if let Some(a) = self.agent_mut(slot) {
+            a.presence = Presence::NotReady(reason);
+        }
+        self.refresh_free(slot);
+        Ok(())
+    }
+
+    /// Ends an agent's after-contact work early; it takes waiting contacts
+    /// at once if ready.
+    ///
+    /// # Errors
+    ///
+    /// [`RouterError::UnknownAgent`], [`RouterError::AgentNotInWrapUp`], and
+    /// the time errors.
+    pub fn end_wrap_up(
+        &mut self,
+        agent: AgentId,
+        now: Timestamp,
+    ) -> Result<Decisions, RouterError> {
+        let slot = self.agent_slot(agent)?;
+        self.check_time(now)?;
+        let timers: Vec<TimerKey> = self
+            .agent_ref(slot)
+            .map(|a| a.wrap_ups.iter().map(|w| w.timer).collect())
+            .unwrap_or_default();
+        if timers.is_empty() {
+            return Err(RouterError::AgentNotInWrapUp(agent));
+        }
+        self.clock = now;
+        let mut out = Decisions::new();
+        for t in timers {
+            self.timers.remove(&t);
+            self.wrap_up_ended(slot, t, now, &mut out);
+        }
+        self.pull(slot, now, &mut out);
+        Ok(out)
+    }
+
+    /// What an agent is doing.
+    ///
+    /// # Errors
+    ///
+    /// [`RouterError::UnknownAgent`].
+    pub fn agent_status(&self, agent: AgentId) -> Result<AgentStatus, RouterError> {
+        let a = self
+            .agent_ref(self.agent_slot(agent)?)
+            .ok_or(RouterError::UnknownAgent(agent))?;
+        Ok(match a.presence {
+            Presence::LoggedOut => AgentStatus::LoggedOut,
+            Presence::NotReady(reason) => AgentStatus::NotReady { reason },
+            Presence::Ready if a.in_service > 0 => AgentStatus::Busy {
+                contacts: a.in_service,
+            },
+            Presence::Ready => match a.wrap_ups.iter().map(|w| w.timer.0).max() {
+                Some(until) => AgentStatus::WrapUp { until },
+                None => AgentStatus::Available,
+            },
+        })
+    }
+
+    /// The contacts an agent has in service or in wrap-up, per channel, in
+    /// the order of [`Channel::ALL`](crate::Channel::ALL).
+    ///
+    /// # Errors
+    ///
+    /// [`RouterError::UnknownAgent`].
+    pub fn agent_load(&self, agent: AgentId) -> Result<[u8; 4], RouterError> {
+        self.agent_ref(self.agent_slot(agent)?)
+            .map(|a| a.load)
+            .ok_or(RouterError::UnknownAgent(agent))
+    }
+}

@@ -1,0 +1,269 @@
+//! Operations on contacts, and time.
+
+use super::{ContactStatus, Router, RouterError};
+use crate::model::{AgentId, Contact, ContactId, Sentiment};
+use crate::policy::PriorityBreakdown;
+use crate::router::decision::Decisions;
+use crate::router::state::{self, ContactState, Phase, Timer};
+use crate::router::waiting::GroupKey;
+use crate::time::{TimeSpan, Timestamp};
+
+impl Router {
+    // ----- contacts -----------------------------------------------------
+
+    /// A contact arrives: it is assigned at once to an eligible agent with
+    /// free capacity (chosen by the queue's [`Selection`](crate::Selection)), or it waits.
+    ///
+    /// Eligible: the agent is ready, its routing profile serves the queue
+    /// with no delay, it has every skill of the queue's and the contact's
+    /// requirements at the minimum level, the language, and free capacity on
+    /// the contact's channel.
+    ///
+    /// # Errors
+    ///
+    /// [`RouterError::DuplicateContact`], [`RouterError::UnknownQueue`],
+    /// [`RouterError::QueueFull`] when it would have to wait in a full queue,
+    /// and the time errors.
+    pub fn arrive(&mut self, contact: Contact, now: Timestamp) -> Result<Decisions, RouterError> {
+        if self.contact_slots.contains_key(&contact.id) {
+            return Err(RouterError::DuplicateContact(contact.id));
+        }
+        let queue = self.queue_slot(contact.queue)?;
+        self.check_time(now)?;
+        let requirements = self
+            .queues
+            .get(queue as usize)
+            .map(|q| q.config.requirements.merged(&contact.requirements))
+            .unwrap_or_default();
+        let group = self.intern_group(GroupKey {
+            queue,
+            channel: contact.channel,
+            requirements,
+        });
+        let chosen = self.choose_now(group);
+        if chosen.is_none()
+            && let Some(q) = self.queues.get(queue as usize)
+            && let Some(max) = q.config.max_waiting
+            && q.stats.waiting >= u64::from(max)
+        {
+            let id = contact.id;
+            if let Some(q) = self.queues.get_mut(queue as usize) {
+                q.stats.refused += 1;
+            }
+            return Err(RouterError::QueueFull {
+                queue: contact.queue,
+                contact: id,
+            });
+        }
+        self.clock = now;
+        let id = contact.id;
+        let seq = self.take_seq();
+        let state = ContactState {
+            contact,
+            queue,
+            group,
+            seq,
+            arrived: now,
+            phase: Phase::Waiting,
+        };
+        let slot = match self.vacant_contact_slots.pop() {
+            Some(s) => {
+                if let Some(cell) = self.contacts.get_mut(s as usize) {
+                    *cell = Some(state);
+                }
+                s
+            }
+            None => {
+                self.contacts.push(Some(state));
+                self.contacts.len() as u32 - 1
+            }
+        };
+        self.contact_slots.insert(id, slot);
+        if let Some(q) = self.queues.get_mut(queue as usize) {
+            q.stats.offered += 1;
+        }
+        let mut out = Decisions::new();
+        match chosen {
+            Some(agent) => self.assign(slot, agent, now, &mut out),
+            None => self.enqueue(slot, now, &mut out),
+        }
+        Ok(out)
+    }
+
+    /// A contact in service ends; its agent goes to wrap-up for the queue's
+    /// wrap-up time, or takes its next contact at once.
+    ///
+    /// # Errors
+    ///
+    /// [`RouterError::UnknownContact`], [`RouterError::ContactNotInService`],
+    /// and the time errors.
+    pub fn finish(&mut self, contact: ContactId, now: Timestamp) -> Result<Decisions, RouterError> {
+        let slot = self.contact_slot(contact)?;
+        self.check_time(now)?;
+        let c = self
+            .contact_at(slot)
+            .ok_or(RouterError::UnknownContact(contact))?;
+        let Phase::InService { agent } = c.phase else {
+            return Err(RouterError::ContactNotInService(contact));
+        };
+        let channel = c.contact.channel.index();
+        let wrap_up = self
+            .queues
+            .get(c.queue as usize)
+            .map_or(TimeSpan::ZERO, |q| q.config.wrap_up);
+        self.clock = now;
+        self.drop_contact(slot);
+        let mut out = Decisions::new();
+        let timer = (wrap_up > TimeSpan::ZERO)
+            .then(|| self.schedule(now + wrap_up, Timer::WrapUpEnd { agent }));
+        if let Some(a) = self.agent_mut(agent) {
+            a.in_service = a.in_service.saturating_sub(1);
+            a.handled += 1;
+            match timer {
+                Some(timer) => a.wrap_ups.push(state::WrapUp { channel, timer }),
+                None => {
+                    if let Some(l) = a.load.get_mut(channel) {
+                        *l = l.saturating_sub(1);
+                    }
+                    a.last_contact_end = now;
+                    a.available_since = now;
+                }
+            }
+        }
+        self.refresh_free(agent);
+        self.pull(agent, now, &mut out);
+        Ok(out)
+    }
+
+    /// The caller hangs up while waiting: the contact is removed and counted
+    /// as abandoned.
+    ///
+    /// # Errors
+    ///
+    /// [`RouterError::UnknownContact`], [`RouterError::ContactNotWaiting`],
+    /// and the time errors.
+    pub fn abandon(&mut self, contact: ContactId, now: Timestamp) -> Result<(), RouterError> {
+        let slot = self.waiting_contact(contact, now)?;
+        self.clock = now;
+        self.unqueue(slot);
+        let queue = self.contact_at(slot).map(|c| c.queue);
+        if let Some(q) = queue.and_then(|q| self.queues.get_mut(q as usize)) {
+            q.stats.abandoned += 1;
+        }
+        self.drop_contact(slot);
+        Ok(())
+    }
+
+    /// The customer's sentiment changed. A waiting contact is re-prioritized
+    /// at once; for a contact in service the new score is only recorded.
+    ///
+    /// # Errors
+    ///
+    /// [`RouterError::UnknownContact`] and the time errors. An invalid score
+    /// cannot reach here: [`Sentiment::new`] refuses it.
+    pub fn update_sentiment(
+        &mut self,
+        contact: ContactId,
+        sentiment: Sentiment,
+        now: Timestamp,
+    ) -> Result<(), RouterError> {
+        let slot = self.contact_slot(contact)?;
+        self.check_time(now)?;
+        self.clock = now;
+        let Some(c) = self
+            .contacts
+            .get_mut(slot as usize)
+            .and_then(Option::as_mut)
+        else {
+            return Err(RouterError::UnknownContact(contact));
+        };
+        c.contact.sentiment = sentiment;
+        if c.phase == Phase::Waiting {
+            let (group, seq, arrived) = (c.group, c.seq, c.arrived);
+            let key = self.wait_key(slot, seq, arrived);
+            if let Some(g) = self.groups.get_mut(group as usize) {
+                g.waiting.change_priority(&slot, key);
+            }
+            self.refresh_head(group);
+        }
+        Ok(())
+    }
+
+    /// The priority of a waiting contact at `now`, term by term.
+    ///
+    /// # Errors
+    ///
+    /// [`RouterError::UnknownContact`], [`RouterError::ContactNotWaiting`].
+    pub fn explain(
+        &self,
+        contact: ContactId,
+        now: Timestamp,
+    ) -> Result<PriorityBreakdown, RouterError> {
+        let slot = self.contact_slot(contact)?;
+        let c = self
+            .contact_at(slot)
+            .ok_or(RouterError::UnknownContact(contact))?;
+        if c.phase != Phase::Waiting {
+            return Err(RouterError::ContactNotWaiting(contact));
+        }
+        Ok(self.breakdown(c, now))
+    }
+
+    /// Where a contact stands.
+    ///
+    /// # Errors
+    ///
+    /// [`RouterError::UnknownContact`] (also for contacts that ended or abandoned).
+    pub fn contact_status(&self, contact: ContactId) -> Result<ContactStatus, RouterError> {
+        let c = self
+            .contact_at(self.contact_slot(contact)?)
+            .ok_or(RouterError::UnknownContact(contact))?;
+        Ok(match c.phase {
+            Phase::Waiting => ContactStatus::Waiting { since: c.arrived },
+            Phase::InService { agent } => ContactStatus::InService {
+                agent: self
+                    .agent_ref(agent)
+                    .map_or(AgentId::new(u32::MAX), |a| a.spec.id),
+            },
+        })
+    }
+
+    /// How many contacts are waiting, over all queues.
+    #[must_use]
+    pub fn waiting_count(&self) -> usize {
+        self.waiting_total
+    }
+
+    /// How many contacts the router holds (waiting or in service).
+    #[must_use]
+    pub fn contact_count(&self) -> usize {
+        self.contact_slots.len()
+    }
+
+    /// Fires every timer due at or before `now`, each at its own time, in
+    /// `(time, sequence)` order, and returns the decisions that follow.
+    ///
+    /// # Errors
+    ///
+    /// [`RouterError::TimeWentBackwards`].
+    pub fn advance(&mut self, now: Timestamp) -> Result<Decisions, RouterError> {
+        if now < self.clock {
+            return Err(RouterError::TimeWentBackwards {
+                now,
+                clock: self.clock,
+            });
+        }
+        let mut out = Decisions::new();
+        while let Some(entry) = self.timers.first_entry() {
+            let key = *entry.key();
+            if key.0 > now {
+                break;
+            }
+            let timer = entry.remove();
+            self.clock = key.0;
+            self.fire(key, timer, &mut out);
+        }
+        self.clock = now;
+        Ok(out)
+    }
+}

@@ -1,0 +1,79 @@
+//! The router's error type.
+
+use crate::model::{AgentId, ContactId, QueueId};
+use crate::time::Timestamp;
+
+/// An operation was refused; the router is unchanged.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum RouterError {
+    /// No agent has this id; add it first.
+    #[error("unknown {0}")]
+    UnknownAgent(AgentId),
+    /// An agent with this id exists already.
+    #[error("{0} exists already")]
+    DuplicateAgent(AgentId),
+    /// No contact with this id is known (it may have ended or abandoned).
+    #[error("unknown {0}")]
+    UnknownContact(ContactId),
+    /// A contact with this id is known already.
+    #[error("{0} exists already")]
+    DuplicateContact(ContactId),
+    /// No queue has this id; add it first.
+    #[error("unknown {0}")]
+    UnknownQueue(QueueId),
+    /// A queue with this id exists already.
+    #[error("{0} exists already")]
+    DuplicateQueue(QueueId),
+    /// `now` is earlier than the router's clock.
+    #[error("time went backwards: {now} is before {clock}")]
+    TimeWentBackwards {
+        /// The time given.
+        now: Timestamp,
+        /// The router's clock.
+        clock: Timestamp,
+    },
+    /// A timer is due at or before `now`: call [`Router::advance`](crate::Router::advance) first.
+    #[error("a timer is due at {due}: advance the router first")]
+    TimersDue {
+        /// When the first pending timer is due.
+        due: Timestamp,
+    },
+    /// The agent is logged out; log it in first.
+    #[error("{0} is logged out")]
+    AgentLoggedOut(AgentId),
+    /// The agent is logged in; log it out first.
+    #[error("{0} is logged in")]
+    AgentLoggedIn(AgentId),
+    /// The agent still has contacts in service; finish them first.
+    #[error("{0} has contacts in service")]
+    AgentHasContacts(AgentId),
+    /// The agent is not in after-contact work.
+    #[error("{0} is not in wrap-up")]
+    AgentNotInWrapUp(AgentId),
+    /// The agent spec has no capacity on any channel.
+    #[error("{0} has no capacity on any channel")]
+    NoCapacity(AgentId),
+    /// The contact is not waiting (it is in service).
+    #[error("{0} is not waiting")]
+    ContactNotWaiting(ContactId),
+    /// The contact is not in service (it is waiting).
+    #[error("{0} is not in service")]
+    ContactNotInService(ContactId),
+    /// The queue has `max_waiting` contacts waiting; the contact was refused.
+    #[error("{queue} is full: {contact} refused")]
+    QueueFull {
+        /// The full queue.
+        queue: QueueId,
+        /// The refused contact.
+        contact: ContactId,
+    },
+    /// A queue's base priority is not finite.
+    #[error("{queue} has base priority {value}, which is not finite")]
+    InvalidBasePriority {
+        /// The queue.
+        queue: QueueId,
+        /// The value given.
+        value: f64,
+    },
+}

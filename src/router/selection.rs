@@ -1,0 +1,57 @@
+//! Choosing one agent among eligible candidates, by the queue's strategy.
+
+use crate::model::{AgentId, Requirements};
+use crate::policy::Selection;
+use crate::router::state::{AgentState, SelectionFacts};
+use rand_pcg::Pcg64Mcg;
+
+/// Selection among candidates; a free function so that callers can borrow
+/// the candidate sets and the agents separately.
+pub(crate) fn select(
+    agents: &[Option<AgentState>],
+    facts: &[SelectionFacts],
+    rng: &mut Pcg64Mcg,
+    selection: Selection,
+    req: &Requirements,
+    last_chosen: Option<AgentId>,
+    candidates: impl Iterator<Item = u32>,
+) -> Option<u32> {
+    use rand::RngExt;
+    let agent = |s: u32| agents.get(s as usize).and_then(Option::as_ref);
+    match selection {
+        Selection::Random | Selection::WeightedRandom => {
+            let mut pool: Vec<(AgentId, u64, u32)> = candidates
+                .filter_map(|s| {
+                    agent(s).map(|a| {
+                        let w = match selection {
+                            Selection::WeightedRandom => a.proficiency_sum(req).max(1),
+                            _ => 1,
+                        };
+                        (a.spec.id, w, s)
+                    })
+                })
+                .collect();
+            if pool.is_empty() {
+                return None;
+            }
+            pool.sort_unstable_by_key(|p| p.0);
+            let total: u64 = pool.iter().map(|p| p.1).sum();
+            let mut r = rng.random_range(0..total);
+            for (_, w, s) in &pool {
+                if r < *w {
+                    return Some(*s);
+                }
+                r -= w;
+            }
+            None
+        }
+        _ => candidates
+            .filter_map(|s| {
+                let f = facts.get(s as usize)?;
+                let prof = || agent(s).map_or(0, |a| a.proficiency_sum(req));
+                Some((f.key(selection, last_chosen, prof), s))
+            })
+            .min_by_key(|p| p.0)
+            .map(|p| p.1),
+    }
+}
