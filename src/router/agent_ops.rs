@@ -19,6 +19,16 @@ impl Router {
     ///
     /// [`RouterError::DuplicateQueue`], or [`RouterError::InvalidBasePriority`]
     /// if the base priority is not finite.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use callroute::*;
+    /// let mut router = Router::new(RouterConfig::default())?;
+    /// router.add_queue(QueueConfig::new(QueueId::new(1)).base_priority(10.0))?;
+    /// assert!(router.add_queue(QueueConfig::new(QueueId::new(1))).is_err());
+    /// # Ok::<(), callroute::Error>(())
+    /// ```
     pub fn add_queue(&mut self, config: QueueConfig) -> Result<(), RouterError> {
         if self.queue_slots.contains_key(&config.id) {
             return Err(RouterError::DuplicateQueue(config.id));
@@ -50,6 +60,21 @@ impl Router {
     /// # Errors
     ///
     /// [`RouterError::UnknownQueue`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use callroute::*;
+    /// # let mut router = Router::new(RouterConfig::default())?;
+    /// # let q = QueueId::new(1);
+    /// # router.add_queue(QueueConfig::new(q).wrap_up(TimeSpan::from_secs(10)))?;
+    /// # router.add_agent(AgentSpec::new(AgentId::new(1)).profile(RoutingProfile::new().serve(q, 1)))?;
+    /// let _ = router.arrive(Contact::new(ContactId::new(1), q, Channel::Voice), Timestamp::ZERO)?;
+    /// let stats = router.queue_stats(q, Timestamp::from_secs(30))?;
+    /// assert_eq!((stats.offered, stats.waiting), (1, 1));
+    /// assert_eq!(stats.oldest_wait, TimeSpan::from_secs(30));
+    /// # Ok::<(), callroute::Error>(())
+    /// ```
     pub fn queue_stats(&self, queue: QueueId, now: Timestamp) -> Result<QueueStats, RouterError> {
         let q = self.queue(queue)?;
         let mut stats = q.stats;
@@ -101,6 +126,28 @@ impl Router {
     ///
     /// As [`Router::add_agent`], [`RouterError::UnknownAgent`], and the time
     /// errors.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use callroute::*;
+    /// # let mut router = Router::new(RouterConfig::default())?;
+    /// # let q = QueueId::new(1);
+    /// # router.add_queue(QueueConfig::new(q).wrap_up(TimeSpan::from_secs(10)))?;
+    /// # router.add_agent(AgentSpec::new(AgentId::new(1)).profile(RoutingProfile::new().serve(q, 1)))?;
+    /// let skill = SkillId::new(3);
+    /// let _ = router.log_in(AgentId::new(1), Timestamp::ZERO)?;
+    /// let needs = Requirements::new().skill(skill, Proficiency::new(5)?);
+    /// let c = Contact::new(ContactId::new(1), q, Channel::Voice).requirements(needs);
+    /// assert!(router.arrive(c, Timestamp::ZERO)?.assignments().next().is_none());
+    /// // After training, the agent qualifies and takes the contact at once.
+    /// let trained = AgentSpec::new(AgentId::new(1))
+    ///     .skill(skill, Proficiency::new(6)?)
+    ///     .profile(RoutingProfile::new().serve(q, 1));
+    /// let d = router.update_agent(trained, Timestamp::from_secs(1))?;
+    /// assert_eq!(d.assignments().count(), 1);
+    /// # Ok::<(), callroute::Error>(())
+    /// ```
     pub fn update_agent(
         &mut self,
         spec: AgentSpec,
@@ -127,6 +174,19 @@ impl Router {
     /// # Errors
     ///
     /// [`RouterError::UnknownAgent`], [`RouterError::AgentLoggedIn`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use callroute::*;
+    /// # let mut router = Router::new(RouterConfig::default())?;
+    /// # let q = QueueId::new(1);
+    /// # router.add_queue(QueueConfig::new(q).wrap_up(TimeSpan::from_secs(10)))?;
+    /// # router.add_agent(AgentSpec::new(AgentId::new(1)).profile(RoutingProfile::new().serve(q, 1)))?;
+    /// router.remove_agent(AgentId::new(1))?;
+    /// assert!(router.agent_status(AgentId::new(1)).is_err());
+    /// # Ok::<(), callroute::Error>(())
+    /// ```
     pub fn remove_agent(&mut self, agent: AgentId) -> Result<(), RouterError> {
         let slot = self.agent_slot(agent)?;
         if self
@@ -178,6 +238,20 @@ impl Router {
     ///
     /// [`RouterError::UnknownAgent`], [`RouterError::AgentLoggedOut`],
     /// [`RouterError::AgentHasContacts`], and the time errors.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use callroute::*;
+    /// # let mut router = Router::new(RouterConfig::default())?;
+    /// # let q = QueueId::new(1);
+    /// # router.add_queue(QueueConfig::new(q).wrap_up(TimeSpan::from_secs(10)))?;
+    /// # router.add_agent(AgentSpec::new(AgentId::new(1)).profile(RoutingProfile::new().serve(q, 1)))?;
+    /// let _ = router.log_in(AgentId::new(1), Timestamp::ZERO)?;
+    /// router.log_out(AgentId::new(1), Timestamp::from_secs(3600))?;
+    /// assert_eq!(router.agent_status(AgentId::new(1))?, AgentStatus::LoggedOut);
+    /// # Ok::<(), callroute::Error>(())
+    /// ```
     pub fn log_out(&mut self, agent: AgentId, now: Timestamp) -> Result<(), RouterError> {
         let slot = self.agent_slot(agent)?;
         self.check_time(now)?;
@@ -211,6 +285,23 @@ impl Router {
     ///
     /// [`RouterError::UnknownAgent`], [`RouterError::AgentLoggedOut`], and
     /// the time errors.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use callroute::*;
+    /// # let mut router = Router::new(RouterConfig::default())?;
+    /// # let q = QueueId::new(1);
+    /// # router.add_queue(QueueConfig::new(q).wrap_up(TimeSpan::from_secs(10)))?;
+    /// # router.add_agent(AgentSpec::new(AgentId::new(1)).profile(RoutingProfile::new().serve(q, 1)))?;
+    /// let a = AgentId::new(1);
+    /// let _ = router.log_in(a, Timestamp::ZERO)?;
+    /// router.set_not_ready(a, NotReadyReason::Break, Timestamp::from_secs(1))?;
+    /// let _ = router.arrive(Contact::new(ContactId::new(1), q, Channel::Voice), Timestamp::from_secs(2))?;
+    /// let d = router.set_ready(a, Timestamp::from_secs(60))?;
+    /// assert_eq!(d.assignments().collect::<Vec<_>>(), [(ContactId::new(1), a)]);
+    /// # Ok::<(), callroute::Error>(())
+    /// ```
     pub fn set_ready(&mut self, agent: AgentId, now: Timestamp) -> Result<Decisions, RouterError> {
         let slot = self.logged_in_agent(agent, now)?;
         self.clock = now;
@@ -233,6 +324,21 @@ impl Router {
     ///
     /// [`RouterError::UnknownAgent`], [`RouterError::AgentLoggedOut`], and
     /// the time errors.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use callroute::*;
+    /// # let mut router = Router::new(RouterConfig::default())?;
+    /// # let q = QueueId::new(1);
+    /// # router.add_queue(QueueConfig::new(q).wrap_up(TimeSpan::from_secs(10)))?;
+    /// # router.add_agent(AgentSpec::new(AgentId::new(1)).profile(RoutingProfile::new().serve(q, 1)))?;
+    /// let a = AgentId::new(1);
+    /// let _ = router.log_in(a, Timestamp::ZERO)?;
+    /// router.set_not_ready(a, NotReadyReason::Meal, Timestamp::from_secs(1))?;
+    /// assert_eq!(router.agent_status(a)?, AgentStatus::NotReady { reason: NotReadyReason::Meal });
+    /// # Ok::<(), callroute::Error>(())
+    /// ```
     pub fn set_not_ready(
         &mut self,
         agent: AgentId,
@@ -255,6 +361,24 @@ impl Router {
     ///
     /// [`RouterError::UnknownAgent`], [`RouterError::AgentNotInWrapUp`], and
     /// the time errors.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use callroute::*;
+    /// # let mut router = Router::new(RouterConfig::default())?;
+    /// # let q = QueueId::new(1);
+    /// # router.add_queue(QueueConfig::new(q).wrap_up(TimeSpan::from_secs(10)))?;
+    /// # router.add_agent(AgentSpec::new(AgentId::new(1)).profile(RoutingProfile::new().serve(q, 1)))?;
+    /// let a = AgentId::new(1);
+    /// let _ = router.log_in(a, Timestamp::ZERO)?;
+    /// let _ = router.arrive(Contact::new(ContactId::new(1), q, Channel::Voice), Timestamp::ZERO)?;
+    /// let _ = router.finish(ContactId::new(1), Timestamp::from_secs(60))?;
+    /// assert_eq!(router.agent_status(a)?, AgentStatus::WrapUp { until: Timestamp::from_secs(70) });
+    /// let _ = router.end_wrap_up(a, Timestamp::from_secs(65))?;
+    /// assert_eq!(router.agent_status(a)?, AgentStatus::Available);
+    /// # Ok::<(), callroute::Error>(())
+    /// ```
     pub fn end_wrap_up(
         &mut self,
         agent: AgentId,
@@ -307,6 +431,20 @@ impl Router {
     /// # Errors
     ///
     /// [`RouterError::UnknownAgent`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use callroute::*;
+    /// # let mut router = Router::new(RouterConfig::default())?;
+    /// # let q = QueueId::new(1);
+    /// # router.add_queue(QueueConfig::new(q).wrap_up(TimeSpan::from_secs(10)))?;
+    /// # router.add_agent(AgentSpec::new(AgentId::new(1)).profile(RoutingProfile::new().serve(q, 1)))?;
+    /// let _ = router.log_in(AgentId::new(1), Timestamp::ZERO)?;
+    /// let _ = router.arrive(Contact::new(ContactId::new(1), q, Channel::Voice), Timestamp::ZERO)?;
+    /// assert_eq!(router.agent_load(AgentId::new(1))?, [1, 0, 0, 0]);
+    /// # Ok::<(), callroute::Error>(())
+    /// ```
     pub fn agent_load(&self, agent: AgentId) -> Result<[u8; 4], RouterError> {
         self.agent_ref(self.agent_slot(agent)?)
             .map(|a| a.load)

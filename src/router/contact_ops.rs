@@ -142,6 +142,20 @@ impl Router {
     ///
     /// [`RouterError::UnknownContact`], [`RouterError::ContactNotWaiting`],
     /// and the time errors.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use callroute::*;
+    /// # let mut router = Router::new(RouterConfig::default())?;
+    /// # let q = QueueId::new(1);
+    /// # router.add_queue(QueueConfig::new(q).wrap_up(TimeSpan::from_secs(10)))?;
+    /// # router.add_agent(AgentSpec::new(AgentId::new(1)).profile(RoutingProfile::new().serve(q, 1)))?;
+    /// let _ = router.arrive(Contact::new(ContactId::new(1), q, Channel::Voice), Timestamp::ZERO)?;
+    /// router.abandon(ContactId::new(1), Timestamp::from_secs(40))?;
+    /// assert_eq!(router.queue_stats(q, Timestamp::from_secs(40))?.abandoned, 1);
+    /// # Ok::<(), callroute::Error>(())
+    /// ```
     pub fn abandon(&mut self, contact: ContactId, now: Timestamp) -> Result<(), RouterError> {
         let slot = self.waiting_contact(contact, now)?;
         self.clock = now;
@@ -161,6 +175,20 @@ impl Router {
     ///
     /// [`RouterError::UnknownContact`] and the time errors. An invalid score
     /// cannot reach here: [`Sentiment::new`] refuses it.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use callroute::*;
+    /// # let mut router = Router::new(RouterConfig::default())?;
+    /// # let q = QueueId::new(1);
+    /// # router.add_queue(QueueConfig::new(q).wrap_up(TimeSpan::from_secs(10)))?;
+    /// # router.add_agent(AgentSpec::new(AgentId::new(1)).profile(RoutingProfile::new().serve(q, 1)))?;
+    /// let _ = router.arrive(Contact::new(ContactId::new(1), q, Channel::Voice), Timestamp::ZERO)?;
+    /// router.update_sentiment(ContactId::new(1), Sentiment::new(-0.5)?, Timestamp::from_secs(5))?;
+    /// assert_eq!(router.explain(ContactId::new(1), Timestamp::from_secs(5))?.sentiment, 20.0);
+    /// # Ok::<(), callroute::Error>(())
+    /// ```
     pub fn update_sentiment(
         &mut self,
         contact: ContactId,
@@ -194,6 +222,21 @@ impl Router {
     /// # Errors
     ///
     /// [`RouterError::UnknownContact`], [`RouterError::ContactNotWaiting`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use callroute::*;
+    /// # let mut router = Router::new(RouterConfig::default())?;
+    /// # let q = QueueId::new(1);
+    /// # router.add_queue(QueueConfig::new(q).wrap_up(TimeSpan::from_secs(10)))?;
+    /// # router.add_agent(AgentSpec::new(AgentId::new(1)).profile(RoutingProfile::new().serve(q, 1)))?;
+    /// let c = Contact::new(ContactId::new(1), q, Channel::Voice).stage(LifecycleStage::Conversion);
+    /// let _ = router.arrive(c, Timestamp::ZERO)?;
+    /// let b = router.explain(ContactId::new(1), Timestamp::from_secs(15))?;
+    /// assert_eq!((b.stage, b.aging, b.total), (60.0, 15.0, 75.0));
+    /// # Ok::<(), callroute::Error>(())
+    /// ```
     pub fn explain(
         &self,
         contact: ContactId,
@@ -214,6 +257,19 @@ impl Router {
     /// # Errors
     ///
     /// [`RouterError::UnknownContact`] (also for contacts that ended or abandoned).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use callroute::*;
+    /// # let mut router = Router::new(RouterConfig::default())?;
+    /// # let q = QueueId::new(1);
+    /// # router.add_queue(QueueConfig::new(q).wrap_up(TimeSpan::from_secs(10)))?;
+    /// # router.add_agent(AgentSpec::new(AgentId::new(1)).profile(RoutingProfile::new().serve(q, 1)))?;
+    /// let _ = router.arrive(Contact::new(ContactId::new(1), q, Channel::Voice), Timestamp::ZERO)?;
+    /// assert_eq!(router.contact_status(ContactId::new(1))?, ContactStatus::Waiting { since: Timestamp::ZERO });
+    /// # Ok::<(), callroute::Error>(())
+    /// ```
     pub fn contact_status(&self, contact: ContactId) -> Result<ContactStatus, RouterError> {
         let c = self
             .contact_at(self.contact_slot(contact)?)
@@ -246,6 +302,23 @@ impl Router {
     /// # Errors
     ///
     /// [`RouterError::TimeWentBackwards`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use callroute::*;
+    /// # let mut router = Router::new(RouterConfig::default())?;
+    /// # let q = QueueId::new(1);
+    /// # router.add_queue(QueueConfig::new(q).wrap_up(TimeSpan::from_secs(10)))?;
+    /// # router.add_agent(AgentSpec::new(AgentId::new(1)).profile(RoutingProfile::new().serve(q, 1)))?;
+    /// let _ = router.log_in(AgentId::new(1), Timestamp::ZERO)?;
+    /// let _ = router.arrive(Contact::new(ContactId::new(1), q, Channel::Voice), Timestamp::ZERO)?;
+    /// let _ = router.finish(ContactId::new(1), Timestamp::from_secs(50))?;
+    /// assert_eq!(router.next_timer(), Some(Timestamp::from_secs(60)));
+    /// let d = router.advance(Timestamp::from_secs(61))?;
+    /// assert!(matches!(d.as_slice(), [Decision::WrapUpEnded { .. }]));
+    /// # Ok::<(), callroute::Error>(())
+    /// ```
     pub fn advance(&mut self, now: Timestamp) -> Result<Decisions, RouterError> {
         if now < self.clock {
             return Err(RouterError::TimeWentBackwards {
