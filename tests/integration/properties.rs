@@ -241,8 +241,16 @@ fn run(queues: Vec<QueueConfig>, agents: Vec<AgentSpec>, steps: Vec<Step>, seed:
             Op::Abandon(t) => Some(resolve(&naive, *t, Some(false))),
             _ => None,
         };
+        let before = format!("{router:?}");
         let (a, b) = apply(&mut router, &mut naive, &s.op, now);
         assert_eq!(a, b, "op {:?} at {now}", s.op);
+        // A refused operation leaves the router exactly as it was (a full
+        // queue only counts the refusal in its statistics).
+        if let Err(e) = &a
+            && !matches!(e, RouterError::QueueFull { .. })
+        {
+            assert_eq!(format!("{router:?}"), before, "{e} changed the state");
+        }
         match (&s.op, &a, target) {
             (Op::Arrive(c), Ok(_), _) => {
                 ledger.insert(c.id, None);
