@@ -209,6 +209,17 @@ impl Requirements {
         out
     }
 
+    /// Whether nothing is required.
+    ///
+    /// ```
+    /// use callroute::Requirements;
+    /// assert!(Requirements::new().is_empty());
+    /// ```
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.skills.is_empty() && self.language.is_none()
+    }
+
     /// The skill requirements, sorted by skill id.
     #[must_use]
     pub fn skills(&self) -> &[SkillRequirement] {

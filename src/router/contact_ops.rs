@@ -30,11 +30,13 @@ impl Router {
         }
         let queue = self.queue_slot(contact.queue)?;
         self.check_time(now)?;
-        let requirements = self
-            .queues
-            .get(queue as usize)
-            .map(|q| q.config.requirements.merged(&contact.requirements))
-            .unwrap_or_default();
+        // The contact's own requirements live on in its group's key.
+        let mut contact = contact;
+        let own = core::mem::take(&mut contact.requirements);
+        let requirements = match self.queues.get(queue as usize) {
+            Some(q) if !q.config.requirements.is_empty() => q.config.requirements.merged(&own),
+            _ => own,
+        };
         let group = self.intern_group(GroupKey {
             queue,
             channel: contact.channel,
