@@ -100,48 +100,105 @@ mod tests {
     }
 }
 
-/// A set of agent slots kept both as a bitset (O(1) membership, word-wise
-/// intersection) and as a sorted list (iteration in O(len) when sparse).
+/// A set of agent slots: a sorted list, plus a bitset once the set is
+/// large. Small sets (most requirement profiles) cost a few bytes and are
+/// walked; large ones get O(1) membership and word-wise intersection.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct SlotSet {
-    pub(crate) bits: Bitset,
-    pub(crate) list: Vec<u32>,
+    list: Vec<u32>,
+    bits: Option<Bitset>,
 }
+
+/// From this size on a set keeps a bitset; below half of it, it drops it.
+const DENSE: usize = 256;
 
 impl SlotSet {
     pub(crate) fn insert(&mut self, slot: u32) {
         if let Err(i) = self.list.binary_search(&slot) {
             self.list.insert(i, slot);
-            self.bits.insert(slot);
+            match &mut self.bits {
+                Some(b) => b.insert(slot),
+                None if self.list.len() >= DENSE => {
+                    let mut b = Bitset::default();
+                    for &s in &self.list {
+                        b.insert(s);
+                    }
+                    self.bits = Some(b);
+                }
+                None => {}
+            }
         }
     }
 
     pub(crate) fn remove(&mut self, slot: u32) {
         if let Ok(i) = self.list.binary_search(&slot) {
             self.list.remove(i);
-            self.bits.remove(slot);
+            if let Some(b) = &mut self.bits {
+                b.remove(slot);
+            }
+            if self.list.len() < DENSE / 2 {
+                self.bits = None;
+            }
         }
     }
 
     pub(crate) fn contains(&self, slot: u32) -> bool {
-        self.bits.contains(slot)
-    }
-
-    /// The members that are also in `other`, in increasing order, by the
-    /// cheaper of a list walk and a word-wise intersection.
-    pub(crate) fn intersection<'a>(
-        &'a self,
-        other: &'a Bitset,
-    ) -> Box<dyn Iterator<Item = u32> + 'a> {
-        if self.is_sparse() {
-            Box::new(self.list.iter().copied().filter(|&s| other.contains(s)))
-        } else {
-            Box::new(self.bits.intersection(other))
+        match &self.bits {
+            Some(b) => b.contains(slot),
+            None => self.list.binary_search(&slot).is_ok(),
         }
     }
 
-    /// Whether walking the list is cheaper than scanning the words.
+    /// The members that are also in `other`, in increasing order: a list
+    /// walk for a small set, a word-wise intersection for a large one.
+    pub(crate) fn intersection<'a>(&'a self, other: &'a Bitset) -> impl Iterator<Item = u32> + 'a {
+        let by_list = self
+            .bits
+            .is_none()
+            .then(|| self.list.iter().copied().filter(|&s| other.contains(s)));
+        let by_words = self.bits.as_ref().map(|b| b.intersection(other));
+        by_list
+            .into_iter()
+            .flatten()
+            .chain(by_words.into_iter().flatten())
+    }
+
+    /// Whether the set is small enough to be walked.
     pub(crate) fn is_sparse(&self) -> bool {
-        self.list.len() <= 2 * self.bits.words.len()
+        self.bits.is_none()
+    }
+}
+
+#[cfg(test)]
+mod slot_set_tests {
+    use super::*;
+
+    #[test]
+    fn grows_and_drops_its_bitset_with_the_same_members() {
+        let mut set = SlotSet::default();
+        let mut free = Bitset::default();
+        for s in (0..600).map(|i| i * 7) {
+            set.insert(s);
+            if s % 2 == 0 {
+                free.insert(s);
+            }
+        }
+        assert!(!set.is_sparse());
+        let dense: Vec<u32> = set.intersection(&free).collect();
+        for s in (0..560).map(|i| i * 7) {
+            set.remove(s);
+        }
+        assert!(set.is_sparse());
+        assert!(set.contains(7 * 590) && !set.contains(7));
+        let sparse: Vec<u32> = set.intersection(&free).collect();
+        assert_eq!(dense.len(), 300);
+        assert_eq!(
+            sparse,
+            dense
+                .iter()
+                .copied()
+                .filter(|&s| s >= 7 * 560)
+                .collect::<Vec<_>>()
+        );
     }
 }
