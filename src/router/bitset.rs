@@ -163,8 +163,14 @@ impl SlotSet {
             .chain(by_words.into_iter().flatten())
     }
 
-    /// Whether the set is small enough to be walked.
-    pub(crate) fn is_sparse(&self) -> bool {
+    /// How many members.
+    pub(crate) fn len(&self) -> usize {
+        self.list.len()
+    }
+
+    /// Whether the set keeps only its list.
+    #[cfg(test)]
+    fn is_sparse(&self) -> bool {
         self.bits.is_none()
     }
 }

@@ -13,6 +13,10 @@ use crate::time::{TimeSpan, Timestamp};
 /// How many idle agents [`Router::choose_now`] tries before it scans.
 const IDLE_WALK: usize = 48;
 
+/// Up to this many eligible agents, [`Router::choose_now`] compares them
+/// all rather than walking an idle order.
+const SCAN_AT_MOST: usize = 24;
+
 impl Router {
     /// The group of `key`, created (with its eligible agents) on first use.
     pub(super) fn intern_group(&mut self, key: GroupKey) -> u32 {
@@ -152,17 +156,17 @@ impl Router {
 
     /// The agent that takes a new contact of `group` at once, if any.
     ///
-    /// Few eligible agents: their list is scanned. Many, under longest idle:
-    /// the idle order is walked first, and the first idle agent eligible for
-    /// the group is the answer (idle agents rank before busy ones); after
-    /// [`IDLE_WALK`] ineligible agents, or when no idle agent qualifies, the
-    /// exact word-wise scan over eligible free agents decides.
+    /// Up to [`SCAN_AT_MOST`] eligible agents: all are compared. More, under
+    /// longest idle: the idle order of the contact's rarest skill is walked
+    /// first, and the first idle agent eligible for the group is the answer
+    /// (idle agents rank before busy ones); after [`IDLE_WALK`] entries, or
+    /// when no idle agent qualifies, all eligible free agents are compared.
     pub(super) fn choose_now(&mut self, group: u32) -> Option<u32> {
         let g = self.groups.get(group as usize)?;
         let q = self.queues.get(g.key.queue as usize)?;
         let ch = g.key.channel.index();
         if let Selection::LongestIdle(m) = q.config.selection
-            && !g.eligible_now.is_sparse()
+            && g.eligible_now.len() > SCAN_AT_MOST
         {
             let list = self
                 .available
