@@ -37,11 +37,7 @@ impl Router {
             Some(q) if !q.config.requirements.is_empty() => q.config.requirements.merged(&own),
             _ => own,
         };
-        let group = self.intern_group(GroupKey {
-            queue,
-            channel: contact.channel,
-            requirements,
-        });
+        let group = self.intern_group(GroupKey::new(queue, contact.channel, requirements));
         let chosen = self.choose_now(group);
         if chosen.is_none()
             && let Some(q) = self.queues.get(queue as usize)

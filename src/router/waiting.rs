@@ -13,9 +13,10 @@
 
 use crate::model::{Channel, Requirements};
 use crate::router::bitset::SlotSet;
-use crate::router::hash::IdBuild;
+use crate::router::hash::{IdBuild, IdHasher};
 use crate::time::{TimeSpan, Timestamp};
 use core::cmp::{Ordering, Reverse};
+use core::hash::{Hash, Hasher};
 use priority_queue::PriorityQueue;
 
 /// The rank of a waiting contact: larger ranks first.
@@ -42,11 +43,37 @@ impl PartialOrd for WaitKey {
 }
 
 /// What makes two contacts interchangeable for eligibility.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+///
+/// The fingerprint (a hash of the requirements) comes before the
+/// requirements, so that comparing two keys that differ rarely reads the
+/// requirements' heap storage, and hashing a key reads none of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct GroupKey {
     pub(crate) queue: u32,
     pub(crate) channel: Channel,
+    fingerprint: u64,
     pub(crate) requirements: Requirements,
+}
+
+impl GroupKey {
+    pub(crate) fn new(queue: u32, channel: Channel, requirements: Requirements) -> Self {
+        let mut h = IdHasher::default();
+        requirements.hash(&mut h);
+        GroupKey {
+            queue,
+            channel,
+            fingerprint: h.finish(),
+            requirements,
+        }
+    }
+}
+
+impl Hash for GroupKey {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.queue.hash(state);
+        self.channel.hash(state);
+        self.fingerprint.hash(state);
+    }
 }
 
 #[derive(Debug, Clone)]
