@@ -178,21 +178,23 @@ impl Availability {
     /// Starts keeping the order of measure `m`, from the agents idle now.
     pub(crate) fn enable(&mut self, m: IdleMeasure, agents: &[Option<AgentState>]) {
         let mi = measure_index(m);
-        if self.used[mi] {
-            return;
+        match self.used.get_mut(mi) {
+            Some(used) if !*used => *used = true,
+            _ => return,
         }
-        self.used[mi] = true;
-        for pair in &mut self.lists {
-            pair[mi] = IdleList::default();
+        for list in self.lists.iter_mut().filter_map(|p| p.get_mut(mi)) {
+            *list = IdleList::default();
         }
         for (slot, a) in agents.iter().enumerate() {
             let Some(a) = a else { continue };
-            let Some(keys) = a.idle_keys else { continue };
+            let Some(key) = a.idle_keys.and_then(|k| k.get(mi).copied()) else {
+                continue;
+            };
             let epoch = self.epoch.get(slot).copied().unwrap_or(0);
             for &t in &a.idle_lists {
-                if let Some(pair) = self.lists.get_mut(t as usize) {
-                    pair[mi].insert(Entry {
-                        key: keys[mi],
+                if let Some(list) = self.lists.get_mut(t as usize).and_then(|p| p.get_mut(mi)) {
+                    list.insert(Entry {
+                        key,
                         slot: slot as u32,
                         epoch,
                     });
@@ -207,7 +209,7 @@ impl Availability {
         skills
             .map(|s| self.skill_lists.get(&s).copied())
             .map(|i| i.unwrap_or(usize::MAX))
-            .min_by_key(|&i| self.lists.get(i).map_or(0, |p| p[0].live))
+            .min_by_key(|&i| self.lists.get(i).map_or(0, |[l, _]| l.live))
             .unwrap_or(ALL)
     }
 

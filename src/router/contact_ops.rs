@@ -1,7 +1,7 @@
 //! Operations on contacts, and time.
 
 use super::{ContactStatus, Router, RouterError};
-use crate::model::{AgentId, Contact, ContactId, Sentiment};
+use crate::model::{Contact, ContactId, Sentiment};
 use crate::policy::PriorityBreakdown;
 use crate::router::decision::Decisions;
 use crate::router::state::{self, ContactState, Phase, Timer};
@@ -277,7 +277,8 @@ impl Router {
             Phase::InService { agent } => ContactStatus::InService {
                 agent: self
                     .agent_ref(agent)
-                    .map_or(AgentId::new(u32::MAX), |a| a.spec.id),
+                    .map(|a| a.spec.id)
+                    .ok_or(RouterError::UnknownContact(contact))?,
             },
         })
     }

@@ -424,3 +424,20 @@ fn finished_contacts_leave_no_trace() {
         RouterError::UnknownContact(ContactId::new(5))
     );
 }
+
+#[test]
+fn the_router_can_move_between_threads() {
+    fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<Router>();
+    let mut r = router_with(QueueConfig::new(Q));
+    r.add_agent(agent(1)).unwrap();
+    let handle = std::thread::spawn(move || {
+        let _ = r.log_in(AgentId::new(1), secs(0)).unwrap();
+        r
+    });
+    let r = handle.join().unwrap();
+    assert_eq!(
+        r.agent_status(AgentId::new(1)).unwrap(),
+        AgentStatus::Available
+    );
+}
