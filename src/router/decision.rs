@@ -57,45 +57,73 @@ pub enum Decision {
 /// assert!(matches!(decisions.as_slice(), [Decision::Assigned { agent, .. }] if *agent == AgentId::new(7)));
 /// # Ok::<(), callroute::Error>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+///
+/// Most operations decide nothing or one thing; those are held inline, so
+/// that an operation allocates only when it makes two decisions or more.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(from = "Vec<Decision>", into = "Vec<Decision>")]
 #[must_use = "decisions are offers and assignments the caller must carry out"]
-pub struct Decisions(Vec<Decision>);
+pub struct Decisions(Repr);
+
+#[derive(Debug, Clone)]
+enum Repr {
+    One(Option<Decision>),
+    Many(Vec<Decision>),
+}
+
+impl Default for Repr {
+    fn default() -> Self {
+        Repr::One(None)
+    }
+}
 
 impl Decisions {
     pub(crate) fn new() -> Self {
-        Decisions(Vec::new())
+        Decisions::default()
     }
 
     pub(crate) fn push(&mut self, d: Decision) {
-        self.0.push(d);
+        match &mut self.0 {
+            Repr::One(slot @ None) => *slot = Some(d),
+            Repr::One(Some(_)) => {
+                if let Repr::One(Some(first)) = core::mem::take(&mut self.0) {
+                    self.0 = Repr::Many(vec![first, d]);
+                }
+            }
+            Repr::Many(v) => v.push(d),
+        }
     }
 
     /// The decisions as a slice.
     #[must_use]
     pub fn as_slice(&self) -> &[Decision] {
-        &self.0
+        match &self.0 {
+            Repr::One(None) => &[],
+            Repr::One(Some(d)) => core::slice::from_ref(d),
+            Repr::Many(v) => v,
+        }
     }
 
     /// How many decisions were made.
     #[must_use]
     pub fn len(&self) -> usize {
-        self.0.len()
+        self.as_slice().len()
     }
 
     /// Whether no decision was made.
     #[must_use]
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.as_slice().is_empty()
     }
 
     /// Iterates over the decisions.
     pub fn iter(&self) -> core::slice::Iter<'_, Decision> {
-        self.0.iter()
+        self.as_slice().iter()
     }
 
     /// The assignments among the decisions, as `(contact, agent)` pairs.
     pub fn assignments(&self) -> impl Iterator<Item = (ContactId, AgentId)> + '_ {
-        self.0.iter().filter_map(|d| match d {
+        self.iter().filter_map(|d| match d {
             Decision::Assigned { contact, agent, .. } => Some((*contact, *agent)),
             _ => None,
         })
@@ -104,7 +132,32 @@ impl Decisions {
     /// The decisions as a vector.
     #[must_use]
     pub fn into_vec(self) -> Vec<Decision> {
-        self.0
+        match self.0 {
+            Repr::One(d) => d.into_iter().collect(),
+            Repr::Many(v) => v,
+        }
+    }
+}
+
+impl PartialEq for Decisions {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_slice() == other.as_slice()
+    }
+}
+
+impl From<Vec<Decision>> for Decisions {
+    fn from(v: Vec<Decision>) -> Self {
+        let mut out = Decisions::new();
+        for d in v {
+            out.push(d);
+        }
+        out
+    }
+}
+
+impl From<Decisions> for Vec<Decision> {
+    fn from(d: Decisions) -> Self {
+        d.into_vec()
     }
 }
 
@@ -112,7 +165,7 @@ impl IntoIterator for Decisions {
     type Item = Decision;
     type IntoIter = std::vec::IntoIter<Decision>;
     fn into_iter(self) -> Self::IntoIter {
-        self.0.into_iter()
+        self.into_vec().into_iter()
     }
 }
 
@@ -120,6 +173,39 @@ impl<'a> IntoIterator for &'a Decisions {
     type Item = &'a Decision;
     type IntoIter = core::slice::Iter<'a, Decision>;
     fn into_iter(self) -> Self::IntoIter {
-        self.0.iter()
+        self.iter()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::time::Timestamp;
+
+    fn ended(n: u32) -> Decision {
+        Decision::WrapUpEnded {
+            agent: AgentId::new(n),
+            at: Timestamp::ZERO,
+        }
+    }
+
+    #[test]
+    fn inline_and_heap_forms_behave_alike() {
+        let mut d = Decisions::new();
+        assert!(d.is_empty());
+        d.push(ended(1));
+        assert_eq!(d.as_slice(), [ended(1)]);
+        d.push(ended(2));
+        d.push(ended(3));
+        assert_eq!(d.len(), 3);
+        assert_eq!(d.clone().into_vec(), [ended(1), ended(2), ended(3)]);
+        assert_eq!(Decisions::from(vec![ended(1)]), {
+            let mut one = Decisions::new();
+            one.push(ended(1));
+            one
+        });
+        let json = serde_json::to_string(&d).unwrap_or_default();
+        let back: Result<Decisions, _> = serde_json::from_str(&json);
+        assert_eq!(back.ok(), Some(d));
     }
 }
