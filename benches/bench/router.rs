@@ -227,15 +227,13 @@ fn agent_frees(c: &mut Criterion) {
             });
             b.iter_custom(|iters| run(f, &w, iters))
         });
-        if waiting <= 1_000 {
-            let mut s = None;
-            g.sample_size(10);
-            g.bench_function(BenchmarkId::new("naive", &label), |b| {
-                let s = s.get_or_insert_with(|| Churn::new(slow(&w), &w, agents + waiting));
-                b.iter_custom(|iters| run(s, &w, iters))
-            });
-            g.sample_size(100);
-        }
+        let mut s = None;
+        g.sample_size(10);
+        g.bench_function(BenchmarkId::new("naive", &label), |b| {
+            let s = s.get_or_insert_with(|| Churn::new(slow(&w), &w, agents + waiting));
+            b.iter_custom(|iters| run(s, &w, iters))
+        });
+        g.sample_size(100);
     }
     g.finish();
 }
