@@ -163,7 +163,6 @@ impl Router {
             a.idle_lists.clear();
         }
         self.index_agent(slot);
-        self.refresh_free(slot);
         let mut out = Decisions::new();
         self.pull(slot, now, &mut out);
         Ok(out)
@@ -226,7 +225,6 @@ impl Router {
             a.available_since = now;
             a.handled = 0;
         }
-        self.refresh_free(slot);
         let mut out = Decisions::new();
         self.pull(slot, now, &mut out);
         Ok(out)
@@ -311,7 +309,6 @@ impl Router {
             a.presence = Presence::Ready;
             a.available_since = now;
         }
-        self.refresh_free(slot);
         let mut out = Decisions::new();
         self.pull(slot, now, &mut out);
         Ok(out)

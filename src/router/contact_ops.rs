@@ -82,7 +82,10 @@ impl Router {
         }
         let mut out = Decisions::new();
         match chosen {
-            Some(agent) => self.assign(slot, agent, now, &mut out),
+            Some(agent) => {
+                self.assign(slot, agent, now, &mut out);
+                self.refresh_free(agent);
+            }
             None => self.enqueue(slot, now, &mut out),
         }
         Ok(out)
@@ -128,7 +131,6 @@ impl Router {
                 }
             }
         }
-        self.refresh_free(agent);
         self.pull(agent, now, &mut out);
         Ok(out)
     }

@@ -267,7 +267,8 @@ impl Router {
         }
     }
 
-    /// Gives contact `slot` (no longer waiting) to agent `agent`.
+    /// Gives contact `slot` (no longer waiting) to agent `agent`. The caller
+    /// refreshes the agent's availability afterwards.
     pub(super) fn assign(&mut self, slot: u32, agent: u32, now: Timestamp, out: &mut Decisions) {
         let Some(c) = self.contact_at(slot) else {
             return;
@@ -290,7 +291,7 @@ impl Router {
         }
         a.in_service += 1;
         let agent_id = a.spec.id;
-        self.refresh_free(agent);
+
         if let Some(q) = self.queues.get_mut(queue as usize) {
             q.stats.answered += 1;
             q.stats.total_answer_wait = q.stats.total_answer_wait + waited;
@@ -310,11 +311,14 @@ impl Router {
 
     /// A freed agent takes the best contacts it may serve, one at a time,
     /// while it has free capacity.
+    /// Ends by bringing the agent's availability entries up to date, so
+    /// callers that change an agent and then pull refresh it once.
     pub(super) fn pull(&mut self, agent: u32, now: Timestamp, out: &mut Decisions) {
         while let Some(slot) = self.best_for(agent, now) {
             self.unqueue(slot);
             self.assign(slot, agent, now, out);
         }
+        self.refresh_free(agent);
     }
 
     /// The best waiting contact for `agent` at `now`: lowest rank first,
@@ -392,6 +396,7 @@ impl Router {
                 if current && let Some(agent) = self.choose_delayed(contact, at) {
                     self.unqueue(contact);
                     self.assign(contact, agent, at, out);
+                    self.refresh_free(agent);
                 }
             }
         }
@@ -421,6 +426,5 @@ impl Router {
             agent: a.spec.id,
             at,
         });
-        self.refresh_free(agent);
     }
 }
