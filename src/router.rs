@@ -303,18 +303,18 @@ impl Router {
         )
     }
 
-    fn wait_key(&self, slot: u32, seq: u64, arrived: Timestamp) -> WaitKey {
-        let score = self.contact_at(slot).map_or(0.0, |c| {
-            let base = self
-                .queues
-                .get(c.queue as usize)
-                .map_or(0.0, |q| q.config.base_priority);
+    /// The waiting-order key of a contact.
+    fn wait_key(&self, c: &ContactState) -> WaitKey {
+        let base = self
+            .queues
+            .get(c.queue as usize)
+            .map_or(0.0, |q| q.config.base_priority);
+        let score =
             self.weights
-                .static_score(base, c.contact.stage, c.contact.sentiment, c.contact.value)
-        });
+                .static_score(base, c.contact.stage, c.contact.sentiment, c.contact.value);
         WaitKey {
-            key: self.weights.order_key(score, arrived),
-            seq: core::cmp::Reverse(seq),
+            key: self.weights.order_key(score, c.arrived),
+            seq: core::cmp::Reverse(c.seq),
         }
     }
 

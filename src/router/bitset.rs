@@ -98,6 +98,35 @@ mod tests {
         assert!(!a.contains(3) && a.contains(64));
         assert_eq!(a.iter().collect::<Vec<_>>(), [0, 64, 130, 200]);
     }
+
+    #[test]
+    fn grows_and_drops_its_bitset_with_the_same_members() {
+        let mut set = SlotSet::default();
+        let mut free = Bitset::default();
+        for s in (0..600).map(|i| i * 7) {
+            set.insert(s);
+            if s % 2 == 0 {
+                free.insert(s);
+            }
+        }
+        assert!(!set.is_sparse());
+        let dense: Vec<u32> = set.intersection(&free).collect();
+        for s in (0..560).map(|i| i * 7) {
+            set.remove(s);
+        }
+        assert!(set.is_sparse());
+        assert!(set.contains(7 * 590) && !set.contains(7));
+        let sparse: Vec<u32> = set.intersection(&free).collect();
+        assert_eq!(dense.len(), 300);
+        assert_eq!(
+            sparse,
+            dense
+                .iter()
+                .copied()
+                .filter(|&s| s >= 7 * 560)
+                .collect::<Vec<_>>()
+        );
+    }
 }
 
 /// A set of agent slots: a sorted list, plus a bitset once the set is
@@ -172,39 +201,5 @@ impl SlotSet {
     #[cfg(test)]
     fn is_sparse(&self) -> bool {
         self.bits.is_none()
-    }
-}
-
-#[cfg(test)]
-mod slot_set_tests {
-    use super::*;
-
-    #[test]
-    fn grows_and_drops_its_bitset_with_the_same_members() {
-        let mut set = SlotSet::default();
-        let mut free = Bitset::default();
-        for s in (0..600).map(|i| i * 7) {
-            set.insert(s);
-            if s % 2 == 0 {
-                free.insert(s);
-            }
-        }
-        assert!(!set.is_sparse());
-        let dense: Vec<u32> = set.intersection(&free).collect();
-        for s in (0..560).map(|i| i * 7) {
-            set.remove(s);
-        }
-        assert!(set.is_sparse());
-        assert!(set.contains(7 * 590) && !set.contains(7));
-        let sparse: Vec<u32> = set.intersection(&free).collect();
-        assert_eq!(dense.len(), 300);
-        assert_eq!(
-            sparse,
-            dense
-                .iter()
-                .copied()
-                .filter(|&s| s >= 7 * 560)
-                .collect::<Vec<_>>()
-        );
     }
 }

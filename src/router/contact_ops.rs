@@ -197,7 +197,6 @@ impl Router {
     ) -> Result<(), RouterError> {
         let slot = self.contact_slot(contact)?;
         self.check_time(now)?;
-        self.clock = now;
         let Some(c) = self
             .contacts
             .get_mut(slot as usize)
@@ -205,11 +204,14 @@ impl Router {
         else {
             return Err(RouterError::UnknownContact(contact));
         };
+        self.clock = now;
         c.contact.sentiment = sentiment;
         if c.phase == Phase::Waiting {
-            let (group, seq, arrived) = (c.group, c.seq, c.arrived);
-            let key = self.wait_key(slot, seq, arrived);
-            if let Some(g) = self.groups.get_mut(group as usize) {
+            let group = c.group;
+            let key = self.contact_at(slot).map(|c| self.wait_key(c));
+            if let Some(g) = self.groups.get_mut(group as usize)
+                && let Some(key) = key
+            {
                 g.waiting.change_priority(&slot, key);
             }
             self.refresh_head(group);

@@ -223,11 +223,10 @@ impl Router {
         };
         let (group, queue, seq, arrived, id) = (c.group, c.queue, c.seq, c.arrived, c.contact.id);
         let priority = self.breakdown(c, now);
-        let key = self.wait_key(slot, seq, arrived);
+        let key = self.wait_key(c);
         let delays: Vec<TimeSpan> = match self.groups.get_mut(group as usize) {
             Some(g) => {
                 g.waiting.push(slot, key);
-                self.nonempty.insert(group);
                 self.waiting_total += 1;
                 g.delays().collect()
             }
@@ -257,9 +256,6 @@ impl Router {
             && g.waiting.remove(&slot).is_some()
         {
             self.waiting_total -= 1;
-            if g.waiting.is_empty() {
-                self.nonempty.remove(group);
-            }
         }
         self.refresh_head(group);
         if let Some(q) = self.queues.get_mut(queue as usize) {
@@ -370,12 +366,14 @@ impl Router {
         best.map(|b| b.2)
     }
 
-    /// Copies the head of `group` into [`Router::heads`].
+    /// Copies the head of `group` into [`Router::heads`] and its emptiness
+    /// into [`Router::nonempty`]: the one place both are kept.
     pub(super) fn refresh_head(&mut self, group: u32) {
         let head = self
             .groups
             .get(group as usize)
             .and_then(|g| g.waiting.peek().map(|(&s, &k)| (k, s)));
+        self.nonempty.set(group, head.is_some());
         if let Some(h) = self.heads.get_mut(group as usize) {
             *h = head;
         }

@@ -226,61 +226,79 @@ fn run(
     let mut now = Timestamp::ZERO;
     for s in steps {
         now = Timestamp::from_millis(now.as_millis().saturating_add_signed(s.dt));
+        let mut world = World {
+            router: &mut router,
+            naive: &mut naive,
+            ledger: &mut ledger,
+            arrived: &mut arrived,
+            compare_state,
+            bound_ms,
+        };
         if s.advance_first {
-            let loads_before = loads(&naive);
-            let (a, b) = apply(&mut router, &mut naive, &Op::Advance, now);
-            assert_eq!(a, b, "advance before {:?}", s.op);
-            record(&mut ledger, &a);
-            check_step(
-                &router,
-                &naive,
-                &ledger,
-                &arrived,
-                &a,
-                &loads_before,
-                bound_ms,
-            );
+            world.call(&Op::Advance, now);
         }
-        let loads_before = loads(&naive);
-        let target = match &s.op {
-            Op::Finish(t) => Some(resolve(&naive, *t, Some(true))),
-            Op::Abandon(t) => Some(resolve(&naive, *t, Some(false))),
+        world.call(&s.op, now);
+    }
+}
+
+/// Both routers and the test's ledger, for one call at a time.
+struct World<'a> {
+    router: &'a mut Router,
+    naive: &'a mut Naive,
+    ledger: &'a mut BTreeMap<ContactId, Option<AgentId>>,
+    arrived: &'a mut BTreeMap<ContactId, Timestamp>,
+    compare_state: bool,
+    bound_ms: f64,
+}
+
+impl World<'_> {
+    /// Applies `op` to both routers, checks they agree, updates the ledger
+    /// and checks the invariants.
+    fn call(&mut self, op: &Op, now: Timestamp) {
+        let loads_before = loads(self.naive);
+        let target = match op {
+            Op::Finish(t) => Some(resolve(self.naive, *t, Some(true))),
+            Op::Abandon(t) => Some(resolve(self.naive, *t, Some(false))),
             _ => None,
         };
-        let before = if compare_state {
-            format!("{router:?}")
+        let before = if self.compare_state {
+            format!("{:?}", self.router)
         } else {
             String::new()
         };
-        let (a, b) = apply(&mut router, &mut naive, &s.op, now);
-        assert_eq!(a, b, "op {:?} at {now}", s.op);
+        let (a, b) = apply(self.router, self.naive, op, now);
+        assert_eq!(a, b, "op {op:?} at {now}");
         // A refused operation leaves the router exactly as it was (a full
         // queue only counts the refusal in its statistics).
-        if compare_state
+        if self.compare_state
             && let Err(e) = &a
             && !matches!(e, RouterError::QueueFull { .. })
         {
-            assert_eq!(format!("{router:?}"), before, "{e} changed the state");
+            assert_eq!(
+                format!("{:?}", self.router),
+                before,
+                "{e} changed the state"
+            );
         }
-        match (&s.op, &a, target) {
+        match (op, &a, target) {
             (Op::Arrive(c), Ok(_), _) => {
-                ledger.insert(c.id, None);
-                arrived.insert(c.id, now);
+                self.ledger.insert(c.id, None);
+                self.arrived.insert(c.id, now);
             }
             (Op::Finish(_) | Op::Abandon(_), Ok(_), Some(c)) => {
-                ledger.remove(&c);
+                self.ledger.remove(&c);
             }
             _ => {}
         }
-        record(&mut ledger, &a);
+        record(self.ledger, &a);
         check_step(
-            &router,
-            &naive,
-            &ledger,
-            &arrived,
+            self.router,
+            self.naive,
+            self.ledger,
+            self.arrived,
             &a,
             &loads_before,
-            bound_ms,
+            self.bound_ms,
         );
     }
 }
