@@ -77,6 +77,9 @@ pub(crate) struct Availability {
     epoch: Vec<u32>,
     /// Which measures some queue selects by; only those orders are kept.
     used: [bool; 2],
+    /// Per channel, how many agents have free capacity there without being
+    /// idle (they hold contacts on other channels or below capacity).
+    partial: [u32; 4],
 }
 
 fn measure_index(m: IdleMeasure) -> usize {
@@ -90,8 +93,18 @@ impl Availability {
     /// Brings the agent's entries up to date with its state.
     pub(crate) fn update(&mut self, slot: u32, a: &mut AgentState) {
         let ready = a.presence == Presence::Ready;
-        for (f, ch) in self.free.iter_mut().zip(Channel::ALL) {
-            f.set(slot, ready && a.spec.capacity.admits(&a.load, ch));
+        let idle = ready && a.load == [0; 4];
+        let was_idle = a.idle_keys.is_some();
+        for ((f, ch), partial) in self
+            .free
+            .iter_mut()
+            .zip(Channel::ALL)
+            .zip(&mut self.partial)
+        {
+            let free = ready && a.spec.capacity.admits(&a.load, ch);
+            let was_partial = f.contains(slot) && !was_idle;
+            *partial = *partial - u32::from(was_partial) + u32::from(free && !idle);
+            f.set(slot, free);
         }
         let s = slot as usize;
         if self.facts.len() <= s {
@@ -100,7 +113,6 @@ impl Availability {
         if let Some(f) = self.facts.get_mut(s) {
             *f = a.facts();
         }
-        let idle = ready && a.load == [0; 4];
         let id = a.spec.id.get();
         let keys = idle.then(|| {
             [
@@ -146,7 +158,11 @@ impl Availability {
 
     /// Removes every entry of the agent.
     pub(crate) fn remove(&mut self, slot: u32, a: &mut AgentState) {
-        for f in &mut self.free {
+        let was_idle = a.idle_keys.is_some();
+        for (f, partial) in self.free.iter_mut().zip(&mut self.partial) {
+            if f.contains(slot) && !was_idle {
+                *partial -= 1;
+            }
             f.remove(slot);
         }
         self.retire(slot, a);
@@ -203,19 +219,25 @@ impl Availability {
         }
     }
 
-    /// The list to walk for contacts needing `skills`: the one with the
-    /// fewest idle agents (all idle agents when no skill is required).
-    pub(crate) fn narrowest(&self, skills: impl Iterator<Item = SkillId>) -> usize {
+    /// How many agents have free capacity on `channel` without being idle.
+    pub(crate) fn partially_busy(&self, channel: Channel) -> u32 {
+        self.partial.get(channel.index()).copied().unwrap_or(0)
+    }
+
+    /// The list to walk for contacts needing `skills`, and how many idle
+    /// agents it holds: the list with the fewest (all idle agents when no
+    /// skill is required). A skill no idle agent ever had has an empty list.
+    pub(crate) fn narrowest(&self, skills: impl Iterator<Item = SkillId>) -> (usize, usize) {
+        let live = |i: usize| self.lists.get(i).map_or(0, |[l, _]| l.live);
         skills
-            .map(|s| self.skill_lists.get(&s).copied())
-            .map(|i| i.unwrap_or(usize::MAX))
-            .min_by_key(|&i| self.lists.get(i).map_or(0, |[l, _]| l.live))
-            .unwrap_or(ALL)
+            .map(|s| self.skill_lists.get(&s).copied().unwrap_or(usize::MAX))
+            .min_by_key(|&i| live(i))
+            .map_or((ALL, live(ALL)), |i| (i, live(i)))
     }
 
     /// The longest idle agent of list `list` under measure `m` with free
     /// capacity on `channel` that `ok` accepts, looking at no more than
-    /// `limit` entries; `None` when none was found within the limit.
+    /// `limit` live entries; `None` when none was found within the limit.
     pub(crate) fn longest_idle(
         &mut self,
         list: usize,
@@ -237,8 +259,9 @@ impl Availability {
         l.compact(epochs);
         l.entries
             .iter()
+            .filter(|e| valid(e))
             .take(limit)
-            .find(|e| valid(e) && free.contains(e.slot) && ok(e.slot))
+            .find(|e| free.contains(e.slot) && ok(e.slot))
             .map(|e| e.slot)
     }
 }

@@ -10,13 +10,6 @@ use crate::router::state::{Link, Phase, Presence, Timer, TimerKey, WrapUp};
 use crate::router::waiting::{Group, GroupKey, WaitKey};
 use crate::time::{TimeSpan, Timestamp};
 
-/// How many idle agents [`Router::choose_now`] tries before it scans.
-const IDLE_WALK: usize = 48;
-
-/// Up to this many eligible agents, [`Router::choose_now`] compares them
-/// all rather than walking an idle order.
-const SCAN_AT_MOST: usize = 24;
-
 impl Router {
     /// The group of `key`, created (with its eligible agents) on first use.
     pub(super) fn intern_group(&mut self, key: GroupKey) -> u32 {
@@ -156,27 +149,29 @@ impl Router {
 
     /// The agent that takes a new contact of `group` at once, if any.
     ///
-    /// Up to [`SCAN_AT_MOST`] eligible agents: all are compared. More, under
-    /// longest idle: the idle order of the contact's rarest skill is walked
-    /// first, and the first idle agent eligible for the group is the answer
-    /// (idle agents rank before busy ones); after [`IDLE_WALK`] entries, or
-    /// when no idle agent qualifies, all eligible free agents are compared.
+    /// Under longest idle, the idle order of the contact's rarest required
+    /// skill is walked from the longest idle, and the first eligible agent is
+    /// the answer (idle agents rank before partly busy ones). The walk looks
+    /// at no more idle agents than the group has eligible ones, so it never
+    /// costs more than comparing them all, which is the fallback: when the
+    /// walk stopped early, or some agent is partly busy on the channel.
     pub(super) fn choose_now(&mut self, group: u32) -> Option<u32> {
         let g = self.groups.get(group as usize)?;
         let q = self.queues.get(g.key.queue as usize)?;
         let ch = g.key.channel.index();
-        if let Selection::LongestIdle(m) = q.config.selection
-            && g.eligible_now.len() > SCAN_AT_MOST
-        {
-            let list = self
+        if let Selection::LongestIdle(m) = q.config.selection {
+            let eligible = g.eligible_now.len();
+            let (list, idle) = self
                 .available
                 .narrowest(g.key.requirements.skills().iter().map(|r| r.skill));
             let found = self
                 .available
-                .longest_idle(list, m, g.key.channel, IDLE_WALK, |s| {
+                .longest_idle(list, m, g.key.channel, eligible, |s| {
                     g.eligible_now.contains(s)
                 });
-            if found.is_some() {
+            let walked_all = idle <= eligible;
+            if found.is_some() || (walked_all && self.available.partially_busy(g.key.channel) == 0)
+            {
                 return found;
             }
         }
