@@ -225,10 +225,20 @@ impl Availability {
     }
 
     /// The list to walk for contacts needing `skills`, and how many idle
-    /// agents it holds: the list with the fewest (all idle agents when no
+    /// agents it holds under measure `m`: the list with the fewest (all idle agents when no
     /// skill is required). A skill no idle agent ever had has an empty list.
-    pub(crate) fn narrowest(&self, skills: impl Iterator<Item = SkillId>) -> (usize, usize) {
-        let live = |i: usize| self.lists.get(i).map_or(0, |[l, _]| l.live);
+    pub(crate) fn narrowest(
+        &self,
+        m: IdleMeasure,
+        skills: impl Iterator<Item = SkillId>,
+    ) -> (usize, usize) {
+        let mi = measure_index(m);
+        let live = |i: usize| {
+            self.lists
+                .get(i)
+                .and_then(|p| p.get(mi))
+                .map_or(0, |l| l.live)
+        };
         skills
             .map(|s| self.skill_lists.get(&s).copied().unwrap_or(usize::MAX))
             .min_by_key(|&i| live(i))

@@ -163,7 +163,7 @@ impl Router {
             let eligible = g.eligible_now.len();
             let (list, idle) = self
                 .available
-                .narrowest(g.key.requirements.skills().iter().map(|r| r.skill));
+                .narrowest(m, g.key.requirements.skills().iter().map(|r| r.skill));
             let found = self
                 .available
                 .longest_idle(list, m, g.key.channel, eligible, |s| {
