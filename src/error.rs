@@ -2,7 +2,7 @@
 
 use crate::model::ModelError;
 use crate::policy::PolicyError;
-use crate::router::RouterError;
+use crate::router::{RouterError, SnapshotError};
 
 /// Any error of `callroute`; each layer's own enum converts into it with `?`.
 ///
@@ -23,4 +23,7 @@ pub enum Error {
     /// A router operation was refused.
     #[error(transparent)]
     Router(#[from] RouterError),
+    /// A snapshot was refused.
+    #[error(transparent)]
+    Snapshot(#[from] SnapshotError),
 }

@@ -51,6 +51,7 @@ mod dispatch;
 mod error;
 mod hash;
 mod selection;
+mod snapshot;
 mod state;
 mod stats;
 mod waiting;
@@ -58,6 +59,7 @@ mod waiting;
 pub use config::{QueueConfig, RouterConfig};
 pub use decision::{Decision, Decisions};
 pub use error::RouterError;
+pub use snapshot::{SNAPSHOT_VERSION, Snapshot, SnapshotError};
 pub use stats::QueueStats;
 
 use crate::model::{AgentId, AgentSpec, ContactId, QueueId, SkillId};

@@ -19,7 +19,8 @@ pub(crate) struct QueueState {
     pub(crate) last_chosen: Option<AgentId>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub(crate) enum Presence {
     LoggedOut,
     Ready,

@@ -4,4 +4,5 @@
 
 mod properties;
 mod scenarios;
+mod snapshots;
 mod support;

@@ -1,0 +1,447 @@
+//! Snapshots: the router's state as a versioned, serde-serializable value.
+//!
+//! A snapshot holds what the router knows (queues with their statistics,
+//! agents with their state, contacts, pending timers, the clock, the
+//! sequence counter and the random generator) and none of its indexes:
+//! [`Router::restore`] checks the records against each other and rebuilds
+//! the indexes, so a restored router makes exactly the decisions the
+//! original would have made, and a snapshot that does not hold together is
+//! refused with a [`SnapshotError`] rather than trusted.
+
+use super::Router;
+use crate::model::{AgentId, AgentSpec, Channel, Contact, ContactId, Requirements};
+use crate::policy::{PolicyError, PriorityWeights};
+use crate::router::config::{QueueConfig, RouterConfig};
+use crate::router::error::RouterError;
+use crate::router::state::{ContactState, Phase, Presence, Timer, WrapUp};
+use crate::router::stats::QueueStats;
+use crate::router::waiting::GroupKey;
+use crate::time::Timestamp;
+use rand_pcg::Pcg64Mcg;
+use serde::{Deserialize, Serialize};
+
+/// The snapshot format this build writes and reads.
+pub const SNAPSHOT_VERSION: u32 = 1;
+
+/// A router's complete state, from [`Router::snapshot`], for
+/// [`Router::restore`]. Serialize it with any serde format; the fields are
+/// private, and [`Snapshot::version`] tells the format.
+///
+/// Custom scoring supplied by an embedding product is code, not state: it is
+/// not part of a snapshot and must be supplied again after a restore.
+///
+/// ```
+/// use callroute::*;
+/// let mut router = Router::new(RouterConfig::default())?;
+/// let q = QueueId::new(1);
+/// router.add_queue(QueueConfig::new(q))?;
+/// let _ = router.arrive(Contact::new(ContactId::new(7), q, Channel::Chat), Timestamp::from_secs(3))?;
+///
+/// let json = serde_json::to_string(&router.snapshot()).map_err(|e| e.to_string())?;
+/// let snapshot: Snapshot = serde_json::from_str(&json).map_err(|e| e.to_string())?;
+/// let restored = Router::restore(snapshot)?;
+/// assert_eq!(restored.snapshot(), router.snapshot());
+/// assert_eq!(restored.waiting_count(), 1);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Snapshot {
+    version: u32,
+    weights: PriorityWeights,
+    clock: Timestamp,
+    next_seq: u64,
+    /// The random generator's 128-bit state as two words (high, low), as
+    /// few formats carry 128-bit integers.
+    rng: [u64; 2],
+    /// In the order they were added.
+    queues: Vec<QueueRecord>,
+    /// By id, so that equal states give equal snapshots.
+    agents: Vec<AgentRecord>,
+    /// By arrival sequence.
+    contacts: Vec<ContactRecord>,
+    /// By due time, then sequence.
+    timers: Vec<TimerRecord>,
+}
+
+impl Snapshot {
+    /// The format version the snapshot was written in.
+    #[must_use]
+    pub fn version(&self) -> u32 {
+        self.version
+    }
+
+    /// The router's clock when the snapshot was taken.
+    #[must_use]
+    pub fn clock(&self) -> Timestamp {
+        self.clock
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct QueueRecord {
+    config: QueueConfig,
+    stats: QueueStats,
+    last_chosen: Option<AgentId>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AgentRecord {
+    spec: AgentSpec,
+    presence: Presence,
+    /// Wrap-ups in progress: the channel and the key of the timer ending it.
+    wrap_ups: Vec<(Channel, Timestamp, u64)>,
+    last_contact_end: Timestamp,
+    available_since: Timestamp,
+    handled: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ContactRecord {
+    /// The contact as it arrived, without its requirements.
+    contact: Contact,
+    /// The requirements in force: the queue's merged with the contact's.
+    requirements: Requirements,
+    seq: u64,
+    arrived: Timestamp,
+    /// The agent serving it; `None` while it waits.
+    agent: Option<AgentId>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TimerRecord {
+    due: Timestamp,
+    seq: u64,
+    kind: TimerKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum TimerKind {
+    WrapUpEnd {
+        agent: AgentId,
+    },
+    /// A delayed routing-profile entry may take the contact now. `None`:
+    /// the contact it was set for has left; it fires without effect.
+    DelayElapsed {
+        contact: Option<ContactId>,
+        seq: u64,
+    },
+}
+
+/// Why [`Router::restore`] refused a snapshot. The snapshot was not applied.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum SnapshotError {
+    /// Written in a format this build does not read.
+    #[error("snapshot format {found} is not supported (this build reads format {expected})")]
+    Version {
+        /// The format of the snapshot.
+        found: u32,
+        /// The format this build reads.
+        expected: u32,
+    },
+    /// The priority weights are invalid.
+    #[error("snapshot weights: {0}")]
+    Weights(#[from] PolicyError),
+    /// A queue, agent or contact is invalid or refers to something absent
+    /// (the same checks as the live operations).
+    #[error("snapshot record: {0}")]
+    Record(#[from] RouterError),
+    /// The records contradict each other.
+    #[error("inconsistent snapshot: {0}")]
+    Inconsistent(String),
+}
+
+fn inconsistent(what: impl Into<String>) -> SnapshotError {
+    SnapshotError::Inconsistent(what.into())
+}
+
+impl Router {
+    /// The router's state as a [`Snapshot`]. O(agents + contacts + timers).
+    #[must_use]
+    pub fn snapshot(&self) -> Snapshot {
+        let queue_id = |slot: u32| self.queues.get(slot as usize).map(|q| q.config.id);
+        let agent_id = |slot: u32| self.agent_ref(slot).map(|a| a.spec.id);
+        let queues = self
+            .queues
+            .iter()
+            .map(|q| QueueRecord {
+                config: q.config.clone(),
+                stats: q.stats,
+                last_chosen: q.last_chosen,
+            })
+            .collect();
+        let mut agents: Vec<AgentRecord> = self
+            .agents
+            .iter()
+            .flatten()
+            .map(|a| AgentRecord {
+                spec: a.spec.clone(),
+                presence: a.presence,
+                wrap_ups: a
+                    .wrap_ups
+                    .iter()
+                    .filter_map(|w| {
+                        let ch = Channel::ALL.get(w.channel)?;
+                        Some((*ch, w.timer.0, w.timer.1))
+                    })
+                    .collect(),
+                last_contact_end: a.last_contact_end,
+                available_since: a.available_since,
+                handled: a.handled,
+            })
+            .collect();
+        agents.sort_by_key(|a| a.spec.id);
+        let mut contacts: Vec<ContactRecord> = self
+            .contacts
+            .iter()
+            .flatten()
+            .map(|c| {
+                let mut contact = c.contact.clone();
+                contact.queue = queue_id(c.queue).unwrap_or(contact.queue);
+                ContactRecord {
+                    contact,
+                    requirements: self
+                        .groups
+                        .get(c.group as usize)
+                        .map(|g| g.key.requirements.clone())
+                        .unwrap_or_default(),
+                    seq: c.seq,
+                    arrived: c.arrived,
+                    agent: match c.phase {
+                        Phase::Waiting => None,
+                        Phase::InService { agent } => agent_id(agent),
+                    },
+                }
+            })
+            .collect();
+        contacts.sort_by_key(|c| c.seq);
+        let timers = self
+            .timers
+            .iter()
+            .map(|(&(due, seq), timer)| TimerRecord {
+                due,
+                seq,
+                kind: match *timer {
+                    Timer::WrapUpEnd { agent } => TimerKind::WrapUpEnd {
+                        agent: agent_id(agent).unwrap_or(AgentId::new(u32::MAX)),
+                    },
+                    Timer::DelayElapsed { contact, seq } => TimerKind::DelayElapsed {
+                        contact: self
+                            .contact_at(contact)
+                            .filter(|c| c.seq == seq && c.phase == Phase::Waiting)
+                            .map(|c| c.contact.id),
+                        seq,
+                    },
+                },
+            })
+            .collect();
+        Snapshot {
+            version: SNAPSHOT_VERSION,
+            weights: self.weights,
+            clock: self.clock,
+            next_seq: self.next_seq,
+            rng: {
+                let state = self.rng.state();
+                [(state >> 64) as u64, state as u64]
+            },
+            queues,
+            agents,
+            contacts,
+            timers,
+        }
+    }
+
+    /// A router in the state of `snapshot`, its indexes rebuilt.
+    /// O((agents + contacts) × requirement profiles) at worst.
+    ///
+    /// # Errors
+    ///
+    /// [`SnapshotError`] when the format is not this build's, a record is
+    /// invalid, or the records contradict each other (a contact served by an
+    /// unknown or logged-out agent, a timer for
+    /// an unknown agent, a sequence number not yet issued, ...).
+    pub fn restore(snapshot: Snapshot) -> Result<Router, SnapshotError> {
+        if snapshot.version != SNAPSHOT_VERSION {
+            return Err(SnapshotError::Version {
+                found: snapshot.version,
+                expected: SNAPSHOT_VERSION,
+            });
+        }
+        let Snapshot {
+            weights,
+            clock,
+            next_seq,
+            rng,
+            queues,
+            agents,
+            contacts,
+            timers,
+            ..
+        } = snapshot;
+        let mut r = Router::new(RouterConfig::default().weights(weights))?;
+        r.rng = Pcg64Mcg::new((u128::from(rng[0]) << 64) | u128::from(rng[1]));
+        r.clock = clock;
+        r.next_seq = next_seq;
+        let issued = |seq: u64, what: &str| {
+            if seq == 0 || seq > next_seq {
+                Err(inconsistent(format!(
+                    "{what} has sequence {seq}, not yet issued (next is {next_seq})"
+                )))
+            } else {
+                Ok(())
+            }
+        };
+        for q in queues {
+            r.add_queue(q.config)?;
+            if let Some(state) = r.queues.last_mut() {
+                state.stats = q.stats;
+                state.last_chosen = q.last_chosen;
+            }
+        }
+        let mut wrap_up_keys = Vec::new();
+        for rec in agents {
+            let id = rec.spec.id;
+            r.add_agent(rec.spec)?;
+            let slot = r.agent_slot(id)?;
+            let mut wrap_ups = Vec::with_capacity(rec.wrap_ups.len());
+            for (channel, due, seq) in rec.wrap_ups {
+                issued(seq, "a wrap-up")?;
+                wrap_up_keys.push(((due, seq), slot));
+                wrap_ups.push(WrapUp {
+                    channel: channel.index(),
+                    timer: (due, seq),
+                });
+            }
+            if rec.presence == Presence::LoggedOut && !wrap_ups.is_empty() {
+                return Err(inconsistent(format!("{id} is logged out in wrap-up")));
+            }
+            if let Some(a) = r.agent_mut(slot) {
+                for w in &wrap_ups {
+                    if let Some(l) = a.load.get_mut(w.channel) {
+                        *l = l.saturating_add(1);
+                    }
+                }
+                a.presence = rec.presence;
+                a.wrap_ups = wrap_ups;
+                a.last_contact_end = rec.last_contact_end;
+                a.available_since = rec.available_since;
+                a.handled = rec.handled;
+            }
+        }
+        let mut waiting = vec![0u64; r.queues.len()];
+        for rec in contacts {
+            r.restore_contact(rec, &mut waiting)?;
+        }
+        for (q, n) in r.queues.iter().zip(waiting) {
+            if q.stats.waiting != n {
+                return Err(inconsistent(format!(
+                    "{} counts {} waiting but holds {n}",
+                    q.config.id, q.stats.waiting
+                )));
+            }
+        }
+        for t in timers {
+            issued(t.seq, "a timer")?;
+            let timer = match t.kind {
+                TimerKind::WrapUpEnd { agent } => {
+                    let slot = r.agent_slot(agent)?;
+                    Timer::WrapUpEnd { agent: slot }
+                }
+                TimerKind::DelayElapsed { contact, seq } => {
+                    let slot = match contact {
+                        Some(c) => r.contact_slot(c)?,
+                        None => u32::MAX,
+                    };
+                    Timer::DelayElapsed { contact: slot, seq }
+                }
+            };
+            if r.timers.insert((t.due, t.seq), timer).is_some() {
+                return Err(inconsistent(format!("two timers share key {}", t.seq)));
+            }
+        }
+        for (key, slot) in wrap_up_keys {
+            if r.timers.get(&key) != Some(&Timer::WrapUpEnd { agent: slot }) {
+                return Err(inconsistent(format!(
+                    "wrap-up timer {} of an agent is missing",
+                    key.1
+                )));
+            }
+        }
+        for slot in 0..r.agents.len() as u32 {
+            r.refresh_free(slot);
+        }
+        Ok(r)
+    }
+
+    /// Puts one contact record back: in service with its agent, or waiting
+    /// in its group.
+    fn restore_contact(
+        &mut self,
+        rec: ContactRecord,
+        waiting: &mut [u64],
+    ) -> Result<(), SnapshotError> {
+        let id = rec.contact.id;
+        if self.contact_slots.contains_key(&id) {
+            return Err(RouterError::DuplicateContact(id).into());
+        }
+        if rec.seq == 0 || rec.seq > self.next_seq {
+            return Err(inconsistent(format!("{id} has a sequence not yet issued")));
+        }
+        if rec.arrived > self.clock {
+            return Err(inconsistent(format!("{id} arrives after the clock")));
+        }
+        let queue = self.queue_slot(rec.contact.queue)?;
+        let channel = rec.contact.channel;
+        let group = self.intern_group(GroupKey::new(queue, channel, rec.requirements));
+        let phase = match rec.agent {
+            None => Phase::Waiting,
+            Some(agent) => {
+                let slot = self.agent_slot(agent)?;
+                let a = self
+                    .agent_mut(slot)
+                    .ok_or(RouterError::UnknownAgent(agent))?;
+                if a.presence == Presence::LoggedOut {
+                    return Err(inconsistent(format!(
+                        "{id} is served by logged-out {agent}"
+                    )));
+                }
+                if let Some(l) = a.load.get_mut(channel.index()) {
+                    *l = l.saturating_add(1);
+                }
+                a.in_service += 1;
+                Phase::InService { agent: slot }
+            }
+        };
+        let mut contact = rec.contact;
+        contact.requirements = Requirements::new();
+        let state = ContactState {
+            contact,
+            queue,
+            group,
+            seq: rec.seq,
+            arrived: rec.arrived,
+            phase,
+        };
+        let key = self.wait_key(&state);
+        let slot = self.contacts.len() as u32;
+        self.contacts.push(Some(state));
+        self.contact_slots.insert(id, slot);
+        if phase == Phase::Waiting {
+            if let Some(g) = self.groups.get_mut(group as usize) {
+                g.waiting.push(slot, key);
+                self.waiting_total += 1;
+            }
+            self.refresh_head(group);
+            if let Some(n) = waiting.get_mut(queue as usize) {
+                *n += 1;
+            }
+        }
+        Ok(())
+    }
+}
