@@ -77,8 +77,9 @@ pub use model::{
 };
 pub use policy::{IdleMeasure, PriorityBreakdown, PriorityWeights, Selection};
 pub use router::{
-    ContactStatus, Decision, Decisions, QueueConfig, QueueStats, Router, RouterConfig, RouterError,
-    SNAPSHOT_VERSION, Snapshot, SnapshotError,
+    ContactStatus, Decision, Decisions, MissedOffers, OfferEnd, OfferMode, OfferPolicy,
+    QueueConfig, QueueStats, Router, RouterConfig, RouterError, SNAPSHOT_VERSION, Snapshot,
+    SnapshotError,
 };
 pub use time::{TimeSpan, Timestamp};
 

@@ -50,6 +50,8 @@ mod decision;
 mod dispatch;
 mod error;
 mod hash;
+mod offer;
+mod offer_ops;
 mod selection;
 mod snapshot;
 mod state;
@@ -59,6 +61,7 @@ mod waiting;
 pub use config::{QueueConfig, RouterConfig};
 pub use decision::{Decision, Decisions};
 pub use error::RouterError;
+pub use offer::{MissedOffers, OfferEnd, OfferMode, OfferPolicy};
 pub use snapshot::{SNAPSHOT_VERSION, Snapshot, SnapshotError};
 pub use stats::QueueStats;
 
@@ -70,7 +73,7 @@ use hash::IdMap;
 use rand::SeedableRng;
 use rand_pcg::Pcg64Mcg;
 use serde::{Deserialize, Serialize};
-use state::{AgentState, ContactState, Link, Phase, Presence, QueueState, Timer, TimerKey};
+use state::{AgentState, ContactState, Link, Presence, QueueState, Timer, TimerKey};
 use std::collections::BTreeMap;
 use waiting::{Group, GroupKey, WaitKey};
 
@@ -82,6 +85,14 @@ pub enum ContactStatus {
     Waiting {
         /// When it arrived.
         since: Timestamp,
+    },
+    /// Offered to `agents` agents, none of whom has accepted yet; it
+    /// arrived at `since`.
+    Offered {
+        /// When it arrived.
+        since: Timestamp,
+        /// How many offers are pending.
+        agents: u32,
     },
     /// With `agent`.
     InService {
@@ -114,6 +125,7 @@ pub enum ContactStatus {
 #[derive(Debug, Clone)]
 pub struct Router {
     weights: PriorityWeights,
+    missed_offers: MissedOffers,
     clock: Timestamp,
     rng: Pcg64Mcg,
     queues: Vec<QueueState>,
@@ -152,6 +164,7 @@ impl Router {
         config.validate()?;
         Ok(Router {
             weights: config.weights,
+            missed_offers: config.missed_offers,
             clock: Timestamp::ZERO,
             rng: Pcg64Mcg::seed_from_u64(config.rng_seed),
             queues: Vec::new(),
@@ -267,6 +280,12 @@ impl Router {
         self.contacts.get(slot as usize).and_then(Option::as_ref)
     }
 
+    fn contact_mut(&mut self, slot: u32) -> Option<&mut ContactState> {
+        self.contacts
+            .get_mut(slot as usize)
+            .and_then(Option::as_mut)
+    }
+
     fn logged_in_agent(&self, agent: AgentId, now: Timestamp) -> Result<u32, RouterError> {
         let slot = self.agent_slot(agent)?;
         self.check_time(now)?;
@@ -275,18 +294,6 @@ impl Router {
             .is_none_or(|a| a.presence == Presence::LoggedOut)
         {
             return Err(RouterError::AgentLoggedOut(agent));
-        }
-        Ok(slot)
-    }
-
-    fn waiting_contact(&self, contact: ContactId, now: Timestamp) -> Result<u32, RouterError> {
-        let slot = self.contact_slot(contact)?;
-        self.check_time(now)?;
-        if self
-            .contact_at(slot)
-            .is_none_or(|c| c.phase != Phase::Waiting)
-        {
-            return Err(RouterError::ContactNotWaiting(contact));
         }
         Ok(slot)
     }

@@ -294,6 +294,17 @@ pub enum AgentStatus {
         /// Contacts in service.
         contacts: u32,
     },
+    /// Ready, nothing in service, `offers` offers pending (reserved for them).
+    Reserved {
+        /// Offers pending.
+        offers: u32,
+    },
+    /// Ready but offered nothing until `until`, after a rejected or missed
+    /// offer (see [`MissedOffers`](crate::MissedOffers)).
+    Resting {
+        /// When the rest ends.
+        until: Timestamp,
+    },
     /// No contact in service, after-contact work until `until`.
     WrapUp {
         /// When the last wrap-up ends.

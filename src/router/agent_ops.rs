@@ -17,7 +17,7 @@ impl Router {
     ///
     /// # Errors
     ///
-    /// [`RouterError::DuplicateQueue`], or [`RouterError::InvalidBasePriority`]
+    /// [`RouterError::DuplicateQueue`], [`RouterError::InvalidOfferPolicy`], or [`RouterError::InvalidBasePriority`]
     /// if the base priority is not finite.
     ///
     /// # Examples
@@ -38,6 +38,9 @@ impl Router {
                 queue: config.id,
                 value: config.base_priority,
             });
+        }
+        if config.offer.is_some_and(|p| !p.is_valid()) {
+            return Err(RouterError::InvalidOfferPolicy(config.id));
         }
         if let Selection::LongestIdle(m) = config.selection {
             self.available.enable(m, &self.agents);
@@ -259,10 +262,10 @@ impl Router {
         if a.presence == Presence::LoggedOut {
             return Err(RouterError::AgentLoggedOut(agent));
         }
-        if a.in_service > 0 {
+        if a.in_service > 0 || a.offers > 0 {
             return Err(RouterError::AgentHasContacts(agent));
         }
-        let timers: Vec<TimerKey> = a.wrap_ups.iter().map(|w| w.timer).collect();
+        let timers: Vec<TimerKey> = a.wrap_ups.iter().map(|w| w.timer).chain(a.rest).collect();
         self.clock = now;
         for t in timers {
             self.timers.remove(&t);
@@ -270,6 +273,7 @@ impl Router {
         if let Some(a) = self.agent_mut(slot) {
             a.presence = Presence::LoggedOut;
             a.wrap_ups.clear();
+            a.rest = None;
             a.load = [0; 4];
         }
         self.refresh_free(slot);
@@ -414,6 +418,10 @@ impl Router {
             Presence::NotReady(reason) => AgentStatus::NotReady { reason },
             Presence::Ready if a.in_service > 0 => AgentStatus::Busy {
                 contacts: a.in_service,
+            },
+            Presence::Ready if a.offers > 0 => AgentStatus::Reserved { offers: a.offers },
+            Presence::Ready if a.rest.is_some() => AgentStatus::Resting {
+                until: a.rest.map_or(Timestamp::ZERO, |t| t.0),
             },
             Presence::Ready => match a.wrap_ups.iter().map(|w| w.timer.0).max() {
                 Some(until) => AgentStatus::WrapUp { until },

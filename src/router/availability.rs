@@ -16,7 +16,7 @@ use crate::model::{Channel, SkillId};
 use crate::policy::IdleMeasure;
 use crate::router::bitset::Bitset;
 use crate::router::hash::IdMap;
-use crate::router::state::{AgentState, Presence, SelectionFacts};
+use crate::router::state::{AgentState, SelectionFacts};
 use std::collections::VecDeque;
 
 /// `(idle since in ms, agent id)`: the order of [`Selection::LongestIdle`](crate::Selection::LongestIdle).
@@ -92,7 +92,7 @@ fn measure_index(m: IdleMeasure) -> usize {
 impl Availability {
     /// Brings the agent's entries up to date with its state.
     pub(crate) fn update(&mut self, slot: u32, a: &mut AgentState) {
-        let ready = a.presence == Presence::Ready;
+        let ready = a.takes_work();
         let idle = ready && a.load == [0; 4];
         let was_idle = a.idle_keys.is_some();
         for ((f, ch), partial) in self

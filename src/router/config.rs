@@ -2,6 +2,7 @@
 
 use crate::model::{QueueId, Requirements, ServiceLevelTarget};
 use crate::policy::{PolicyError, PriorityWeights, Selection};
+use crate::router::offer::{MissedOffers, OfferPolicy};
 use crate::time::TimeSpan;
 use serde::{Deserialize, Serialize};
 
@@ -20,6 +21,9 @@ pub struct RouterConfig {
     /// The seed of the generator used by the random selection strategies
     /// (default 0). The router draws no other randomness.
     pub rng_seed: u64,
+    /// What happens to agents who reject or miss offers (default:
+    /// [`MissedOffers::default`]).
+    pub missed_offers: MissedOffers,
 }
 
 impl RouterConfig {
@@ -27,6 +31,13 @@ impl RouterConfig {
     #[must_use]
     pub fn weights(mut self, weights: PriorityWeights) -> Self {
         self.weights = weights;
+        self
+    }
+
+    /// Sets what happens to agents who reject or miss offers (builder style).
+    #[must_use]
+    pub fn missed_offers(mut self, missed: MissedOffers) -> Self {
+        self.missed_offers = missed;
         self
     }
 
@@ -77,6 +88,10 @@ pub struct QueueConfig {
     pub selection: Selection,
     /// After-contact work after each contact of the queue (default none).
     pub wrap_up: TimeSpan,
+    /// Whether contacts are offered before they connect, and how (default
+    /// `None`: connected at once).
+    #[serde(default)]
+    pub offer: Option<OfferPolicy>,
 }
 
 impl QueueConfig {
@@ -91,6 +106,7 @@ impl QueueConfig {
             max_waiting: None,
             selection: Selection::default(),
             wrap_up: TimeSpan::ZERO,
+            offer: None,
         }
     }
 
@@ -133,6 +149,13 @@ impl QueueConfig {
     #[must_use]
     pub fn wrap_up(mut self, wrap_up: TimeSpan) -> Self {
         self.wrap_up = wrap_up;
+        self
+    }
+
+    /// Offers contacts before connecting them (see [`OfferPolicy`]).
+    #[must_use]
+    pub fn offer(mut self, policy: OfferPolicy) -> Self {
+        self.offer = Some(policy);
         self
     }
 }

@@ -63,6 +63,9 @@ impl Router {
             seq,
             arrived: now,
             phase: Phase::Waiting,
+            offers: Vec::new(),
+            extend: None,
+            delays_scheduled: false,
         };
         let slot = match self.vacant_contact_slots.pop() {
             Some(s) => {
@@ -83,7 +86,7 @@ impl Router {
         let mut out = Decisions::new();
         match chosen {
             Some(agent) => {
-                self.assign(slot, agent, now, &mut out);
+                self.give(slot, agent, now, &mut out);
                 self.refresh_free(agent);
             }
             None => self.enqueue(slot, now, &mut out),
@@ -135,8 +138,10 @@ impl Router {
         Ok(out)
     }
 
-    /// The caller hangs up while waiting: the contact is removed and counted
-    /// as abandoned.
+    /// The caller hangs up while waiting or while offered: the contact is
+    /// removed and counted as abandoned; its offers are withdrawn
+    /// ([`OfferEnd::Withdrawn`](crate::OfferEnd::Withdrawn)) and those agents
+    /// take other waiting contacts at once.
     ///
     /// # Errors
     ///
@@ -152,20 +157,33 @@ impl Router {
     /// # router.add_queue(QueueConfig::new(q).wrap_up(TimeSpan::from_secs(10)))?;
     /// # router.add_agent(AgentSpec::new(AgentId::new(1)).profile(RoutingProfile::new().serve(q, 1)))?;
     /// let _ = router.arrive(Contact::new(ContactId::new(1), q, Channel::Voice), Timestamp::ZERO)?;
-    /// router.abandon(ContactId::new(1), Timestamp::from_secs(40))?;
+    /// let _ = router.abandon(ContactId::new(1), Timestamp::from_secs(40))?;
     /// assert_eq!(router.queue_stats(q, Timestamp::from_secs(40))?.abandoned, 1);
     /// # Ok::<(), callroute::Error>(())
     /// ```
-    pub fn abandon(&mut self, contact: ContactId, now: Timestamp) -> Result<(), RouterError> {
-        let slot = self.waiting_contact(contact, now)?;
+    pub fn abandon(
+        &mut self,
+        contact: ContactId,
+        now: Timestamp,
+    ) -> Result<Decisions, RouterError> {
+        let slot = self.contact_slot(contact)?;
+        self.check_time(now)?;
+        let phase = self.contact_at(slot).map(|c| c.phase);
+        if !matches!(phase, Some(Phase::Waiting | Phase::Offered)) {
+            return Err(RouterError::ContactNotWaiting(contact));
+        }
         self.clock = now;
-        self.unqueue(slot);
+        let mut out = Decisions::new();
+        if phase == Some(Phase::Waiting) {
+            self.unqueue(slot);
+        }
         let queue = self.contact_at(slot).map(|c| c.queue);
         if let Some(q) = queue.and_then(|q| self.queues.get_mut(q as usize)) {
             q.stats.abandoned += 1;
         }
+        self.withdraw_offers(slot, now, &mut out);
         self.drop_contact(slot);
-        Ok(())
+        Ok(out)
     }
 
     /// The customer's sentiment changed. A waiting contact is re-prioritized
@@ -278,6 +296,10 @@ impl Router {
             .ok_or(RouterError::UnknownContact(contact))?;
         Ok(match c.phase {
             Phase::Waiting => ContactStatus::Waiting { since: c.arrived },
+            Phase::Offered => ContactStatus::Offered {
+                since: c.arrived,
+                agents: c.offers.len() as u32,
+            },
             Phase::InService { agent } => ContactStatus::InService {
                 agent: self
                     .agent_ref(agent)

@@ -1,7 +1,8 @@
 //! What the router decided: values the caller must carry out.
 
-use crate::model::{AgentId, ContactId, QueueId};
+use crate::model::{AgentId, ContactId, NotReadyReason, QueueId};
 use crate::policy::PriorityBreakdown;
+use crate::router::offer::OfferEnd;
 use crate::time::{TimeSpan, Timestamp};
 use serde::{Deserialize, Serialize};
 
@@ -9,7 +10,8 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub enum Decision {
-    /// Connect `contact` to `agent`.
+    /// Connect `contact` to `agent`: at once in a queue without offers, or
+    /// when the agent accepts an offer.
     Assigned {
         /// The contact.
         contact: ContactId,
@@ -30,6 +32,38 @@ pub enum Decision {
         queue: QueueId,
         /// Its priority at arrival, term by term.
         priority: PriorityBreakdown,
+    },
+    /// Offer `contact` to `agent`, who is reserved for it until it accepts
+    /// ([`Router::accept`](crate::Router::accept)), rejects
+    /// ([`Router::reject`](crate::Router::reject)) or `expires` passes.
+    Offered {
+        /// The contact.
+        contact: ContactId,
+        /// The agent offered it.
+        agent: AgentId,
+        /// The contact's queue.
+        queue: QueueId,
+        /// When the offer rings out unanswered.
+        expires: Timestamp,
+        /// The contact's priority at the moment of the offer, term by term.
+        priority: PriorityBreakdown,
+    },
+    /// The offer of `contact` to `agent` ended without connecting them;
+    /// stop ringing that agent.
+    OfferEnded {
+        /// The contact.
+        contact: ContactId,
+        /// The agent.
+        agent: AgentId,
+        /// How it ended.
+        end: OfferEnd,
+    },
+    /// The router put `agent` not ready (after missed offers).
+    AgentNotReady {
+        /// The agent.
+        agent: AgentId,
+        /// Why.
+        reason: NotReadyReason,
     },
     /// `agent` finished after-contact work at `at`.
     WrapUpEnded {

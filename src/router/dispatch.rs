@@ -5,8 +5,9 @@ use crate::model::Channel;
 use crate::policy::Selection;
 use crate::router::bitset::Bitset;
 use crate::router::decision::{Decision, Decisions};
+use crate::router::offer::OfferEnd;
 use crate::router::selection::select;
-use crate::router::state::{Link, Phase, Presence, Timer, TimerKey, WrapUp};
+use crate::router::state::{Link, Phase, Timer, TimerKey, WrapUp};
 use crate::router::waiting::{Group, GroupKey, WaitKey};
 use crate::time::{TimeSpan, Timestamp};
 
@@ -211,25 +212,30 @@ impl Router {
         )
     }
 
-    /// Puts a contact in its group's queue and schedules its delay timers.
+    /// Puts a contact in its group's queue and, the first time, schedules
+    /// the timers of its group's delayed agents that are still to come.
     pub(super) fn enqueue(&mut self, slot: u32, now: Timestamp, out: &mut Decisions) {
         let Some(c) = self.contact_at(slot) else {
             return;
         };
         let (group, queue, seq, arrived, id) = (c.group, c.queue, c.seq, c.arrived, c.contact.id);
+        let first = !c.delays_scheduled;
         let priority = self.breakdown(c, now);
         let key = self.wait_key(c);
         let delays: Vec<TimeSpan> = match self.groups.get_mut(group as usize) {
             Some(g) => {
                 g.waiting.push(slot, key);
                 self.waiting_total += 1;
-                g.delays().collect()
+                g.delays().filter(|&d| first && arrived + d > now).collect()
             }
             None => Vec::new(),
         };
         self.refresh_head(group);
         for d in delays {
             self.schedule(arrived + d, Timer::DelayElapsed { contact: slot, seq });
+        }
+        if let Some(c) = self.contact_mut(slot) {
+            c.delays_scheduled = true;
         }
         if let Some(q) = self.queues.get_mut(queue as usize) {
             q.stats.waiting += 1;
@@ -258,31 +264,38 @@ impl Router {
         }
     }
 
-    /// Gives contact `slot` (no longer waiting) to agent `agent`. The caller
-    /// refreshes the agent's availability afterwards.
+    /// Connects contact `slot` (no longer waiting) to agent `agent` at once.
+    /// The caller refreshes the agent's availability afterwards.
     pub(super) fn assign(&mut self, slot: u32, agent: u32, now: Timestamp, out: &mut Decisions) {
+        let Some(channel) = self.contact_at(slot).map(|c| c.contact.channel) else {
+            return;
+        };
+        if let Some(l) = self
+            .agent_mut(agent)
+            .and_then(|a| a.load.get_mut(channel.index()))
+        {
+            *l = l.saturating_add(1);
+        }
+        self.connect(slot, agent, now, out);
+    }
+
+    /// Puts contact `slot` in service with `agent`, whose load already
+    /// counts it, and records the answer.
+    pub(super) fn connect(&mut self, slot: u32, agent: u32, now: Timestamp, out: &mut Decisions) {
         let Some(c) = self.contact_at(slot) else {
             return;
         };
         let priority = self.breakdown(c, now);
-        let (queue, channel, id, arrived) = (c.queue, c.contact.channel, c.contact.id, c.arrived);
+        let (queue, id, arrived) = (c.queue, c.contact.id, c.arrived);
         let waited = now.saturating_since(arrived);
-        if let Some(c) = self
-            .contacts
-            .get_mut(slot as usize)
-            .and_then(Option::as_mut)
-        {
+        if let Some(c) = self.contact_mut(slot) {
             c.phase = Phase::InService { agent };
         }
-        let Some(a) = self.agents.get_mut(agent as usize).and_then(Option::as_mut) else {
+        let Some(a) = self.agent_mut(agent) else {
             return;
         };
-        if let Some(l) = a.load.get_mut(channel.index()) {
-            *l = l.saturating_add(1);
-        }
         a.in_service += 1;
         let agent_id = a.spec.id;
-
         if let Some(q) = self.queues.get_mut(queue as usize) {
             q.stats.answered += 1;
             q.stats.total_answer_wait = q.stats.total_answer_wait + waited;
@@ -307,7 +320,7 @@ impl Router {
     pub(super) fn pull(&mut self, agent: u32, now: Timestamp, out: &mut Decisions) {
         while let Some(slot) = self.best_for(agent, now) {
             self.unqueue(slot);
-            self.assign(slot, agent, now, out);
+            self.give(slot, agent, now, out);
         }
         self.refresh_free(agent);
     }
@@ -316,7 +329,7 @@ impl Router {
     /// then the largest wait key.
     fn best_for(&self, agent: u32, now: Timestamp) -> Option<u32> {
         let a = self.agent_ref(agent)?;
-        if a.presence != Presence::Ready
+        if !a.takes_work()
             || self.waiting_total == 0
             || !Channel::ALL
                 .iter()
@@ -388,8 +401,20 @@ impl Router {
                     .is_some_and(|c| c.seq == seq && c.phase == Phase::Waiting);
                 if current && let Some(agent) = self.choose_delayed(contact, at) {
                     self.unqueue(contact);
-                    self.assign(contact, agent, at, out);
+                    self.give(contact, agent, at, out);
                     self.refresh_free(agent);
+                }
+            }
+            Timer::OfferTimeout { contact, agent } => {
+                self.end_offer(contact, agent, OfferEnd::NoAnswer, at, out);
+            }
+            Timer::OfferExtend { contact } => self.extend_offer(contact, key, at, out),
+            Timer::RestEnd { agent } => {
+                if let Some(a) = self.agent_mut(agent)
+                    && a.rest == Some(key)
+                {
+                    a.rest = None;
+                    self.pull(agent, at, out);
                 }
             }
         }

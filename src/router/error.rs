@@ -68,6 +68,18 @@ pub enum RouterError {
         /// The refused contact.
         contact: ContactId,
     },
+    /// A queue's offer policy has a zero timeout or interval, or no agent.
+    #[error("{0} has an offer policy that cannot work (zero timeout or interval, or no agent)")]
+    InvalidOfferPolicy(QueueId),
+    /// The agent holds no pending offer of the contact (never offered, or
+    /// the offer already ended).
+    #[error("{agent} holds no offer of {contact}")]
+    NoSuchOffer {
+        /// The contact.
+        contact: ContactId,
+        /// The agent.
+        agent: AgentId,
+    },
     /// A queue's base priority is not finite.
     #[error("{queue} has base priority {value}, which is not finite")]
     InvalidBasePriority {

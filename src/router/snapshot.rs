@@ -13,7 +13,8 @@ use crate::model::{AgentId, AgentSpec, Channel, Contact, ContactId, Requirements
 use crate::policy::{PolicyError, PriorityWeights};
 use crate::router::config::{QueueConfig, RouterConfig};
 use crate::router::error::RouterError;
-use crate::router::state::{ContactState, Phase, Presence, Timer, WrapUp};
+use crate::router::offer::MissedOffers;
+use crate::router::state::{ContactState, Offer, Phase, Presence, Timer, TimerKey, WrapUp};
 use crate::router::stats::QueueStats;
 use crate::router::waiting::GroupKey;
 use crate::time::Timestamp;
@@ -49,6 +50,7 @@ pub const SNAPSHOT_VERSION: u32 = 1;
 pub struct Snapshot {
     version: u32,
     weights: PriorityWeights,
+    missed_offers: MissedOffers,
     clock: Timestamp,
     next_seq: u64,
     /// The random generator's 128-bit state as two words (high, low), as
@@ -96,6 +98,9 @@ struct AgentRecord {
     last_contact_end: Timestamp,
     available_since: Timestamp,
     handled: u64,
+    /// The key of the timer ending its rest after a missed offer.
+    rest: Option<(Timestamp, u64)>,
+    missed: u8,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -107,8 +112,13 @@ struct ContactRecord {
     requirements: Requirements,
     seq: u64,
     arrived: Timestamp,
-    /// The agent serving it; `None` while it waits.
+    /// The agent serving it; `None` while it waits or is offered.
     agent: Option<AgentId>,
+    /// Pending offers: the agent and the key of the offer's timeout.
+    offers: Vec<(AgentId, Timestamp, u64)>,
+    /// The key of a progressive offer's timer for one more agent.
+    extend: Option<(Timestamp, u64)>,
+    delays_scheduled: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -130,6 +140,16 @@ enum TimerKind {
     DelayElapsed {
         contact: Option<ContactId>,
         seq: u64,
+    },
+    OfferTimeout {
+        contact: ContactId,
+        agent: AgentId,
+    },
+    OfferExtend {
+        contact: ContactId,
+    },
+    RestEnd {
+        agent: AgentId,
     },
 }
 
@@ -167,6 +187,13 @@ impl Router {
     pub fn snapshot(&self) -> Snapshot {
         let queue_id = |slot: u32| self.queues.get(slot as usize).map(|q| q.config.id);
         let agent_id = |slot: u32| self.agent_ref(slot).map(|a| a.spec.id);
+        // Timers of the offer kinds are removed with what they serve, so a
+        // dangling one cannot occur; were it to, restore refuses it.
+        let unknown_agent = AgentId::new(u32::MAX);
+        let contact_id = |slot: u32| {
+            self.contact_at(slot)
+                .map_or(ContactId::new(u64::MAX), |c| c.contact.id)
+        };
         let queues = self
             .queues
             .iter()
@@ -194,6 +221,8 @@ impl Router {
                 last_contact_end: a.last_contact_end,
                 available_since: a.available_since,
                 handled: a.handled,
+                rest: a.rest,
+                missed: a.missed,
             })
             .collect();
         agents.sort_by_key(|a| a.spec.id);
@@ -214,9 +243,16 @@ impl Router {
                     seq: c.seq,
                     arrived: c.arrived,
                     agent: match c.phase {
-                        Phase::Waiting => None,
+                        Phase::Waiting | Phase::Offered => None,
                         Phase::InService { agent } => agent_id(agent),
                     },
+                    offers: c
+                        .offers
+                        .iter()
+                        .filter_map(|o| Some((agent_id(o.agent)?, o.timer.0, o.timer.1)))
+                        .collect(),
+                    extend: c.extend,
+                    delays_scheduled: c.delays_scheduled,
                 }
             })
             .collect();
@@ -229,7 +265,7 @@ impl Router {
                 seq,
                 kind: match *timer {
                     Timer::WrapUpEnd { agent } => TimerKind::WrapUpEnd {
-                        agent: agent_id(agent).unwrap_or(AgentId::new(u32::MAX)),
+                        agent: agent_id(agent).unwrap_or(unknown_agent),
                     },
                     Timer::DelayElapsed { contact, seq } => TimerKind::DelayElapsed {
                         contact: self
@@ -238,12 +274,23 @@ impl Router {
                             .map(|c| c.contact.id),
                         seq,
                     },
+                    Timer::OfferTimeout { contact, agent } => TimerKind::OfferTimeout {
+                        contact: contact_id(contact),
+                        agent: agent_id(agent).unwrap_or(unknown_agent),
+                    },
+                    Timer::OfferExtend { contact } => TimerKind::OfferExtend {
+                        contact: contact_id(contact),
+                    },
+                    Timer::RestEnd { agent } => TimerKind::RestEnd {
+                        agent: agent_id(agent).unwrap_or(unknown_agent),
+                    },
                 },
             })
             .collect();
         Snapshot {
             version: SNAPSHOT_VERSION,
             weights: self.weights,
+            missed_offers: self.missed_offers,
             clock: self.clock,
             next_seq: self.next_seq,
             rng: {
@@ -275,6 +322,7 @@ impl Router {
         }
         let Snapshot {
             weights,
+            missed_offers,
             clock,
             next_seq,
             rng,
@@ -284,7 +332,10 @@ impl Router {
             timers,
             ..
         } = snapshot;
-        let mut r = Router::new(RouterConfig::default().weights(weights))?;
+        let config = RouterConfig::default()
+            .weights(weights)
+            .missed_offers(missed_offers);
+        let mut r = Router::new(config)?;
         r.rng = Pcg64Mcg::new((u128::from(rng[0]) << 64) | u128::from(rng[1]));
         r.clock = clock;
         r.next_seq = next_seq;
@@ -305,6 +356,8 @@ impl Router {
             }
         }
         let mut wrap_up_keys = Vec::new();
+        // Timers the records name, to be found among the timers.
+        let mut expected: Vec<(TimerKey, Timer)> = Vec::new();
         for rec in agents {
             let id = rec.spec.id;
             r.add_agent(rec.spec)?;
@@ -332,11 +385,16 @@ impl Router {
                 a.last_contact_end = rec.last_contact_end;
                 a.available_since = rec.available_since;
                 a.handled = rec.handled;
+                a.rest = rec.rest;
+                a.missed = rec.missed;
+            }
+            if let Some(key) = rec.rest {
+                expected.push((key, Timer::RestEnd { agent: slot }));
             }
         }
         let mut waiting = vec![0u64; r.queues.len()];
         for rec in contacts {
-            r.restore_contact(rec, &mut waiting)?;
+            r.restore_contact(rec, &mut waiting, &mut expected)?;
         }
         for (q, n) in r.queues.iter().zip(waiting) {
             if q.stats.waiting != n {
@@ -353,6 +411,16 @@ impl Router {
                     let slot = r.agent_slot(agent)?;
                     Timer::WrapUpEnd { agent: slot }
                 }
+                TimerKind::OfferTimeout { contact, agent } => Timer::OfferTimeout {
+                    contact: r.contact_slot(contact)?,
+                    agent: r.agent_slot(agent)?,
+                },
+                TimerKind::OfferExtend { contact } => Timer::OfferExtend {
+                    contact: r.contact_slot(contact)?,
+                },
+                TimerKind::RestEnd { agent } => Timer::RestEnd {
+                    agent: r.agent_slot(agent)?,
+                },
                 TimerKind::DelayElapsed { contact, seq } => {
                     let slot = match contact {
                         Some(c) => r.contact_slot(c)?,
@@ -365,10 +433,13 @@ impl Router {
                 return Err(inconsistent(format!("two timers share key {}", t.seq)));
             }
         }
-        for (key, slot) in wrap_up_keys {
-            if r.timers.get(&key) != Some(&Timer::WrapUpEnd { agent: slot }) {
+        let wrap_ups = wrap_up_keys
+            .into_iter()
+            .map(|(key, slot)| (key, Timer::WrapUpEnd { agent: slot }));
+        for (key, timer) in wrap_ups.chain(expected) {
+            if r.timers.get(&key) != Some(&timer) {
                 return Err(inconsistent(format!(
-                    "wrap-up timer {} of an agent is missing",
+                    "timer {} named by a record is missing or of another kind",
                     key.1
                 )));
             }
@@ -385,6 +456,7 @@ impl Router {
         &mut self,
         rec: ContactRecord,
         waiting: &mut [u64],
+        expected: &mut Vec<(TimerKey, Timer)>,
     ) -> Result<(), SnapshotError> {
         let id = rec.contact.id;
         if self.contact_slots.contains_key(&id) {
@@ -399,12 +471,45 @@ impl Router {
         let queue = self.queue_slot(rec.contact.queue)?;
         let channel = rec.contact.channel;
         let group = self.intern_group(GroupKey::new(queue, channel, rec.requirements));
-        let phase = match rec.agent {
-            None => Phase::Waiting,
-            Some(agent) => {
-                let slot = self.agent_slot(agent)?;
+        let slot = self.contacts.len() as u32;
+        let mut offers = Vec::with_capacity(rec.offers.len());
+        for (agent, due, seq) in rec.offers {
+            let a_slot = self.agent_slot(agent)?;
+            let a = self
+                .agent_mut(a_slot)
+                .ok_or(RouterError::UnknownAgent(agent))?;
+            if a.presence == Presence::LoggedOut || offers.iter().any(|o: &Offer| o.agent == a_slot)
+            {
+                return Err(inconsistent(format!(
+                    "{id} is offered to {agent} twice or logged out"
+                )));
+            }
+            if let Some(l) = a.load.get_mut(channel.index()) {
+                *l = l.saturating_add(1);
+            }
+            a.offers += 1;
+            expected.push((
+                (due, seq),
+                Timer::OfferTimeout {
+                    contact: slot,
+                    agent: a_slot,
+                },
+            ));
+            offers.push(Offer {
+                agent: a_slot,
+                timer: (due, seq),
+            });
+        }
+        if let Some(key) = rec.extend {
+            expected.push((key, Timer::OfferExtend { contact: slot }));
+        }
+        let phase = match (rec.agent, offers.is_empty()) {
+            (None, true) => Phase::Waiting,
+            (None, false) => Phase::Offered,
+            (Some(agent), true) => {
+                let a_slot = self.agent_slot(agent)?;
                 let a = self
-                    .agent_mut(slot)
+                    .agent_mut(a_slot)
                     .ok_or(RouterError::UnknownAgent(agent))?;
                 if a.presence == Presence::LoggedOut {
                     return Err(inconsistent(format!(
@@ -415,9 +520,17 @@ impl Router {
                     *l = l.saturating_add(1);
                 }
                 a.in_service += 1;
-                Phase::InService { agent: slot }
+                Phase::InService { agent: a_slot }
+            }
+            (Some(_), false) => {
+                return Err(inconsistent(format!("{id} is both in service and offered")));
             }
         };
+        if rec.extend.is_some() && phase != Phase::Offered {
+            return Err(inconsistent(format!(
+                "{id} rings more agents but is not offered"
+            )));
+        }
         let mut contact = rec.contact;
         contact.requirements = Requirements::new();
         let state = ContactState {
@@ -427,9 +540,11 @@ impl Router {
             seq: rec.seq,
             arrived: rec.arrived,
             phase,
+            offers,
+            extend: rec.extend,
+            delays_scheduled: rec.delays_scheduled,
         };
         let key = self.wait_key(&state);
-        let slot = self.contacts.len() as u32;
         self.contacts.push(Some(state));
         self.contact_slots.insert(id, slot);
         if phase == Phase::Waiting {

@@ -57,6 +57,12 @@ pub(crate) struct AgentState {
     pub(crate) last_contact_end: Timestamp,
     pub(crate) available_since: Timestamp,
     pub(crate) handled: u64,
+    /// Offers pending for the agent (each holds one unit of its load).
+    pub(crate) offers: u32,
+    /// While resting after a rejected or missed offer: the timer ending it.
+    pub(crate) rest: Option<TimerKey>,
+    /// Offers missed in a row since the last acceptance.
+    pub(crate) missed: u8,
     /// The agent's entries in the idle orders, while fully idle and ready.
     pub(crate) idle_keys: Option<[crate::router::availability::IdleKey; 2]>,
     /// The idle lists the agent belongs to (all, then one per skill);
@@ -76,9 +82,17 @@ impl AgentState {
             last_contact_end: Timestamp::ZERO,
             available_since: Timestamp::ZERO,
             handled: 0,
+            offers: 0,
+            rest: None,
+            missed: 0,
             idle_keys: None,
             idle_lists: Vec::new(),
         }
+    }
+
+    /// Whether the agent may be given new work: ready and not resting.
+    pub(crate) fn takes_work(&self) -> bool {
+        self.presence == Presence::Ready && self.rest.is_none()
     }
 
     /// Whether the agent has every required skill at the minimum level and
@@ -156,7 +170,18 @@ impl SelectionFacts {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Phase {
     Waiting,
-    InService { agent: u32 },
+    /// Offered to the agents of [`ContactState::offers`].
+    Offered,
+    InService {
+        agent: u32,
+    },
+}
+
+/// A pending offer: the agent offered, and the timer of its timeout.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Offer {
+    pub(crate) agent: u32,
+    pub(crate) timer: TimerKey,
 }
 
 #[derive(Debug, Clone)]
@@ -167,10 +192,19 @@ pub(crate) struct ContactState {
     pub(crate) seq: u64,
     pub(crate) arrived: Timestamp,
     pub(crate) phase: Phase,
+    /// Pending offers, in the order made.
+    pub(crate) offers: Vec<Offer>,
+    /// A progressive offer's timer for one more agent.
+    pub(crate) extend: Option<TimerKey>,
+    /// Whether the timers of delayed routing-profile entries were set.
+    pub(crate) delays_scheduled: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Timer {
     WrapUpEnd { agent: u32 },
     DelayElapsed { contact: u32, seq: u64 },
+    OfferTimeout { contact: u32, agent: u32 },
+    OfferExtend { contact: u32 },
+    RestEnd { agent: u32 },
 }

@@ -4,10 +4,12 @@
 //! routing invariants must hold after every step.
 
 use crate::support::naive::{Naive, qualifies};
-use crate::support::strategies::{Op, QUEUES, Step, Target, agent_spec, queue_configs, step};
+use crate::support::strategies::{
+    AgentTarget, Op, QUEUES, Step, Target, agent_spec, queue_configs, step,
+};
 use callroute::*;
 use proptest::prelude::*;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 fn cases() -> u32 {
     std::env::var("CALLROUTE_PROPTEST_CASES")
@@ -36,13 +38,31 @@ fn resolve(naive: &Naive, t: Target, in_service: Option<bool>) -> ContactId {
     }
 }
 
+/// The contact and agent of an accept or reject: mostly a pending offer of
+/// the reference, picked by index.
+fn resolve_offer(naive: &Naive, t: Target, a: AgentTarget) -> (Option<ContactId>, Option<AgentId>) {
+    let pool: Vec<(ContactId, AgentId)> = naive
+        .contacts
+        .keys()
+        .flat_map(|c| naive.offered_to(*c).into_iter().map(move |a| (*c, a)))
+        .collect();
+    match (t, a) {
+        (Target::Existing(n), AgentTarget::Offered) if !pool.is_empty() => {
+            let (c, a) = pool[n % pool.len()];
+            (Some(c), Some(a))
+        }
+        (Target::Existing(_), _) => (Some(ContactId::new(u64::MAX)), None),
+        (Target::Raw(c), _) => (Some(c), None),
+    }
+}
+
 /// Applies one operation to a router; `target` is the contact a finish or
 /// abandon names, resolved beforehand.
 fn on_router(
     router: &mut Router,
     op: &Op,
     now: Timestamp,
-    target: Option<ContactId>,
+    (target, target_agent): (Option<ContactId>, Option<AgentId>),
 ) -> Result<Vec<Decision>, RouterError> {
     fn unit(r: Result<(), RouterError>) -> Result<Vec<Decision>, RouterError> {
         r.map(|()| Vec::new())
@@ -62,9 +82,20 @@ fn on_router(
         Op::EndWrapUp(a) => vec(router.end_wrap_up(*a, now)),
         Op::Arrive(c) => vec(router.arrive(c.clone(), now)),
         Op::Finish(_) => vec(router.finish(c, now)),
-        Op::Abandon(_) => unit(router.abandon(c, now)),
+        Op::Abandon(_) => vec(router.abandon(c, now)),
         Op::Sentiment(_, s) => unit(router.update_sentiment(c, *s, now)),
         Op::Advance => vec(router.advance(now)),
+        Op::Accept(_, a) => vec(router.accept(c, offered_agent(*a, target_agent), now)),
+        Op::Reject(_, a) => vec(router.reject(c, offered_agent(*a, target_agent), now)),
+    }
+}
+
+/// The agent an accept or reject names: the one resolved from the
+/// reference's pending offers, or the raw id.
+fn offered_agent(raw: AgentTarget, resolved: Option<AgentId>) -> AgentId {
+    match raw {
+        AgentTarget::Offered => resolved.unwrap_or(AgentId::new(u32::MAX)),
+        AgentTarget::Raw(a) => a,
     }
 }
 
@@ -73,7 +104,7 @@ fn on_naive(
     naive: &mut Naive,
     op: &Op,
     now: Timestamp,
-    target: Option<ContactId>,
+    (target, target_agent): (Option<ContactId>, Option<AgentId>),
 ) -> Result<Vec<Decision>, RouterError> {
     let unit = |r: Result<(), RouterError>| r.map(|()| Vec::new());
     let c = target.unwrap_or(ContactId::new(u64::MAX));
@@ -88,9 +119,11 @@ fn on_naive(
         Op::EndWrapUp(a) => naive.end_wrap_up(*a, now),
         Op::Arrive(c) => naive.arrive(c.clone(), now),
         Op::Finish(_) => naive.finish(c, now),
-        Op::Abandon(_) => unit(naive.abandon(c, now)),
+        Op::Abandon(_) => naive.abandon(c, now),
         Op::Sentiment(_, s) => unit(naive.update_sentiment(c, *s, now)),
         Op::Advance => naive.advance(now),
+        Op::Accept(_, a) => naive.accept(c, offered_agent(*a, target_agent), now),
+        Op::Reject(_, a) => naive.reject(c, offered_agent(*a, target_agent), now),
     }
 }
 
@@ -123,24 +156,48 @@ fn spread(w: &PriorityWeights) -> f64 {
 fn check_invariants(
     router: &Router,
     naive: &Naive,
-    ledger: &BTreeMap<ContactId, Option<AgentId>>,
+    ledger: &Ledger,
     assigned: &[(ContactId, AgentId)],
     loads_before: &BTreeMap<AgentId, [u8; 4]>,
 ) {
-    // Nothing lost or duplicated: the contacts held are exactly the ledger.
-    assert_eq!(router.contact_count(), ledger.len());
-    assert_eq!(naive.contacts.len(), ledger.len());
-    for (cid, agent) in ledger {
+    // Nothing lost or duplicated: the contacts held are exactly the ledger,
+    // and so are the pending offers.
+    assert_eq!(router.contact_count(), ledger.held.len());
+    assert_eq!(naive.contacts.len(), ledger.held.len());
+    for (cid, agent) in &ledger.held {
         let status = router
             .contact_status(*cid)
             .expect("a contact of the ledger is known");
+        let offered = ledger.offered(*cid);
         match (status, agent) {
-            (ContactStatus::Waiting { .. }, None) => {}
+            (ContactStatus::Waiting { .. }, None) => assert_eq!(offered, 0),
+            (ContactStatus::Offered { agents, .. }, None) => {
+                assert_eq!(agents as usize, offered);
+                let queue = naive.contacts[cid].contact.queue;
+                let most = naive.queues[&queue]
+                    .config
+                    .offer
+                    .map_or(0, |p| p.mode.max_agents());
+                assert!(
+                    offered >= 1 && offered <= usize::from(most),
+                    "{cid} offered to {offered}"
+                );
+            }
             (ContactStatus::InService { agent: a }, Some(b)) => assert_eq!(a, *b),
             other => panic!("{cid}: router says {other:?}"),
         }
     }
-    let waiting = ledger.values().filter(|a| a.is_none()).count();
+    let pending: BTreeSet<(ContactId, AgentId)> = naive
+        .contacts
+        .keys()
+        .flat_map(|c| naive.offered_to(*c).into_iter().map(move |a| (*c, a)))
+        .collect();
+    assert_eq!(pending, ledger.offers, "pending offers");
+    let waiting = ledger
+        .held
+        .iter()
+        .filter(|(c, a)| a.is_none() && ledger.offered(**c) == 0)
+        .count();
     assert_eq!(router.waiting_count(), waiting);
     // Loads agree; an agent that just took contacts is within its capacity
     // (an update may lower the capacity below the load of contacts already
@@ -198,7 +255,7 @@ fn check_invariants(
         let n = naive
             .contacts
             .values()
-            .filter(|c| c.agent.is_none() && c.contact.queue == q)
+            .filter(|c| c.waiting() && c.contact.queue == q)
             .count();
         assert_eq!(stats.waiting, n as u64);
     }
@@ -212,7 +269,21 @@ fn run(
     compare_state: bool,
     split: Option<usize>,
 ) {
-    let config = RouterConfig::default().seed(seed);
+    // The seed also picks how agents who miss offers are treated.
+    let missed = match seed % 3 {
+        0 => MissedOffers::default(),
+        1 => MissedOffers {
+            reject_rest: TimeSpan::ZERO,
+            no_answer_rest: TimeSpan::ZERO,
+            not_ready_after: None,
+        },
+        _ => MissedOffers {
+            reject_rest: TimeSpan::from_secs(3),
+            no_answer_rest: TimeSpan::from_secs(8),
+            not_ready_after: Some(1),
+        },
+    };
+    let config = RouterConfig::default().seed(seed).missed_offers(missed);
     let mut router = Router::new(config.clone()).expect("valid config");
     let mut naive = Naive::new(config);
     for q in &queues {
@@ -237,7 +308,7 @@ fn run(
     steps.splice(0..0, setup);
     let rate = router.weights().aging_per_second;
     let bound_ms = spread(router.weights()) / rate * 1000.0;
-    let mut ledger: BTreeMap<ContactId, Option<AgentId>> = BTreeMap::new();
+    let mut ledger = Ledger::default();
     let mut arrived: BTreeMap<ContactId, Timestamp> = BTreeMap::new();
     let mut now = Timestamp::ZERO;
     let split = split.map(|k| k % (steps.len() + 1));
@@ -276,7 +347,7 @@ struct World<'a> {
     /// A router restored from a snapshot of `router`, given the same calls.
     twin: Option<&'a mut Router>,
     naive: &'a mut Naive,
-    ledger: &'a mut BTreeMap<ContactId, Option<AgentId>>,
+    ledger: &'a mut Ledger,
     arrived: &'a mut BTreeMap<ContactId, Timestamp>,
     compare_state: bool,
     bound_ms: f64,
@@ -288,10 +359,11 @@ impl World<'_> {
     fn call(&mut self, op: &Op, now: Timestamp) {
         let loads_before = loads(self.naive);
         let target = match op {
-            Op::Finish(t) => Some(resolve(self.naive, *t, Some(true))),
-            Op::Abandon(t) => Some(resolve(self.naive, *t, Some(false))),
-            Op::Sentiment(t, _) => Some(resolve(self.naive, *t, None)),
-            _ => None,
+            Op::Finish(t) => (Some(resolve(self.naive, *t, Some(true))), None),
+            Op::Abandon(t) => (Some(resolve(self.naive, *t, Some(false))), None),
+            Op::Sentiment(t, _) => (Some(resolve(self.naive, *t, None)), None),
+            Op::Accept(t, a) | Op::Reject(t, a) => resolve_offer(self.naive, *t, *a),
+            _ => (None, None),
         };
         let (before, snapshot) = if self.compare_state {
             (format!("{:?}", self.router), Some(self.router.snapshot()))
@@ -318,23 +390,23 @@ impl World<'_> {
                 "{e} changed the indexes"
             );
         }
-        match (op, &a, target) {
+        match (op, &a, target.0) {
             (Op::Arrive(c), Ok(_), _) => {
-                self.ledger.insert(c.id, None);
+                self.ledger.held.insert(c.id, None);
                 self.arrived.insert(c.id, now);
             }
             (Op::Finish(_) | Op::Abandon(_), Ok(_), Some(c)) => {
-                self.ledger.remove(&c);
+                self.ledger.held.remove(&c);
             }
             _ => {}
         }
-        record(self.ledger, &a);
+        let chosen = self.ledger.record(&a, target.0, op);
         check_step(
             self.router,
             self.naive,
             self.ledger,
             self.arrived,
-            &a,
+            &chosen,
             &loads_before,
             self.bound_ms,
         );
@@ -349,24 +421,17 @@ fn loads(naive: &Naive) -> BTreeMap<AgentId, [u8; 4]> {
 fn check_step(
     router: &Router,
     naive: &Naive,
-    ledger: &BTreeMap<ContactId, Option<AgentId>>,
+    ledger: &Ledger,
     arrived: &BTreeMap<ContactId, Timestamp>,
-    outcome: &Result<Vec<Decision>, RouterError>,
+    chosen: &[(ContactId, AgentId)],
     loads_before: &BTreeMap<AgentId, [u8; 4]>,
     bound_ms: f64,
 ) {
-    let assigned: Vec<(ContactId, AgentId)> = outcome
-        .iter()
-        .flatten()
-        .filter_map(|d| match d {
-            Decision::Assigned { contact, agent, .. } => Some((*contact, *agent)),
-            _ => None,
-        })
-        .collect();
+    let assigned = chosen;
     // Aging bounds every wait: when an agent takes a contact, no contact it
     // could have taken instead (same rank, no delay, same channel) arrived
     // more than spread / aging before it.
-    for (cid, aid) in &assigned {
+    for (cid, aid) in assigned {
         let (Some(y), Some(agent)) = (naive.contacts.get(cid), naive.agents.get(aid)) else {
             continue;
         };
@@ -374,7 +439,7 @@ fn check_step(
             continue;
         };
         let t = arrived[cid];
-        for x in naive.contacts.values().filter(|c| c.agent.is_none()) {
+        for x in naive.contacts.values().filter(|c| c.waiting()) {
             let overtaken = agent
                 .spec
                 .profile
@@ -392,20 +457,88 @@ fn check_step(
             }
         }
     }
-    check_invariants(router, naive, ledger, &assigned, loads_before);
+    check_invariants(router, naive, ledger, assigned, loads_before);
 }
 
-fn record(
-    ledger: &mut BTreeMap<ContactId, Option<AgentId>>,
-    r: &Result<Vec<Decision>, RouterError>,
-) {
-    if let Ok(ds) = r {
+/// What the test knows independently of both routers: the contacts held
+/// (with their agent once connected) and the pending offers.
+#[derive(Default)]
+struct Ledger {
+    held: BTreeMap<ContactId, Option<AgentId>>,
+    offers: BTreeSet<(ContactId, AgentId)>,
+}
+
+impl Ledger {
+    /// Applies one call's decisions; returns the agents chosen for contacts
+    /// in it (offers made, and connections made without an offer).
+    fn record(
+        &mut self,
+        r: &Result<Vec<Decision>, RouterError>,
+        target: Option<ContactId>,
+        op: &Op,
+    ) -> Vec<(ContactId, AgentId)> {
+        let mut chosen = Vec::new();
+        let Ok(ds) = r else {
+            return chosen;
+        };
+        let mut won = Vec::new();
         for d in ds {
-            if let Decision::Assigned { contact, agent, .. } = d {
-                let prev = ledger.insert(*contact, Some(*agent));
-                assert_eq!(prev, Some(None), "{contact} assigned twice or unknown");
+            match d {
+                Decision::Offered { contact, agent, .. } => {
+                    assert_eq!(
+                        self.held.get(contact),
+                        Some(&None),
+                        "{contact} offered but not held"
+                    );
+                    assert!(
+                        self.offers.insert((*contact, *agent)),
+                        "{contact} offered to {agent} twice"
+                    );
+                    chosen.push((*contact, *agent));
+                }
+                Decision::OfferEnded { contact, agent, .. } => {
+                    assert!(
+                        self.offers.remove(&(*contact, *agent)),
+                        "{contact}: an offer to {agent} ended twice"
+                    );
+                }
+                Decision::Assigned { contact, agent, .. } => {
+                    let had_offers = self.offers.iter().any(|o| o.0 == *contact);
+                    if had_offers {
+                        assert!(
+                            self.offers.remove(&(*contact, *agent)),
+                            "{agent} won {contact} without an offer"
+                        );
+                        won.push(*contact);
+                    } else {
+                        chosen.push((*contact, *agent));
+                    }
+                    let prev = self.held.insert(*contact, Some(*agent));
+                    assert_eq!(prev, Some(None), "{contact} assigned twice or unknown");
+                }
+                _ => {}
             }
         }
+        // One winner: when an offer is accepted, every other offer of the
+        // contact is withdrawn in the same call.
+        for c in won {
+            assert!(
+                !self.offers.iter().any(|o| o.0 == c),
+                "{c} still offered after it was accepted"
+            );
+        }
+        // An abandoned contact leaves no offer behind.
+        if let (Op::Abandon(_), Some(c)) = (op, target) {
+            assert!(
+                !self.offers.iter().any(|o| o.0 == c),
+                "{c} abandoned but still offered"
+            );
+        }
+        chosen
+    }
+
+    fn offered(&self, c: ContactId) -> usize {
+        self.offers.iter().filter(|o| o.0 == c).count()
     }
 }
 

@@ -388,7 +388,7 @@ fn live_statistics_count_service_level_and_speed_of_answer() {
     let _ = r.arrive(call(3), secs(0)).unwrap();
     let _ = r.log_in(AgentId::new(1), secs(10)).unwrap(); // call 1 after 10 s
     let _ = r.finish(ContactId::new(1), secs(40)).unwrap(); // call 2 after 40 s
-    r.abandon(ContactId::new(3), secs(45)).unwrap();
+    let _ = r.abandon(ContactId::new(3), secs(45)).unwrap();
     let s = r.queue_stats(Q, secs(50)).unwrap();
     assert_eq!(
         (s.offered, s.answered, s.abandoned, s.waiting),

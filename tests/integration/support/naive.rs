@@ -25,6 +25,9 @@ pub struct NAgent {
     pub last_end: Timestamp,
     pub available_since: Timestamp,
     pub handled: u64,
+    pub offers: u32,
+    pub rest: Option<(Timestamp, u64)>,
+    pub missed: u8,
 }
 
 #[derive(Debug, Clone)]
@@ -34,6 +37,17 @@ pub struct NContact {
     pub seq: u64,
     pub arrived: Timestamp,
     pub agent: Option<AgentId>,
+    /// Pending offers: the agent and its timeout's key.
+    pub offers: Vec<(AgentId, (Timestamp, u64))>,
+    pub extend: Option<(Timestamp, u64)>,
+    pub delays_scheduled: bool,
+}
+
+impl NContact {
+    /// Neither offered nor in service.
+    pub fn waiting(&self) -> bool {
+        self.agent.is_none() && self.offers.is_empty()
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -47,11 +61,15 @@ pub struct NQueue {
 enum NTimer {
     WrapUp(AgentId),
     Delay(ContactId, u64),
+    OfferTimeout(ContactId, AgentId),
+    Extend(ContactId),
+    Rest(AgentId),
 }
 
 #[derive(Debug, Clone)]
 pub struct Naive {
     pub weights: PriorityWeights,
+    missed: MissedOffers,
     pub clock: Timestamp,
     rng: Pcg64Mcg,
     pub queues: BTreeMap<QueueId, NQueue>,
@@ -84,6 +102,7 @@ impl Naive {
     pub fn new(config: RouterConfig) -> Self {
         Naive {
             weights: config.weights,
+            missed: config.missed_offers,
             clock: Timestamp::ZERO,
             rng: Pcg64Mcg::seed_from_u64(config.rng_seed),
             queues: BTreeMap::new(),
@@ -225,6 +244,7 @@ impl Naive {
             return None;
         }
         let ok = a.presence == Presence::Ready
+            && a.rest.is_none()
             && a.spec.capacity.admits(&a.load, c.contact.channel)
             && qualifies(&a.spec, &c.reqs)
             && now.as_millis() >= e.delay.as_millis()
@@ -233,16 +253,23 @@ impl Naive {
     }
 
     fn assign(&mut self, cid: ContactId, aid: AgentId, now: Timestamp, out: &mut Out) {
+        let ch = self.contacts[&cid].contact.channel.index();
+        if let Some(a) = self.agents.get_mut(&aid) {
+            a.load[ch] += 1;
+        }
+        self.connect(cid, aid, now, out);
+    }
+
+    /// In service with `aid`, whose load already counts the contact.
+    fn connect(&mut self, cid: ContactId, aid: AgentId, now: Timestamp, out: &mut Out) {
         let c = &self.contacts[&cid];
         let priority = self.breakdown(c, now);
         let waited = now.saturating_since(c.arrived);
         let queue = c.contact.queue;
-        let ch = c.contact.channel.index();
         if let Some(c) = self.contacts.get_mut(&cid) {
             c.agent = Some(aid);
         }
         if let Some(a) = self.agents.get_mut(&aid) {
-            a.load[ch] += 1;
             a.in_service += 1;
         }
         if let Some(q) = self.queues.get_mut(&queue) {
@@ -255,6 +282,253 @@ impl Naive {
             waited,
             priority,
         });
+    }
+
+    /// Connects, or offers under the queue's policy.
+    fn give(&mut self, cid: ContactId, aid: AgentId, now: Timestamp, out: &mut Out) {
+        let queue = self.contacts[&cid].contact.queue;
+        let Some(policy) = self.queues[&queue].config.offer else {
+            self.assign(cid, aid, now, out);
+            return;
+        };
+        self.offer(cid, aid, policy, now, out);
+        match policy.mode {
+            OfferMode::One => {}
+            OfferMode::RingAll { agents } => {
+                while self.contacts[&cid].offers.len() < usize::from(agents) {
+                    let Some(more) = self.best_free(cid, now) else {
+                        break;
+                    };
+                    self.offer(cid, more, policy, now, out);
+                }
+            }
+            OfferMode::Progressive { every, .. } => {
+                let k = self.schedule(now + every, NTimer::Extend(cid));
+                if let Some(c) = self.contacts.get_mut(&cid) {
+                    c.extend = Some(k);
+                }
+            }
+        }
+    }
+
+    fn offer(
+        &mut self,
+        cid: ContactId,
+        aid: AgentId,
+        policy: OfferPolicy,
+        now: Timestamp,
+        out: &mut Out,
+    ) {
+        let c = &self.contacts[&cid];
+        let priority = self.breakdown(c, now);
+        let queue = c.contact.queue;
+        let ch = c.contact.channel.index();
+        let expires = now + policy.timeout;
+        let k = self.schedule(expires, NTimer::OfferTimeout(cid, aid));
+        if let Some(c) = self.contacts.get_mut(&cid) {
+            c.offers.push((aid, k));
+        }
+        if let Some(a) = self.agents.get_mut(&aid) {
+            a.load[ch] += 1;
+            a.offers += 1;
+        }
+        if let Some(q) = self.queues.get_mut(&queue) {
+            q.last = Some(aid);
+        }
+        out.push(Decision::Offered {
+            contact: cid,
+            agent: aid,
+            queue,
+            expires,
+            priority,
+        });
+    }
+
+    /// The best agent that may take `cid` now and holds no offer of it.
+    fn best_free(&mut self, cid: ContactId, now: Timestamp) -> Option<AgentId> {
+        let c = &self.contacts[&cid];
+        let candidates: Vec<AgentId> = self
+            .agents
+            .values()
+            .filter(|a| !c.offers.iter().any(|o| o.0 == a.spec.id))
+            .filter(|a| self.may_take(a, c, now, false).is_some())
+            .map(|a| a.spec.id)
+            .collect();
+        let (queue, reqs) = (c.contact.queue, c.reqs.clone());
+        self.select(queue, &reqs, candidates)
+    }
+
+    fn release(&mut self, cid: ContactId, aid: AgentId, end: OfferEnd, out: &mut Out) {
+        let ch = self.contacts[&cid].contact.channel.index();
+        if let Some(c) = self.contacts.get_mut(&cid) {
+            c.offers.retain(|o| o.0 != aid);
+        }
+        if let Some(a) = self.agents.get_mut(&aid) {
+            a.offers -= 1;
+            a.load[ch] -= 1;
+        }
+        out.push(Decision::OfferEnded {
+            contact: cid,
+            agent: aid,
+            end,
+        });
+    }
+
+    fn end_offer(
+        &mut self,
+        cid: ContactId,
+        aid: AgentId,
+        end: OfferEnd,
+        now: Timestamp,
+        out: &mut Out,
+    ) {
+        self.release(cid, aid, end, out);
+        let rules = self.missed;
+        let mut rest = if end == OfferEnd::NoAnswer {
+            rules.no_answer_rest
+        } else {
+            rules.reject_rest
+        };
+        if end == OfferEnd::NoAnswer
+            && let Some(a) = self.agents.get_mut(&aid)
+        {
+            a.missed += 1;
+            if a.presence == Presence::Ready && rules.not_ready_after.is_some_and(|n| a.missed >= n)
+            {
+                a.presence = Presence::NotReady(NotReadyReason::MissedOffers);
+                a.missed = 0;
+                rest = TimeSpan::ZERO;
+                out.push(Decision::AgentNotReady {
+                    agent: aid,
+                    reason: NotReadyReason::MissedOffers,
+                });
+            }
+        }
+        if rest > TimeSpan::ZERO {
+            if let Some(old) = self.agents.get_mut(&aid).and_then(|a| a.rest.take()) {
+                self.timers.remove(&old);
+            }
+            let k = self.schedule(now + rest, NTimer::Rest(aid));
+            if let Some(a) = self.agents.get_mut(&aid) {
+                a.rest = Some(k);
+            }
+        }
+        if self.contacts[&cid].offers.is_empty() {
+            if let Some(k) = self.contacts.get_mut(&cid).and_then(|c| c.extend.take()) {
+                self.timers.remove(&k);
+            }
+            match self.best_free(cid, now) {
+                Some(a) => self.give(cid, a, now, out),
+                None => self.enqueue(cid, now, out),
+            }
+        }
+        self.pull(aid, now, out);
+    }
+
+    /// Waits; the first time, the delays still to come get timers.
+    fn enqueue(&mut self, cid: ContactId, now: Timestamp, out: &mut Out) {
+        let c = &self.contacts[&cid];
+        let priority = self.breakdown(c, now);
+        let (queue, seq, arrived) = (c.contact.queue, c.seq, c.arrived);
+        if !c.delays_scheduled {
+            let delays = self.delays_for(c, None);
+            for d in delays {
+                if arrived + d > now {
+                    self.schedule(arrived + d, NTimer::Delay(cid, seq));
+                }
+            }
+        }
+        if let Some(c) = self.contacts.get_mut(&cid) {
+            c.delays_scheduled = true;
+        }
+        if let Some(q) = self.queues.get_mut(&queue) {
+            q.waiting += 1;
+        }
+        out.push(Decision::Queued {
+            contact: cid,
+            queue,
+            priority,
+        });
+    }
+
+    fn pending(&self, cid: ContactId, aid: AgentId, now: Timestamp) -> Result<(), RouterError> {
+        let c = self
+            .contacts
+            .get(&cid)
+            .ok_or(RouterError::UnknownContact(cid))?;
+        self.agent(aid)?;
+        self.check_time(now)?;
+        if !c.offers.iter().any(|o| o.0 == aid) {
+            return Err(RouterError::NoSuchOffer {
+                contact: cid,
+                agent: aid,
+            });
+        }
+        Ok(())
+    }
+
+    pub fn accept(
+        &mut self,
+        cid: ContactId,
+        aid: AgentId,
+        now: Timestamp,
+    ) -> Result<Out, RouterError> {
+        self.pending(cid, aid, now)?;
+        self.clock = now;
+        let c = self.contacts.get_mut(&cid).unwrap();
+        let offers = std::mem::take(&mut c.offers);
+        let extend = c.extend.take();
+        for k in offers.iter().map(|o| o.1).chain(extend) {
+            self.timers.remove(&k);
+        }
+        if let Some(a) = self.agents.get_mut(&aid) {
+            a.offers -= 1;
+            a.missed = 0;
+        }
+        let mut out = Vec::new();
+        self.connect(cid, aid, now, &mut out);
+        let ch = self.contacts[&cid].contact.channel.index();
+        for (other, _) in offers.into_iter().filter(|o| o.0 != aid) {
+            if let Some(a) = self.agents.get_mut(&other) {
+                a.offers -= 1;
+                a.load[ch] -= 1;
+            }
+            out.push(Decision::OfferEnded {
+                contact: cid,
+                agent: other,
+                end: OfferEnd::Withdrawn,
+            });
+            self.pull(other, now, &mut out);
+        }
+        Ok(out)
+    }
+
+    pub fn reject(
+        &mut self,
+        cid: ContactId,
+        aid: AgentId,
+        now: Timestamp,
+    ) -> Result<Out, RouterError> {
+        self.pending(cid, aid, now)?;
+        self.clock = now;
+        let k = self.contacts[&cid]
+            .offers
+            .iter()
+            .find(|o| o.0 == aid)
+            .unwrap()
+            .1;
+        self.timers.remove(&k);
+        let mut out = Vec::new();
+        self.end_offer(cid, aid, OfferEnd::Rejected, now, &mut out);
+        Ok(out)
+    }
+
+    /// The agents holding an offer of `cid`.
+    pub fn offered_to(&self, cid: ContactId) -> Vec<AgentId> {
+        self.contacts
+            .get(&cid)
+            .map(|c| c.offers.iter().map(|o| o.0).collect())
+            .unwrap_or_default()
     }
 
     fn unqueue(&mut self, cid: ContactId) {
@@ -270,7 +544,7 @@ impl Naive {
             let best = self
                 .contacts
                 .values()
-                .filter(|c| c.agent.is_none())
+                .filter(|c| c.waiting())
                 .filter_map(|c| self.may_take(a, c, now, false).map(|rank| (rank, c)))
                 .min_by(|x, y| {
                     x.0.cmp(&y.0)
@@ -280,7 +554,7 @@ impl Naive {
                 .map(|(_, c)| c.contact.id);
             let Some(cid) = best else { return };
             self.unqueue(cid);
-            self.assign(cid, aid, now, out);
+            self.give(cid, aid, now, out);
         }
     }
 
@@ -302,7 +576,7 @@ impl Naive {
     fn wake_for_new_agent(&mut self, aid: AgentId) {
         let a = &self.agents[&aid];
         let mut wake = Vec::new();
-        for c in self.contacts.values().filter(|c| c.agent.is_none()) {
+        for c in self.contacts.values().filter(|c| c.waiting()) {
             let Some(e) = a.spec.profile.entry(c.contact.queue) else {
                 continue;
             };
@@ -328,6 +602,9 @@ impl Naive {
     pub fn add_queue(&mut self, config: QueueConfig) -> Result<(), RouterError> {
         if self.queues.contains_key(&config.id) {
             return Err(RouterError::DuplicateQueue(config.id));
+        }
+        if config.offer.is_some_and(|p| !p.is_valid()) {
+            return Err(RouterError::InvalidOfferPolicy(config.id));
         }
         if !config.base_priority.is_finite() {
             return Err(RouterError::InvalidBasePriority {
@@ -363,6 +640,9 @@ impl Naive {
                 last_end: Timestamp::ZERO,
                 available_since: Timestamp::ZERO,
                 handled: 0,
+                offers: 0,
+                rest: None,
+                missed: 0,
             },
         );
         self.wake_for_new_agent(id);
@@ -417,10 +697,10 @@ impl Naive {
         if a.presence == Presence::LoggedOut {
             return Err(RouterError::AgentLoggedOut(id));
         }
-        if a.in_service > 0 {
+        if a.in_service > 0 || a.offers > 0 {
             return Err(RouterError::AgentHasContacts(id));
         }
-        let keys: Vec<_> = a.wrap_ups.iter().map(|w| w.1).collect();
+        let keys: Vec<_> = a.wrap_ups.iter().map(|w| w.1).chain(a.rest).collect();
         self.clock = now;
         for k in keys {
             self.timers.remove(&k);
@@ -428,6 +708,7 @@ impl Naive {
         if let Some(a) = self.agents.get_mut(&id) {
             a.presence = Presence::LoggedOut;
             a.wrap_ups.clear();
+            a.rest = None;
             a.load = [0; 4];
         }
         Ok(())
@@ -516,6 +797,9 @@ impl Naive {
             seq: 0,
             arrived: now,
             agent: None,
+            offers: Vec::new(),
+            extend: None,
+            delays_scheduled: false,
         };
         let candidates: Vec<AgentId> = self
             .agents
@@ -553,27 +837,16 @@ impl Naive {
                 seq,
                 arrived: now,
                 agent: None,
+                offers: Vec::new(),
+                extend: None,
+                delays_scheduled: false,
             },
         );
+        let _ = queue;
         let mut out = Vec::new();
         match chosen {
-            Some(a) => self.assign(id, a, now, &mut out),
-            None => {
-                let c = &self.contacts[&id];
-                let priority = self.breakdown(c, now);
-                let delays = self.delays_for(c, None);
-                for d in delays {
-                    self.schedule(now + d, NTimer::Delay(id, seq));
-                }
-                if let Some(q) = self.queues.get_mut(&queue) {
-                    q.waiting += 1;
-                }
-                out.push(Decision::Queued {
-                    contact: id,
-                    queue,
-                    priority,
-                });
-            }
+            Some(a) => self.give(id, a, now, &mut out),
+            None => self.enqueue(id, now, &mut out),
         }
         Ok(out)
     }
@@ -609,7 +882,7 @@ impl Naive {
         Ok(out)
     }
 
-    pub fn abandon(&mut self, id: ContactId, now: Timestamp) -> Result<(), RouterError> {
+    pub fn abandon(&mut self, id: ContactId, now: Timestamp) -> Result<Out, RouterError> {
         let c = self
             .contacts
             .get(&id)
@@ -619,9 +892,30 @@ impl Naive {
             return Err(RouterError::ContactNotWaiting(id));
         }
         self.clock = now;
-        self.unqueue(id);
-        self.contacts.remove(&id);
-        Ok(())
+        let mut out = Vec::new();
+        if c.waiting() {
+            self.unqueue(id);
+        }
+        let c = self.contacts.remove(&id).unwrap();
+        for k in c.offers.iter().map(|o| o.1).chain(c.extend) {
+            self.timers.remove(&k);
+        }
+        let ch = c.contact.channel.index();
+        for (aid, _) in &c.offers {
+            if let Some(a) = self.agents.get_mut(aid) {
+                a.offers -= 1;
+                a.load[ch] -= 1;
+            }
+            out.push(Decision::OfferEnded {
+                contact: id,
+                agent: *aid,
+                end: OfferEnd::Withdrawn,
+            });
+        }
+        for (aid, _) in &c.offers {
+            self.pull(*aid, now, &mut out);
+        }
+        Ok(out)
     }
 
     pub fn update_sentiment(
@@ -666,7 +960,7 @@ impl Naive {
                     let Some(c) = self.contacts.get(&cid) else {
                         continue;
                     };
-                    if c.seq != seq || c.agent.is_some() {
+                    if c.seq != seq || !c.waiting() {
                         continue;
                     }
                     let candidates: Vec<AgentId> = self
@@ -679,8 +973,41 @@ impl Naive {
                     let queue = c.contact.queue;
                     if let Some(aid) = self.select(queue, &reqs, candidates) {
                         self.unqueue(cid);
-                        self.assign(cid, aid, at, &mut out);
+                        self.give(cid, aid, at, &mut out);
                     }
+                }
+                NTimer::OfferTimeout(cid, aid) => {
+                    self.end_offer(cid, aid, OfferEnd::NoAnswer, at, &mut out);
+                }
+                NTimer::Extend(cid) => {
+                    let Some(c) = self.contacts.get_mut(&cid) else {
+                        continue;
+                    };
+                    c.extend = None;
+                    let queue = c.contact.queue;
+                    let Some(policy) = self.queues[&queue].config.offer else {
+                        continue;
+                    };
+                    let OfferMode::Progressive { every, agents } = policy.mode else {
+                        continue;
+                    };
+                    if self.contacts[&cid].offers.len() < usize::from(agents)
+                        && let Some(more) = self.best_free(cid, at)
+                    {
+                        self.offer(cid, more, policy, at, &mut out);
+                    }
+                    if self.contacts[&cid].offers.len() < usize::from(agents) {
+                        let k = self.schedule(at + every, NTimer::Extend(cid));
+                        if let Some(c) = self.contacts.get_mut(&cid) {
+                            c.extend = Some(k);
+                        }
+                    }
+                }
+                NTimer::Rest(aid) => {
+                    if let Some(a) = self.agents.get_mut(&aid) {
+                        a.rest = None;
+                    }
+                    self.pull(aid, at, &mut out);
                 }
             }
         }
@@ -691,7 +1018,7 @@ impl Naive {
     /// Whether any ready agent with free capacity may take a waiting contact.
     pub fn idle_agent_with_work(&self) -> Option<(AgentId, ContactId)> {
         for a in self.agents.values() {
-            for c in self.contacts.values().filter(|c| c.agent.is_none()) {
+            for c in self.contacts.values().filter(|c| c.waiting()) {
                 if self.may_take(a, c, self.clock, false).is_some() {
                     return Some((a.spec.id, c.contact.id));
                 }

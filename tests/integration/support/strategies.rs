@@ -19,6 +19,14 @@ pub enum Target {
     Raw(ContactId),
 }
 
+/// Which agent an accept or reject names: mostly one holding an offer of
+/// the contact (picked at run time), sometimes any raw id.
+#[derive(Debug, Clone, Copy)]
+pub enum AgentTarget {
+    Offered,
+    Raw(AgentId),
+}
+
 #[derive(Debug, Clone)]
 pub enum Op {
     AddAgent(AgentSpec),
@@ -33,7 +41,16 @@ pub enum Op {
     Finish(Target),
     Abandon(Target),
     Sentiment(Target, Sentiment),
+    Accept(Target, AgentTarget),
+    Reject(Target, AgentTarget),
     Advance,
+}
+
+fn agent_target() -> impl Strategy<Value = AgentTarget> {
+    prop_oneof![
+        9 => Just(AgentTarget::Offered),
+        1 => (0..AGENT_IDS).prop_map(|a| AgentTarget::Raw(AgentId::new(a))),
+    ]
 }
 
 fn target() -> impl Strategy<Value = Target> {
@@ -148,6 +165,21 @@ pub fn contact() -> impl Strategy<Value = Contact> {
         })
 }
 
+fn offer_policy() -> impl Strategy<Value = OfferPolicy> {
+    let mode = prop_oneof![
+        Just(OfferMode::One),
+        (1u8..4).prop_map(|agents| OfferMode::RingAll { agents }),
+        (1u8..4, prop_oneof![Just(2u64), Just(7)]).prop_map(|(agents, s)| {
+            OfferMode::Progressive {
+                every: TimeSpan::from_secs(s),
+                agents,
+            }
+        }),
+    ];
+    (prop_oneof![Just(5u64), Just(15)], mode)
+        .prop_map(|(t, mode)| OfferPolicy::new(TimeSpan::from_secs(t)).mode(mode))
+}
+
 pub fn queue_configs() -> impl Strategy<Value = Vec<QueueConfig>> {
     let selection = prop_oneof![
         Just(Selection::LongestIdle(IdleMeasure::SinceLastContact)),
@@ -166,19 +198,23 @@ pub fn queue_configs() -> impl Strategy<Value = Vec<QueueConfig>> {
             prop_oneof![Just(0u64), Just(5)],
             proptest::option::weighted(0.3, 1u32..4),
             proptest::option::weighted(0.3, (0..SKILLS, 1u8..=3)),
+            proptest::option::weighted(0.6, offer_policy()),
         ),
         QUEUES as usize,
     )
     .prop_map(|qs| {
         qs.into_iter()
             .enumerate()
-            .map(|(i, (sel, base, wrap, max, req))| {
+            .map(|(i, (sel, base, wrap, max, req, offer))| {
                 let mut q = QueueConfig::new(QueueId::new(i as u32))
                     .selection(sel)
                     .base_priority(base)
                     .wrap_up(TimeSpan::from_secs(wrap));
                 if let Some(m) = max {
                     q = q.max_waiting(m);
+                }
+                if let Some(p) = offer {
+                    q = q.offer(p);
                 }
                 if let Some((s, p)) = req {
                     let p = Proficiency::new(p).unwrap_or(Proficiency::MIN);
@@ -206,6 +242,8 @@ pub fn step() -> impl Strategy<Value = Step> {
         2 => target().prop_map(Op::Abandon),
         2 => (target(), -10i8..=10).prop_map(|(c, s)| Op::Sentiment(c, Sentiment::new(f64::from(s) / 10.0).unwrap_or(Sentiment::NEUTRAL))),
         2 => Just(Op::Advance),
+        6 => (target(), agent_target()).prop_map(|(c, a)| Op::Accept(c, a)),
+        3 => (target(), agent_target()).prop_map(|(c, a)| Op::Reject(c, a)),
     ];
     (
         op,
