@@ -406,6 +406,7 @@ impl World<'_> {
             self.naive,
             self.ledger,
             self.arrived,
+            &a,
             &chosen,
             &loads_before,
             self.bound_ms,
@@ -423,14 +424,29 @@ fn check_step(
     naive: &Naive,
     ledger: &Ledger,
     arrived: &BTreeMap<ContactId, Timestamp>,
+    outcome: &Result<Vec<Decision>, RouterError>,
     chosen: &[(ContactId, AgentId)],
     loads_before: &BTreeMap<AgentId, [u8; 4]>,
     bound_ms: f64,
 ) {
     let assigned = chosen;
+    // Contacts some decision of this call names: they may have been offered
+    // (not waiting) when another contact was chosen, and waiting again by
+    // the end of the call.
+    let touched: BTreeSet<ContactId> = outcome
+        .iter()
+        .flatten()
+        .filter_map(|d| match d {
+            Decision::Offered { contact, .. }
+            | Decision::OfferEnded { contact, .. }
+            | Decision::Queued { contact, .. }
+            | Decision::Assigned { contact, .. } => Some(*contact),
+            _ => None,
+        })
+        .collect();
     // Aging bounds every wait: when an agent takes a contact, no contact it
-    // could have taken instead (same rank, no delay, same channel) arrived
-    // more than spread / aging before it.
+    // could have taken instead (same rank, no delay, same channel) and that
+    // waited throughout the call arrived more than spread / aging before it.
     for (cid, aid) in assigned {
         let (Some(y), Some(agent)) = (naive.contacts.get(cid), naive.agents.get(aid)) else {
             continue;
@@ -439,7 +455,11 @@ fn check_step(
             continue;
         };
         let t = arrived[cid];
-        for x in naive.contacts.values().filter(|c| c.waiting()) {
+        for x in naive
+            .contacts
+            .values()
+            .filter(|c| c.waiting() && !touched.contains(&c.contact.id))
+        {
             let overtaken = agent
                 .spec
                 .profile
