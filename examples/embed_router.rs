@@ -105,7 +105,7 @@ fn main() -> Result<(), Error> {
     show("broken device after purchase", router.arrive(broken, t(8))?);
 
     // The device customer gets angry while waiting: speech analytics says so.
-    router.update_sentiment(ContactId::new(3), Sentiment::new(-0.9)?, t(20))?;
+    let _ = router.update_sentiment(ContactId::new(3), Sentiment::new(-0.9)?, t(20))?;
     let why = router.explain(ContactId::new(3), t(20))?;
     println!("explain contact#3 at 20 s: {why:?}");
     assert_eq!((why.stage, why.sentiment), (30.0, 36.0));

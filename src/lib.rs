@@ -72,14 +72,14 @@ mod time;
 pub use error::Error;
 pub use model::{
     AgentId, AgentSpec, AgentStatus, Capacity, Channel, Contact, ContactId, CustomerValue,
-    Language, LifecycleStage, NotReadyReason, Proficiency, QueueId, Requirements, RoutingProfile,
-    Sentiment, ServiceLevelTarget, SkillId, SkillRequirement, ValueTier,
+    Language, LifecycleStage, NotReadyReason, Proficiency, ProfileEntry, QueueId, Requirements,
+    RoutingProfile, Sentiment, ServiceLevelTarget, SkillId, SkillRequirement, ValueTier,
 };
 pub use policy::{IdleMeasure, PriorityBreakdown, PriorityWeights, Selection};
 pub use router::{
-    ContactStatus, Decision, Decisions, MissedOffers, OfferEnd, OfferMode, OfferPolicy,
-    QueueConfig, QueueStats, Router, RouterConfig, RouterError, SNAPSHOT_VERSION, Snapshot,
-    SnapshotError,
+    ContactStatus, Decision, Decisions, Escalation, EscalationStep, MissedOffers, OfferEnd,
+    OfferMode, OfferPolicy, QueueConfig, QueueStats, Router, RouterConfig, RouterError,
+    SNAPSHOT_VERSION, Snapshot, SnapshotError, UpsetRule,
 };
 pub use time::{TimeSpan, Timestamp};
 

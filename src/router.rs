@@ -49,6 +49,8 @@ mod contact_ops;
 mod decision;
 mod dispatch;
 mod error;
+mod escalation;
+mod escalation_ops;
 mod hash;
 mod offer;
 mod offer_ops;
@@ -61,6 +63,7 @@ mod waiting;
 pub use config::{QueueConfig, RouterConfig};
 pub use decision::{Decision, Decisions};
 pub use error::RouterError;
+pub use escalation::{Escalation, EscalationStep, UpsetRule};
 pub use offer::{MissedOffers, OfferEnd, OfferMode, OfferPolicy};
 pub use snapshot::{SNAPSHOT_VERSION, Snapshot, SnapshotError};
 pub use stats::QueueStats;
@@ -303,13 +306,16 @@ impl Router {
             .queues
             .get(c.queue as usize)
             .map_or(0.0, |q| q.config.base_priority);
-        self.weights.breakdown(
+        let mut b = self.weights.breakdown(
             base,
             c.contact.stage,
             c.contact.sentiment,
             c.contact.value,
             now.saturating_since(c.arrived),
-        )
+        );
+        b.escalation = c.ladder.bonus;
+        b.total += c.ladder.bonus;
+        b
     }
 
     /// The waiting-order key of a contact.
@@ -320,7 +326,8 @@ impl Router {
             .map_or(0.0, |q| q.config.base_priority);
         let score =
             self.weights
-                .static_score(base, c.contact.stage, c.contact.sentiment, c.contact.value);
+                .static_score(base, c.contact.stage, c.contact.sentiment, c.contact.value)
+                + c.ladder.bonus;
         WaitKey {
             key: self.weights.order_key(score, c.arrived),
             seq: core::cmp::Reverse(c.seq),

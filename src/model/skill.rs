@@ -209,6 +209,44 @@ impl Requirements {
         out
     }
 
+    /// Every minimum lowered by `levels` (to no less than
+    /// [`Proficiency::MIN`]).
+    ///
+    /// ```
+    /// use callroute::{Proficiency, Requirements, SkillId};
+    /// let r = Requirements::new().skill(SkillId::new(1), Proficiency::new(6)?);
+    /// assert_eq!(r.relaxed(2).skills()[0].min, Proficiency::new(4)?);
+    /// assert_eq!(r.relaxed(9).skills()[0].min, Proficiency::MIN);
+    /// # Ok::<(), callroute::Error>(())
+    /// ```
+    #[must_use]
+    pub fn relaxed(&self, levels: u8) -> Requirements {
+        let mut out = self.clone();
+        for r in &mut out.skills {
+            let lowered = r
+                .min
+                .get()
+                .saturating_sub(levels)
+                .max(Proficiency::MIN.get());
+            r.min = Proficiency::new(lowered).unwrap_or(Proficiency::MIN);
+        }
+        out
+    }
+
+    /// The requirements without `skill`.
+    ///
+    /// ```
+    /// use callroute::{Proficiency, Requirements, SkillId};
+    /// let r = Requirements::new().skill(SkillId::new(1), Proficiency::MIN);
+    /// assert!(r.without(SkillId::new(1)).is_empty());
+    /// ```
+    #[must_use]
+    pub fn without(&self, skill: SkillId) -> Requirements {
+        let mut out = self.clone();
+        out.skills.retain(|r| r.skill != skill);
+        out
+    }
+
     /// Whether nothing is required.
     ///
     /// ```

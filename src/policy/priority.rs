@@ -142,6 +142,9 @@ pub struct PriorityBreakdown {
     pub value: f64,
     /// The aging term for the time waited.
     pub aging: f64,
+    /// Points added by escalation steps ([`Escalation::RaisePriority`](crate::Escalation::RaisePriority)).
+    #[serde(default)]
+    pub escalation: f64,
     /// The sum of the terms.
     pub total: f64,
 }
@@ -250,6 +253,7 @@ impl PriorityWeights {
             sentiment: sentiment_w,
             value: value_w,
             aging,
+            escalation: 0.0,
             total: queue_base + stage_w + sentiment_w + value_w + aging,
         }
     }

@@ -6,6 +6,7 @@ use crate::policy::Selection;
 use crate::router::bitset::Bitset;
 use crate::router::config::QueueConfig;
 use crate::router::decision::Decisions;
+use crate::router::escalation::invalid_escalation;
 use crate::router::state::{AgentState, Presence, QueueState, TimerKey};
 use crate::router::stats::QueueStats;
 use crate::time::{TimeSpan, Timestamp};
@@ -17,7 +18,10 @@ impl Router {
     ///
     /// # Errors
     ///
-    /// [`RouterError::DuplicateQueue`], [`RouterError::InvalidOfferPolicy`], or [`RouterError::InvalidBasePriority`]
+    /// [`RouterError::DuplicateQueue`], [`RouterError::InvalidOfferPolicy`],
+    /// [`RouterError::InvalidEscalation`] (steps out of order or after zero
+    /// wait, a target queue not added yet or the queue itself, a threshold
+    /// out of [-1, 1]), or [`RouterError::InvalidBasePriority`]
     /// if the base priority is not finite.
     ///
     /// # Examples
@@ -41,6 +45,15 @@ impl Router {
         }
         if config.offer.is_some_and(|p| !p.is_valid()) {
             return Err(RouterError::InvalidOfferPolicy(config.id));
+        }
+        let known = |q| self.queue_slots.contains_key(&q);
+        if let Some(reason) =
+            invalid_escalation(config.id, &config.escalation, config.upset.as_ref(), known)
+        {
+            return Err(RouterError::InvalidEscalation {
+                queue: config.id,
+                reason,
+            });
         }
         if let Selection::LongestIdle(m) = config.selection {
             self.available.enable(m, &self.agents);

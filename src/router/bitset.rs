@@ -53,6 +53,20 @@ impl Bitset {
         }
     }
 
+    /// `self ∪ other` as a new set.
+    pub(crate) fn or(&self, other: &Bitset) -> Bitset {
+        let (long, short) = if self.words.len() >= other.words.len() {
+            (self, other)
+        } else {
+            (other, self)
+        };
+        let mut words = long.words.clone();
+        for (w, o) in words.iter_mut().zip(&short.words) {
+            *w |= o;
+        }
+        Bitset { words }
+    }
+
     /// The members, in increasing order.
     pub(crate) fn iter(&self) -> impl Iterator<Item = u32> + '_ {
         self.words
@@ -93,6 +107,10 @@ mod tests {
         }
         assert_eq!(a.intersection(&b).collect::<Vec<_>>(), [3, 130]);
         assert_eq!(a.and(&b).iter().collect::<Vec<_>>(), [3, 130]);
+        assert_eq!(
+            b.or(&a).iter().collect::<Vec<_>>(),
+            [0, 3, 64, 130, 131, 200, 500]
+        );
         a.remove(3);
         a.remove(10_000);
         assert!(!a.contains(3) && a.contains(64));

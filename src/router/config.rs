@@ -2,6 +2,7 @@
 
 use crate::model::{QueueId, Requirements, ServiceLevelTarget};
 use crate::policy::{PolicyError, PriorityWeights, Selection};
+use crate::router::escalation::{EscalationStep, UpsetRule};
 use crate::router::offer::{MissedOffers, OfferPolicy};
 use crate::time::TimeSpan;
 use serde::{Deserialize, Serialize};
@@ -92,6 +93,14 @@ pub struct QueueConfig {
     /// `None`: connected at once).
     #[serde(default)]
     pub offer: Option<OfferPolicy>,
+    /// Steps that fire as a contact waits (default none). See
+    /// [`Escalation`](crate::Escalation).
+    #[serde(default)]
+    pub escalation: Vec<EscalationStep>,
+    /// What happens to upset customers (default nothing beyond the
+    /// sentiment term of the priority).
+    #[serde(default)]
+    pub upset: Option<UpsetRule>,
 }
 
 impl QueueConfig {
@@ -107,6 +116,8 @@ impl QueueConfig {
             selection: Selection::default(),
             wrap_up: TimeSpan::ZERO,
             offer: None,
+            escalation: Vec::new(),
+            upset: None,
         }
     }
 
@@ -149,6 +160,20 @@ impl QueueConfig {
     #[must_use]
     pub fn wrap_up(mut self, wrap_up: TimeSpan) -> Self {
         self.wrap_up = wrap_up;
+        self
+    }
+
+    /// Sets the escalation ladder.
+    #[must_use]
+    pub fn escalation(mut self, steps: Vec<EscalationStep>) -> Self {
+        self.escalation = steps;
+        self
+    }
+
+    /// Sets the rule for upset customers.
+    #[must_use]
+    pub fn upset(mut self, rule: UpsetRule) -> Self {
+        self.upset = Some(rule);
         self
     }
 

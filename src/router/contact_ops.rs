@@ -3,8 +3,8 @@
 use super::{ContactStatus, Router, RouterError};
 use crate::model::{Contact, ContactId, Sentiment};
 use crate::policy::PriorityBreakdown;
-use crate::router::decision::Decisions;
-use crate::router::state::{self, ContactState, Phase, Timer};
+use crate::router::decision::{Decision, Decisions};
+use crate::router::state::{self, ContactState, Ladder, Phase, Timer};
 use crate::router::waiting::GroupKey;
 use crate::time::{TimeSpan, Timestamp};
 
@@ -30,14 +30,11 @@ impl Router {
         }
         let queue = self.queue_slot(contact.queue)?;
         self.check_time(now)?;
-        // The contact's own requirements live on in its group's key.
-        let mut contact = contact;
-        let own = core::mem::take(&mut contact.requirements);
-        let requirements = match self.queues.get(queue as usize) {
-            Some(q) if !q.config.requirements.is_empty() => q.config.requirements.merged(&own),
-            _ => own,
-        };
-        let group = self.intern_group(GroupKey::new(queue, contact.channel, requirements));
+        let (regime, upset) = self.arrival_regime(queue, &contact);
+        let home = queue;
+        let queue = regime.queue;
+        let key = GroupKey::new(queue, contact.channel, regime.requirements, regime.widen);
+        let group = self.intern_group(key);
         let chosen = self.choose_now(group);
         if chosen.is_none()
             && let Some(q) = self.queues.get(queue as usize)
@@ -49,16 +46,23 @@ impl Router {
                 q.stats.refused += 1;
             }
             return Err(RouterError::QueueFull {
-                queue: contact.queue,
+                queue: self
+                    .queues
+                    .get(queue as usize)
+                    .map_or(contact.queue, |q| q.config.id),
                 contact: id,
             });
         }
         self.clock = now;
         let id = contact.id;
         let seq = self.take_seq();
+        let mut ladder = Ladder::new(now);
+        ladder.bonus = regime.bonus;
+        ladder.upset = upset.is_some();
         let state = ContactState {
             contact,
             queue,
+            home,
             group,
             seq,
             arrived: now,
@@ -66,6 +70,7 @@ impl Router {
             offers: Vec::new(),
             extend: None,
             delays_scheduled: false,
+            ladder,
         };
         let slot = match self.vacant_contact_slots.pop() {
             Some(s) => {
@@ -80,10 +85,18 @@ impl Router {
             }
         };
         self.contact_slots.insert(id, slot);
-        if let Some(q) = self.queues.get_mut(queue as usize) {
+        if let Some(q) = self.queues.get_mut(home as usize) {
             q.stats.offered += 1;
         }
         let mut out = Decisions::new();
+        if let (Some(action), Some(q)) = (upset, self.queues.get(queue as usize)) {
+            out.push(Decision::Escalated {
+                contact: id,
+                queue: q.config.id,
+                action,
+                upset: true,
+            });
+        }
         match chosen {
             Some(agent) => {
                 self.give(slot, agent, now, &mut out);
@@ -91,6 +104,7 @@ impl Router {
             }
             None => self.enqueue(slot, now, &mut out),
         }
+        self.schedule_step(slot);
         Ok(out)
     }
 
@@ -177,17 +191,20 @@ impl Router {
         if phase == Some(Phase::Waiting) {
             self.unqueue(slot);
         }
-        let queue = self.contact_at(slot).map(|c| c.queue);
-        if let Some(q) = queue.and_then(|q| self.queues.get_mut(q as usize)) {
+        let home = self.contact_at(slot).map(|c| c.home);
+        if let Some(q) = home.and_then(|q| self.queues.get_mut(q as usize)) {
             q.stats.abandoned += 1;
         }
+        self.leave_ladder(slot);
         self.withdraw_offers(slot, now, &mut out);
         self.drop_contact(slot);
         Ok(out)
     }
 
     /// The customer's sentiment changed. A waiting contact is re-prioritized
-    /// at once; for a contact in service the new score is only recorded.
+    /// at once; for a contact in service the new score is only recorded. If
+    /// it falls below the threshold of its queue's [`UpsetRule`](crate::UpsetRule)
+    /// while the contact waits or is offered, the rule applies (once).
     ///
     /// # Errors
     ///
@@ -203,7 +220,7 @@ impl Router {
     /// # router.add_queue(QueueConfig::new(q).wrap_up(TimeSpan::from_secs(10)))?;
     /// # router.add_agent(AgentSpec::new(AgentId::new(1)).profile(RoutingProfile::new().serve(q, 1)))?;
     /// let _ = router.arrive(Contact::new(ContactId::new(1), q, Channel::Voice), Timestamp::ZERO)?;
-    /// router.update_sentiment(ContactId::new(1), Sentiment::new(-0.5)?, Timestamp::from_secs(5))?;
+    /// let _ = router.update_sentiment(ContactId::new(1), Sentiment::new(-0.5)?, Timestamp::from_secs(5))?;
     /// assert_eq!(router.explain(ContactId::new(1), Timestamp::from_secs(5))?.sentiment, 20.0);
     /// # Ok::<(), callroute::Error>(())
     /// ```
@@ -212,7 +229,7 @@ impl Router {
         contact: ContactId,
         sentiment: Sentiment,
         now: Timestamp,
-    ) -> Result<(), RouterError> {
+    ) -> Result<Decisions, RouterError> {
         let slot = self.contact_slot(contact)?;
         self.check_time(now)?;
         let Some(c) = self
@@ -234,7 +251,9 @@ impl Router {
             }
             self.refresh_head(group);
         }
-        Ok(())
+        let mut out = Decisions::new();
+        self.check_upset(slot, now, &mut out);
+        Ok(out)
     }
 
     /// The priority of a waiting contact at `now`, term by term.

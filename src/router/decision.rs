@@ -2,6 +2,7 @@
 
 use crate::model::{AgentId, ContactId, NotReadyReason, QueueId};
 use crate::policy::PriorityBreakdown;
+use crate::router::escalation::Escalation;
 use crate::router::offer::OfferEnd;
 use crate::time::{TimeSpan, Timestamp};
 use serde::{Deserialize, Serialize};
@@ -57,6 +58,18 @@ pub enum Decision {
         agent: AgentId,
         /// How it ended.
         end: OfferEnd,
+    },
+    /// An escalation step or upset rule changed `contact`, now in `queue`;
+    /// the decisions that follow route it again.
+    Escalated {
+        /// The contact.
+        contact: ContactId,
+        /// Its queue after the change.
+        queue: QueueId,
+        /// What changed.
+        action: Escalation,
+        /// Whether the queue's upset rule caused it (rather than a step).
+        upset: bool,
     },
     /// The router put `agent` not ready (after missed offers).
     AgentNotReady {

@@ -1,7 +1,7 @@
 //! Matching contacts and agents: the indexes and the assignment logic.
 
 use super::Router;
-use crate::model::Channel;
+use crate::model::{AgentSpec, Channel, ProfileEntry, QueueId};
 use crate::policy::Selection;
 use crate::router::bitset::Bitset;
 use crate::router::decision::{Decision, Decisions};
@@ -19,18 +19,20 @@ impl Router {
         }
         let g = self.groups.len() as u32;
         let mut group = Group::new(key.clone());
-        let mut pool: Bitset = self
-            .queues
-            .get(key.queue as usize)
-            .map(|q| q.members.clone())
-            .unwrap_or_default();
+        let mut pool = Bitset::default();
+        let mut queue_ids = Vec::new();
+        for q in key.queues() {
+            if let Some(q) = self.queues.get(q as usize) {
+                pool = pool.or(&q.members);
+                queue_ids.push(q.config.id);
+            }
+        }
         for r in key.requirements.skills() {
             pool = match self.skill_agents.get(&r.skill) {
                 Some(has) => pool.and(has),
                 None => Bitset::default(),
             };
         }
-        let queue_id = self.queues.get(key.queue as usize).map(|q| q.config.id);
         for slot in pool.iter() {
             let Some(a) = self.agents.get_mut(slot as usize).and_then(Option::as_mut) else {
                 continue;
@@ -38,7 +40,7 @@ impl Router {
             if !a.qualifies(&key.requirements) {
                 continue;
             }
-            let Some(entry) = queue_id.and_then(|q| a.spec.profile.entry(q)) else {
+            let Some(entry) = first_entry(&a.spec, &queue_ids) else {
                 continue;
             };
             let link = Link::new(entry.rank, g, key.channel, entry.delay);
@@ -61,8 +63,20 @@ impl Router {
         g
     }
 
+    /// The queue ids of a group key: its own, then the widened.
+    fn key_queue_ids(&self, key: &GroupKey) -> Vec<QueueId> {
+        key.queues()
+            .filter_map(|q| self.queues.get(q as usize).map(|q| q.config.id))
+            .collect()
+    }
+
     /// Enters the agent in the queue, skill and group indexes.
     pub(super) fn index_agent(&mut self, slot: u32) {
+        let queue_ids: Vec<Vec<QueueId>> = self
+            .groups
+            .iter()
+            .map(|g| self.key_queue_ids(&g.key))
+            .collect();
         let Some(a) = self.agents.get_mut(slot as usize).and_then(Option::as_mut) else {
             return;
         };
@@ -79,15 +93,8 @@ impl Router {
             }
         }
         let mut wake: Vec<(u64, u32, Timestamp)> = Vec::new();
-        for (g, group) in self.groups.iter_mut().enumerate() {
-            let Some(queue_id) = self
-                .queues
-                .get(group.key.queue as usize)
-                .map(|q| q.config.id)
-            else {
-                continue;
-            };
-            let Some(entry) = a.spec.profile.entry(queue_id) else {
+        for ((g, group), ids) in self.groups.iter_mut().enumerate().zip(&queue_ids) {
+            let Some(entry) = first_entry(&a.spec, ids) else {
                 continue;
             };
             if !a.qualifies(&group.key.requirements) {
@@ -286,22 +293,25 @@ impl Router {
             return;
         };
         let priority = self.breakdown(c, now);
-        let (queue, id, arrived) = (c.queue, c.contact.id, c.arrived);
+        let (queue, home, id, arrived) = (c.queue, c.home, c.contact.id, c.arrived);
         let waited = now.saturating_since(arrived);
         if let Some(c) = self.contact_mut(slot) {
             c.phase = Phase::InService { agent };
         }
+        self.leave_ladder(slot);
         let Some(a) = self.agent_mut(agent) else {
             return;
         };
         a.in_service += 1;
         let agent_id = a.spec.id;
-        if let Some(q) = self.queues.get_mut(queue as usize) {
+        if let Some(q) = self.queues.get_mut(home as usize) {
             q.stats.answered += 1;
             q.stats.total_answer_wait = q.stats.total_answer_wait + waited;
             if waited <= q.config.service_level.within() {
                 q.stats.answered_within_target += 1;
             }
+        }
+        if let Some(q) = self.queues.get_mut(queue as usize) {
             q.last_chosen = Some(agent_id);
             out.push(Decision::Assigned {
                 contact: id,
@@ -409,6 +419,7 @@ impl Router {
                 self.end_offer(contact, agent, OfferEnd::NoAnswer, at, out);
             }
             Timer::OfferExtend { contact } => self.extend_offer(contact, key, at, out),
+            Timer::Escalate { contact } => self.step_due(contact, key, at, out),
             Timer::RestEnd { agent } => {
                 if let Some(a) = self.agent_mut(agent)
                     && a.rest == Some(key)
@@ -445,4 +456,9 @@ impl Router {
             at,
         });
     }
+}
+
+/// The agent's routing-profile entry for the first of `queues` it serves.
+fn first_entry(spec: &AgentSpec, queues: &[QueueId]) -> Option<ProfileEntry> {
+    queues.iter().find_map(|&q| spec.profile.entry(q).copied())
 }

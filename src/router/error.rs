@@ -71,6 +71,14 @@ pub enum RouterError {
     /// A queue's offer policy has a zero timeout or interval, or no agent.
     #[error("{0} has an offer policy that cannot work (zero timeout or interval, or no agent)")]
     InvalidOfferPolicy(QueueId),
+    /// A queue's escalation steps or upset rule cannot work.
+    #[error("{queue}: {reason}")]
+    InvalidEscalation {
+        /// The queue.
+        queue: QueueId,
+        /// What is wrong.
+        reason: &'static str,
+    },
     /// The agent holds no pending offer of the contact (never offered, or
     /// the offer already ended).
     #[error("{agent} holds no offer of {contact}")]

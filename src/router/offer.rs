@@ -14,7 +14,9 @@
 //!   [`Router::advance`](crate::Router::advance)): that offer ends, the agent
 //!   rests as [`MissedOffers`] says, and once no offer of the contact is
 //!   left it goes back to its place, with its original arrival time and
-//!   priority, and is routed again at once;
+//!   priority ([`Decision::Queued`](crate::Decision::Queued)); the freed
+//!   agent, if it may take work, takes the best waiting contact, and then a
+//!   free agent that may take the contact takes it;
 //! - the caller hangs up ([`Router::abandon`](crate::Router::abandon)): every
 //!   offer is withdrawn.
 

@@ -70,8 +70,9 @@ impl Router {
 
     /// An offered agent rejects: that offer ends ([`OfferEnd::Rejected`]),
     /// the agent rests for [`MissedOffers::reject_rest`](crate::MissedOffers::reject_rest),
-    /// and a contact left with no pending offer goes back to its place and is
-    /// routed again at once.
+    /// and a contact left with no pending offer goes back to its place
+    /// ([`Decision::Queued`]), from where a free agent that may take it takes
+    /// it at once.
     ///
     /// # Errors
     ///
@@ -90,9 +91,10 @@ impl Router {
     /// }
     /// let _ = router.arrive(Contact::new(ContactId::new(9), q, Channel::Voice), Timestamp::from_secs(1))?;
     /// let d = router.reject(ContactId::new(9), AgentId::new(1), Timestamp::from_secs(2))?;
-    /// // Agent 1 rests; the contact keeps its place and rings agent 2.
+    /// // Agent 1 rests; the contact goes back to its place and rings agent 2.
     /// assert!(matches!(d.as_slice(), [
     ///     Decision::OfferEnded { end: OfferEnd::Rejected, .. },
+    ///     Decision::Queued { .. },
     ///     Decision::Offered { agent, .. },
     /// ] if *agent == AgentId::new(2)));
     /// # Ok::<(), callroute::Error>(())
@@ -320,8 +322,9 @@ impl Router {
     }
 
     /// An offer ended by rejection or timeout (its timer already gone): the
-    /// agent rests or goes not ready, the contact is routed again if no
-    /// offer of it is left, and the agent takes work if it may.
+    /// agent rests or goes not ready; a contact with no offer left goes back
+    /// to its place; the agent takes work if it may; and the contact, if it
+    /// still waits, goes to a free agent that may take it.
     pub(super) fn end_offer(
         &mut self,
         slot: u32,
@@ -363,16 +366,84 @@ impl Router {
             }
         }
         self.refresh_free(agent);
-        if self.offer_count(slot) == 0 {
-            self.route_again(slot, now, out);
-        }
-        self.pull(agent, now, out);
+        self.after_offers_ended(slot, &[agent], now, out);
     }
 
-    /// A contact whose offers all ended goes back to its place: to the best
-    /// free agent that may take it now, or to its queue with its original
-    /// arrival and priority.
-    fn route_again(&mut self, slot: u32, now: Timestamp, out: &mut Decisions) {
+    /// After offers of contact `slot` ended for `freed` agents: if none is
+    /// left, the contact goes back to its place first, so that each freed
+    /// agent that may take work takes the best waiting contact (perhaps
+    /// this one again); then a free agent that may take the contact, if it
+    /// still waits, takes it.
+    fn after_offers_ended(
+        &mut self,
+        slot: u32,
+        freed: &[u32],
+        now: Timestamp,
+        out: &mut Decisions,
+    ) {
+        let requeued = self.offer_count(slot) == 0
+            && self
+                .contact_at(slot)
+                .is_some_and(|c| c.phase == Phase::Offered);
+        if requeued {
+            let extend = self.contact_mut(slot).and_then(|c| {
+                c.phase = Phase::Waiting;
+                c.extend.take()
+            });
+            if let Some(t) = extend {
+                self.timers.remove(&t);
+            }
+            self.enqueue(slot, now, out);
+        }
+        for &a in freed {
+            self.pull(a, now, out);
+        }
+        if requeued
+            && self
+                .contact_at(slot)
+                .is_some_and(|c| c.phase == Phase::Waiting)
+            && let Some(other) = self.best_free_agent(slot, now)
+        {
+            self.unqueue(slot);
+            self.give(slot, other, now, out);
+            self.refresh_free(other);
+        }
+    }
+
+    /// Withdraws the offers of contact `slot` (after an escalation changed
+    /// it) to agents its group no longer allows.
+    pub(super) fn withdraw_disallowed(&mut self, slot: u32, now: Timestamp, out: &mut Decisions) {
+        let Some(c) = self.contact_at(slot) else {
+            return;
+        };
+        let waited = now.saturating_since(c.arrived);
+        let Some(g) = self.groups.get(c.group as usize) else {
+            return;
+        };
+        let allowed = |s: u32| {
+            g.eligible_now.contains(s) || g.delayed.iter().any(|&(d, a)| a == s && d <= waited)
+        };
+        let gone: Vec<Offer> = c
+            .offers
+            .iter()
+            .copied()
+            .filter(|o| !allowed(o.agent))
+            .collect();
+        if gone.is_empty() {
+            return;
+        }
+        for o in &gone {
+            self.timers.remove(&o.timer);
+            self.release(slot, o.agent, OfferEnd::Withdrawn, out);
+        }
+        let freed: Vec<u32> = gone.iter().map(|o| o.agent).collect();
+        self.after_offers_ended(slot, &freed, now, out);
+    }
+
+    /// A contact no longer waiting in its group (escalated) is routed
+    /// again: to the best free agent that may take it now, or back to its
+    /// place with its original arrival and priority.
+    pub(super) fn route_again(&mut self, slot: u32, now: Timestamp, out: &mut Decisions) {
         let extend = self.contact_mut(slot).and_then(|c| {
             c.phase = Phase::Waiting;
             c.extend.take()

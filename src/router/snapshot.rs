@@ -9,12 +9,12 @@
 //! refused with a [`SnapshotError`] rather than trusted.
 
 use super::Router;
-use crate::model::{AgentId, AgentSpec, Channel, Contact, ContactId, Requirements};
+use crate::model::{AgentId, AgentSpec, Channel, Contact, ContactId, QueueId, Requirements};
 use crate::policy::{PolicyError, PriorityWeights};
 use crate::router::config::{QueueConfig, RouterConfig};
 use crate::router::error::RouterError;
 use crate::router::offer::MissedOffers;
-use crate::router::state::{ContactState, Offer, Phase, Presence, Timer, TimerKey, WrapUp};
+use crate::router::state::{ContactState, Ladder, Offer, Phase, Presence, Timer, TimerKey, WrapUp};
 use crate::router::stats::QueueStats;
 use crate::router::waiting::GroupKey;
 use crate::time::Timestamp;
@@ -106,10 +106,24 @@ struct AgentRecord {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct ContactRecord {
-    /// The contact as it arrived, without its requirements.
+    /// The contact as it arrived (its queue is the one it arrived in).
     contact: Contact,
-    /// The requirements in force: the queue's merged with the contact's.
+    /// The queue it is in now.
+    queue: QueueId,
+    /// The requirements in force: the queue's merged with the contact's,
+    /// as escalation changed them.
     requirements: Requirements,
+    /// Queues whose agents may also take it, by escalation.
+    widen: Vec<QueueId>,
+    /// When it entered its queue, the next step of its ladder and the key
+    /// of that step's timer.
+    entered: Timestamp,
+    step: u8,
+    step_timer: Option<(Timestamp, u64)>,
+    /// Priority points added by escalation.
+    bonus: f64,
+    /// Whether its queue's upset rule applied.
+    upset: bool,
     seq: u64,
     arrived: Timestamp,
     /// The agent serving it; `None` while it waits or is offered.
@@ -150,6 +164,9 @@ enum TimerKind {
     },
     RestEnd {
         agent: AgentId,
+    },
+    Escalate {
+        contact: ContactId,
     },
 }
 
@@ -231,15 +248,19 @@ impl Router {
             .iter()
             .flatten()
             .map(|c| {
-                let mut contact = c.contact.clone();
-                contact.queue = queue_id(c.queue).unwrap_or(contact.queue);
+                let key = self.groups.get(c.group as usize).map(|g| &g.key);
                 ContactRecord {
-                    contact,
-                    requirements: self
-                        .groups
-                        .get(c.group as usize)
-                        .map(|g| g.key.requirements.clone())
+                    contact: c.contact.clone(),
+                    queue: queue_id(c.queue).unwrap_or(c.contact.queue),
+                    requirements: key.map(|k| k.requirements.clone()).unwrap_or_default(),
+                    widen: key
+                        .map(|k| k.widen.iter().filter_map(|&q| queue_id(q)).collect())
                         .unwrap_or_default(),
+                    entered: c.ladder.entered,
+                    step: c.ladder.step,
+                    step_timer: c.ladder.timer,
+                    bonus: c.ladder.bonus,
+                    upset: c.ladder.upset,
                     seq: c.seq,
                     arrived: c.arrived,
                     agent: match c.phase {
@@ -279,6 +300,9 @@ impl Router {
                         agent: agent_id(agent).unwrap_or(unknown_agent),
                     },
                     Timer::OfferExtend { contact } => TimerKind::OfferExtend {
+                        contact: contact_id(contact),
+                    },
+                    Timer::Escalate { contact } => TimerKind::Escalate {
                         contact: contact_id(contact),
                     },
                     Timer::RestEnd { agent } => TimerKind::RestEnd {
@@ -418,6 +442,9 @@ impl Router {
                 TimerKind::OfferExtend { contact } => Timer::OfferExtend {
                     contact: r.contact_slot(contact)?,
                 },
+                TimerKind::Escalate { contact } => Timer::Escalate {
+                    contact: r.contact_slot(contact)?,
+                },
                 TimerKind::RestEnd { agent } => Timer::RestEnd {
                     agent: r.agent_slot(agent)?,
                 },
@@ -468,9 +495,23 @@ impl Router {
         if rec.arrived > self.clock {
             return Err(inconsistent(format!("{id} arrives after the clock")));
         }
-        let queue = self.queue_slot(rec.contact.queue)?;
+        let home = self.queue_slot(rec.contact.queue)?;
+        let queue = self.queue_slot(rec.queue)?;
+        let mut widen = Vec::with_capacity(rec.widen.len());
+        for q in &rec.widen {
+            widen.push(self.queue_slot(*q)?);
+        }
+        if !widen.is_sorted() || widen.windows(2).any(|w| w.first() == w.get(1)) {
+            return Err(inconsistent(format!("{id} widens to queues out of order")));
+        }
+        if !rec.bonus.is_finite() {
+            return Err(inconsistent(format!(
+                "{id} has a non-finite priority bonus"
+            )));
+        }
         let channel = rec.contact.channel;
-        let group = self.intern_group(GroupKey::new(queue, channel, rec.requirements));
+        let key = GroupKey::new(queue, channel, rec.requirements, widen);
+        let group = self.intern_group(key);
         let slot = self.contacts.len() as u32;
         let mut offers = Vec::with_capacity(rec.offers.len());
         for (agent, due, seq) in rec.offers {
@@ -526,16 +567,18 @@ impl Router {
                 return Err(inconsistent(format!("{id} is both in service and offered")));
             }
         };
+        if let Some(key) = rec.step_timer {
+            expected.push((key, Timer::Escalate { contact: slot }));
+        }
         if rec.extend.is_some() && phase != Phase::Offered {
             return Err(inconsistent(format!(
                 "{id} rings more agents but is not offered"
             )));
         }
-        let mut contact = rec.contact;
-        contact.requirements = Requirements::new();
         let state = ContactState {
-            contact,
+            contact: rec.contact,
             queue,
+            home,
             group,
             seq: rec.seq,
             arrived: rec.arrived,
@@ -543,6 +586,13 @@ impl Router {
             offers,
             extend: rec.extend,
             delays_scheduled: rec.delays_scheduled,
+            ladder: Ladder {
+                entered: rec.entered,
+                step: rec.step,
+                timer: rec.step_timer,
+                bonus: rec.bonus,
+                upset: rec.upset,
+            },
         };
         let key = self.wait_key(&state);
         self.contacts.push(Some(state));

@@ -186,8 +186,12 @@ pub(crate) struct Offer {
 
 #[derive(Debug, Clone)]
 pub(crate) struct ContactState {
+    /// The contact as it arrived, its own requirements included.
     pub(crate) contact: Contact,
+    /// The queue it waits in now (it may have overflowed).
     pub(crate) queue: u32,
+    /// The queue it arrived in, which accounts for its service level.
+    pub(crate) home: u32,
     pub(crate) group: u32,
     pub(crate) seq: u64,
     pub(crate) arrived: Timestamp,
@@ -198,6 +202,34 @@ pub(crate) struct ContactState {
     pub(crate) extend: Option<TimerKey>,
     /// Whether the timers of delayed routing-profile entries were set.
     pub(crate) delays_scheduled: bool,
+    pub(crate) ladder: Ladder,
+}
+
+/// Where a contact stands on its queue's escalation ladder.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Ladder {
+    /// When it entered its current queue; steps count from here.
+    pub(crate) entered: Timestamp,
+    /// The next step of the current queue's ladder.
+    pub(crate) step: u8,
+    /// The timer of the next step.
+    pub(crate) timer: Option<TimerKey>,
+    /// Points added by steps.
+    pub(crate) bonus: f64,
+    /// Whether the upset rule has applied.
+    pub(crate) upset: bool,
+}
+
+impl Ladder {
+    pub(crate) fn new(entered: Timestamp) -> Self {
+        Ladder {
+            entered,
+            step: 0,
+            timer: None,
+            bonus: 0.0,
+            upset: false,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -207,4 +239,5 @@ pub(crate) enum Timer {
     OfferTimeout { contact: u32, agent: u32 },
     OfferExtend { contact: u32 },
     RestEnd { agent: u32 },
+    Escalate { contact: u32 },
 }

@@ -53,18 +53,32 @@ pub(crate) struct GroupKey {
     pub(crate) channel: Channel,
     fingerprint: u64,
     pub(crate) requirements: Requirements,
+    /// Queues whose agents may also serve (by escalation), sorted.
+    pub(crate) widen: Vec<u32>,
 }
 
 impl GroupKey {
-    pub(crate) fn new(queue: u32, channel: Channel, requirements: Requirements) -> Self {
+    pub(crate) fn new(
+        queue: u32,
+        channel: Channel,
+        requirements: Requirements,
+        widen: Vec<u32>,
+    ) -> Self {
         let mut h = IdHasher::default();
         requirements.hash(&mut h);
+        widen.hash(&mut h);
         GroupKey {
             queue,
             channel,
             fingerprint: h.finish(),
             requirements,
+            widen,
         }
+    }
+
+    /// The queues whose agents serve the group: its own, then the widened.
+    pub(crate) fn queues(&self) -> impl Iterator<Item = u32> + '_ {
+        core::iter::once(self.queue).chain(self.widen.iter().copied())
     }
 }
 

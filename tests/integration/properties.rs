@@ -83,7 +83,7 @@ fn on_router(
         Op::Arrive(c) => vec(router.arrive(c.clone(), now)),
         Op::Finish(_) => vec(router.finish(c, now)),
         Op::Abandon(_) => vec(router.abandon(c, now)),
-        Op::Sentiment(_, s) => unit(router.update_sentiment(c, *s, now)),
+        Op::Sentiment(_, s) => vec(router.update_sentiment(c, *s, now)),
         Op::Advance => vec(router.advance(now)),
         Op::Accept(_, a) => vec(router.accept(c, offered_agent(*a, target_agent), now)),
         Op::Reject(_, a) => vec(router.reject(c, offered_agent(*a, target_agent), now)),
@@ -120,7 +120,7 @@ fn on_naive(
         Op::Arrive(c) => naive.arrive(c.clone(), now),
         Op::Finish(_) => naive.finish(c, now),
         Op::Abandon(_) => naive.abandon(c, now),
-        Op::Sentiment(_, s) => unit(naive.update_sentiment(c, *s, now)),
+        Op::Sentiment(_, s) => naive.update_sentiment(c, *s, now),
         Op::Advance => naive.advance(now),
         Op::Accept(_, a) => naive.accept(c, offered_agent(*a, target_agent), now),
         Op::Reject(_, a) => naive.reject(c, offered_agent(*a, target_agent), now),
@@ -173,11 +173,16 @@ fn check_invariants(
             (ContactStatus::Waiting { .. }, None) => assert_eq!(offered, 0),
             (ContactStatus::Offered { agents, .. }, None) => {
                 assert_eq!(agents as usize, offered);
-                let queue = naive.contacts[cid].contact.queue;
-                let most = naive.queues[&queue]
-                    .config
-                    .offer
-                    .map_or(0, |p| p.mode.max_agents());
+                // Within the mode of the queues its offers were made in (an
+                // escalation may have moved it since).
+                let most = ledger
+                    .offers
+                    .iter()
+                    .filter(|(o, _)| o.0 == *cid)
+                    .filter_map(|(_, q)| naive.queues[q].config.offer)
+                    .map(|p| p.mode.max_agents())
+                    .max()
+                    .unwrap_or(0);
                 assert!(
                     offered >= 1 && offered <= usize::from(most),
                     "{cid} offered to {offered}"
@@ -192,7 +197,8 @@ fn check_invariants(
         .keys()
         .flat_map(|c| naive.offered_to(*c).into_iter().map(move |a| (*c, a)))
         .collect();
-    assert_eq!(pending, ledger.offers, "pending offers");
+    let offers: BTreeSet<(ContactId, AgentId)> = ledger.offers.keys().copied().collect();
+    assert_eq!(pending, offers, "pending offers");
     let waiting = ledger
         .held
         .iter()
@@ -233,12 +239,19 @@ fn check_invariants(
             }
         }
     }
-    // Skills and language, checked for contacts assigned in this step (an
-    // update may later change the skills of an agent already serving).
+    // Skills and language, checked for contacts assigned or offered in this
+    // step and still with that agent (an update may later change the skills
+    // of an agent already serving; an escalation in the same step withdraws
+    // offers it no longer allows): escalation never leaves a contact with an
+    // agent its current step does not allow.
     for (cid, aid) in assigned {
         let Some(c) = naive.contacts.get(cid) else {
             continue;
         };
+        let current = c.agent == Some(*aid) || ledger.offers.contains_key(&(*cid, *aid));
+        if !current {
+            continue;
+        }
         let a = &naive.agents[aid];
         assert!(qualifies(&a.spec, &c.reqs), "{aid} lacks skills for {cid}");
     }
@@ -401,16 +414,7 @@ impl World<'_> {
             _ => {}
         }
         let chosen = self.ledger.record(&a, target.0, op);
-        check_step(
-            self.router,
-            self.naive,
-            self.ledger,
-            self.arrived,
-            &a,
-            &chosen,
-            &loads_before,
-            self.bound_ms,
-        );
+        self.check_step(&a, &chosen, &loads_before);
     }
 }
 
@@ -419,65 +423,70 @@ fn loads(naive: &Naive) -> BTreeMap<AgentId, [u8; 4]> {
 }
 
 /// The invariants after one call, given its outcome.
-fn check_step(
-    router: &Router,
-    naive: &Naive,
-    ledger: &Ledger,
-    arrived: &BTreeMap<ContactId, Timestamp>,
-    outcome: &Result<Vec<Decision>, RouterError>,
-    chosen: &[(ContactId, AgentId)],
-    loads_before: &BTreeMap<AgentId, [u8; 4]>,
-    bound_ms: f64,
-) {
-    let assigned = chosen;
-    // Contacts some decision of this call names: they may have been offered
-    // (not waiting) when another contact was chosen, and waiting again by
-    // the end of the call.
-    let touched: BTreeSet<ContactId> = outcome
-        .iter()
-        .flatten()
-        .filter_map(|d| match d {
-            Decision::Offered { contact, .. }
-            | Decision::OfferEnded { contact, .. }
-            | Decision::Queued { contact, .. }
-            | Decision::Assigned { contact, .. } => Some(*contact),
-            _ => None,
-        })
-        .collect();
-    // Aging bounds every wait: when an agent takes a contact, no contact it
-    // could have taken instead (same rank, no delay, same channel) and that
-    // waited throughout the call arrived more than spread / aging before it.
-    for (cid, aid) in assigned {
-        let (Some(y), Some(agent)) = (naive.contacts.get(cid), naive.agents.get(aid)) else {
-            continue;
-        };
-        let Some(mine) = agent.spec.profile.entry(y.contact.queue) else {
-            continue;
-        };
-        let t = arrived[cid];
-        for x in naive
-            .contacts
-            .values()
-            .filter(|c| c.waiting() && !touched.contains(&c.contact.id))
-        {
-            let overtaken = agent
-                .spec
-                .profile
-                .entry(x.contact.queue)
-                .is_some_and(|e| e.rank == mine.rank && e.delay == TimeSpan::ZERO)
-                && x.contact.channel == y.contact.channel
-                && qualifies(&agent.spec, &x.reqs);
-            if overtaken {
-                assert!(
-                    t.as_millis() as f64 - x.arrived.as_millis() as f64 <= bound_ms + 1.0,
-                    "{cid} (arrived {t}) overtook {} (arrived {})",
-                    x.contact.id,
-                    x.arrived
-                );
+impl World<'_> {
+    fn check_step(
+        &self,
+        outcome: &Result<Vec<Decision>, RouterError>,
+        chosen: &[(ContactId, AgentId)],
+        loads_before: &BTreeMap<AgentId, [u8; 4]>,
+    ) {
+        let (router, naive, ledger, arrived, bound_ms) = (
+            &*self.router,
+            &*self.naive,
+            &*self.ledger,
+            &*self.arrived,
+            self.bound_ms,
+        );
+        let assigned = chosen;
+        // Contacts some decision of this call names: they may have been offered
+        // (not waiting) when another contact was chosen, and waiting again by
+        // the end of the call.
+        let touched: BTreeSet<ContactId> = outcome
+            .iter()
+            .flatten()
+            .filter_map(|d| match d {
+                Decision::Offered { contact, .. }
+                | Decision::OfferEnded { contact, .. }
+                | Decision::Queued { contact, .. }
+                | Decision::Assigned { contact, .. } => Some(*contact),
+                _ => None,
+            })
+            .collect();
+        // Aging bounds every wait: when an agent takes a contact, no contact it
+        // could have taken instead (same rank, no delay, same channel) and that
+        // waited throughout the call arrived more than spread / aging before it.
+        for (cid, aid) in assigned {
+            let (Some(y), Some(agent)) = (naive.contacts.get(cid), naive.agents.get(aid)) else {
+                continue;
+            };
+            let Some(mine) = agent.spec.profile.entry(y.contact.queue) else {
+                continue;
+            };
+            let t = arrived[cid];
+            for x in naive
+                .contacts
+                .values()
+                .filter(|c| c.waiting() && !touched.contains(&c.contact.id))
+            {
+                let overtaken = agent
+                    .spec
+                    .profile
+                    .entry(x.contact.queue)
+                    .is_some_and(|e| e.rank == mine.rank && e.delay == TimeSpan::ZERO)
+                    && x.contact.channel == y.contact.channel
+                    && qualifies(&agent.spec, &x.reqs);
+                if overtaken {
+                    assert!(
+                        t.as_millis() as f64 - x.arrived.as_millis() as f64 <= bound_ms + 1.0,
+                        "{cid} (arrived {t}) overtook {} (arrived {})",
+                        x.contact.id,
+                        x.arrived
+                    );
+                }
             }
         }
+        check_invariants(router, naive, ledger, assigned, loads_before);
     }
-    check_invariants(router, naive, ledger, assigned, loads_before);
 }
 
 /// What the test knows independently of both routers: the contacts held
@@ -485,7 +494,8 @@ fn check_step(
 #[derive(Default)]
 struct Ledger {
     held: BTreeMap<ContactId, Option<AgentId>>,
-    offers: BTreeSet<(ContactId, AgentId)>,
+    /// Pending offers, with the queue each was made in.
+    offers: BTreeMap<(ContactId, AgentId), QueueId>,
 }
 
 impl Ledger {
@@ -504,29 +514,34 @@ impl Ledger {
         let mut won = Vec::new();
         for d in ds {
             match d {
-                Decision::Offered { contact, agent, .. } => {
+                Decision::Offered {
+                    contact,
+                    agent,
+                    queue,
+                    ..
+                } => {
                     assert_eq!(
                         self.held.get(contact),
                         Some(&None),
                         "{contact} offered but not held"
                     );
                     assert!(
-                        self.offers.insert((*contact, *agent)),
+                        self.offers.insert((*contact, *agent), *queue).is_none(),
                         "{contact} offered to {agent} twice"
                     );
                     chosen.push((*contact, *agent));
                 }
                 Decision::OfferEnded { contact, agent, .. } => {
                     assert!(
-                        self.offers.remove(&(*contact, *agent)),
+                        self.offers.remove(&(*contact, *agent)).is_some(),
                         "{contact}: an offer to {agent} ended twice"
                     );
                 }
                 Decision::Assigned { contact, agent, .. } => {
-                    let had_offers = self.offers.iter().any(|o| o.0 == *contact);
+                    let had_offers = self.offers.keys().any(|o| o.0 == *contact);
                     if had_offers {
                         assert!(
-                            self.offers.remove(&(*contact, *agent)),
+                            self.offers.remove(&(*contact, *agent)).is_some(),
                             "{agent} won {contact} without an offer"
                         );
                         won.push(*contact);
@@ -543,14 +558,14 @@ impl Ledger {
         // contact is withdrawn in the same call.
         for c in won {
             assert!(
-                !self.offers.iter().any(|o| o.0 == c),
+                !self.offers.keys().any(|o| o.0 == c),
                 "{c} still offered after it was accepted"
             );
         }
         // An abandoned contact leaves no offer behind.
         if let (Op::Abandon(_), Some(c)) = (op, target) {
             assert!(
-                !self.offers.iter().any(|o| o.0 == c),
+                !self.offers.keys().any(|o| o.0 == c),
                 "{c} abandoned but still offered"
             );
         }
@@ -558,7 +573,7 @@ impl Ledger {
     }
 
     fn offered(&self, c: ContactId) -> usize {
-        self.offers.iter().filter(|o| o.0 == c).count()
+        self.offers.keys().filter(|o| o.0 == c).count()
     }
 }
 

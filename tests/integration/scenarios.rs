@@ -74,8 +74,10 @@ fn sentiment_update_reprioritizes_a_waiting_contact_at_once() {
     let _ = r
         .arrive(call(2).stage(LifecycleStage::Retention), secs(5))
         .unwrap();
-    r.update_sentiment(ContactId::new(2), Sentiment::new(-0.9).unwrap(), secs(6))
+    let d = r
+        .update_sentiment(ContactId::new(2), Sentiment::new(-0.9).unwrap(), secs(6))
         .unwrap();
+    assert!(d.is_empty(), "no upset rule: only re-prioritized");
     let b = r.explain(ContactId::new(2), secs(6)).unwrap();
     assert_eq!((b.stage, b.sentiment, b.aging), (30.0, 36.0, 1.0));
     let d = r.log_in(AgentId::new(1), secs(7)).unwrap();

@@ -41,9 +41,44 @@ pub struct NContact {
     pub offers: Vec<(AgentId, (Timestamp, u64))>,
     pub extend: Option<(Timestamp, u64)>,
     pub delays_scheduled: bool,
+    /// Queues whose agents may also take it (in the order queues were
+    /// added, which the tests make the order of ids).
+    pub widen: Vec<QueueId>,
+    pub entered: Timestamp,
+    pub step: u8,
+    pub step_timer: Option<(Timestamp, u64)>,
+    pub bonus: f64,
+    pub upset: bool,
 }
 
 impl NContact {
+    /// `contact.queue` is the queue it is in now (it changes on overflow).
+    fn new(contact: Contact, reqs: Requirements, seq: u64, now: Timestamp) -> Self {
+        NContact {
+            contact,
+            reqs,
+            seq,
+            arrived: now,
+            agent: None,
+            offers: Vec::new(),
+            extend: None,
+            delays_scheduled: false,
+            widen: Vec::new(),
+            entered: now,
+            step: 0,
+            step_timer: None,
+            bonus: 0.0,
+            upset: false,
+        }
+    }
+
+    /// The agent's routing entry that lets it take this contact.
+    fn entry<'a>(&self, spec: &'a AgentSpec) -> Option<&'a ProfileEntry> {
+        std::iter::once(self.contact.queue)
+            .chain(self.widen.iter().copied())
+            .find_map(|q| spec.profile.entry(q))
+    }
+
     /// Neither offered nor in service.
     pub fn waiting(&self) -> bool {
         self.agent.is_none() && self.offers.is_empty()
@@ -64,6 +99,7 @@ enum NTimer {
     OfferTimeout(ContactId, AgentId),
     Extend(ContactId),
     Rest(AgentId),
+    Step(ContactId),
 }
 
 #[derive(Debug, Clone)]
@@ -163,18 +199,21 @@ impl Naive {
             c.contact.stage,
             c.contact.sentiment,
             c.contact.value,
-        );
+        ) + c.bonus;
         self.weights.order_key(s, c.arrived)
     }
 
     fn breakdown(&self, c: &NContact, now: Timestamp) -> PriorityBreakdown {
-        self.weights.breakdown(
+        let mut b = self.weights.breakdown(
             self.base(c.contact.queue),
             c.contact.stage,
             c.contact.sentiment,
             c.contact.value,
             now.saturating_since(c.arrived),
-        )
+        );
+        b.escalation = c.bonus;
+        b.total += c.bonus;
+        b
     }
 
     /// Chooses among `candidates` (sorted by id) with the queue's strategy.
@@ -239,7 +278,7 @@ impl Naive {
 
     /// Whether `a` may take `c` now (ignoring presence), with its rank.
     fn may_take(&self, a: &NAgent, c: &NContact, now: Timestamp, delayed_only: bool) -> Option<u8> {
-        let e = a.spec.profile.entry(c.contact.queue)?;
+        let e = c.entry(&a.spec)?;
         if delayed_only && e.delay == TimeSpan::ZERO {
             return None;
         }
@@ -268,6 +307,13 @@ impl Naive {
         let queue = c.contact.queue;
         if let Some(c) = self.contacts.get_mut(&cid) {
             c.agent = Some(aid);
+        }
+        if let Some(k) = self
+            .contacts
+            .get_mut(&cid)
+            .and_then(|c| c.step_timer.take())
+        {
+            self.timers.remove(&k);
         }
         if let Some(a) = self.agents.get_mut(&aid) {
             a.in_service += 1;
@@ -413,16 +459,60 @@ impl Naive {
                 a.rest = Some(k);
             }
         }
-        if self.contacts[&cid].offers.is_empty() {
+        self.after_offers_ended(cid, &[aid], now, out);
+    }
+
+    fn after_offers_ended(
+        &mut self,
+        cid: ContactId,
+        freed: &[AgentId],
+        now: Timestamp,
+        out: &mut Out,
+    ) {
+        let c = &self.contacts[&cid];
+        let requeued = c.offers.is_empty() && c.agent.is_none();
+        if requeued {
             if let Some(k) = self.contacts.get_mut(&cid).and_then(|c| c.extend.take()) {
                 self.timers.remove(&k);
             }
-            match self.best_free(cid, now) {
-                Some(a) => self.give(cid, a, now, out),
-                None => self.enqueue(cid, now, out),
-            }
+            self.enqueue(cid, now, out);
         }
-        self.pull(aid, now, out);
+        for &a in freed {
+            self.pull(a, now, out);
+        }
+        if requeued
+            && self.contacts[&cid].waiting()
+            && let Some(other) = self.best_free(cid, now)
+        {
+            self.unqueue(cid);
+            self.give(cid, other, now, out);
+        }
+    }
+
+    /// Withdraws offers of an escalated contact to agents it no longer allows.
+    fn withdraw_disallowed(&mut self, cid: ContactId, now: Timestamp, out: &mut Out) {
+        let c = &self.contacts[&cid];
+        let gone: Vec<(AgentId, (Timestamp, u64))> = c
+            .offers
+            .iter()
+            .copied()
+            .filter(|(a, _)| {
+                let spec = &self.agents[a].spec;
+                let ok = qualifies(spec, &c.reqs)
+                    && c.entry(spec)
+                        .is_some_and(|e| e.delay == TimeSpan::ZERO || c.arrived + e.delay <= now);
+                !ok
+            })
+            .collect();
+        if gone.is_empty() {
+            return;
+        }
+        for (a, k) in &gone {
+            self.timers.remove(k);
+            self.release(cid, *a, OfferEnd::Withdrawn, out);
+        }
+        let freed: Vec<AgentId> = gone.iter().map(|g| g.0).collect();
+        self.after_offers_ended(cid, &freed, now, out);
     }
 
     /// Waits; the first time, the delays still to come get timers.
@@ -564,7 +654,7 @@ impl Naive {
             .agents
             .values()
             .filter(|a| Some(a.spec.id) != except && qualifies(&a.spec, &c.reqs))
-            .filter_map(|a| a.spec.profile.entry(c.contact.queue))
+            .filter_map(|a| c.entry(&a.spec))
             .map(|e| e.delay)
             .filter(|d| *d > TimeSpan::ZERO)
             .collect();
@@ -577,7 +667,7 @@ impl Naive {
         let a = &self.agents[&aid];
         let mut wake = Vec::new();
         for c in self.contacts.values().filter(|c| c.waiting()) {
-            let Some(e) = a.spec.profile.entry(c.contact.queue) else {
+            let Some(e) = c.entry(&a.spec) else {
                 continue;
             };
             if e.delay == TimeSpan::ZERO || !qualifies(&a.spec, &c.reqs) {
@@ -791,64 +881,168 @@ impl Naive {
         };
         self.check_time(now)?;
         let reqs = q.config.requirements.merged(&contact.requirements);
-        let probe = NContact {
-            contact: contact.clone(),
-            reqs: reqs.clone(),
-            seq: 0,
-            arrived: now,
-            agent: None,
-            offers: Vec::new(),
-            extend: None,
-            delays_scheduled: false,
-        };
+        let mut probe = NContact::new(contact.clone(), reqs, 0, now);
+        let upset = q
+            .config
+            .upset
+            .filter(|r| contact.sentiment.get() < r.below)
+            .map(|r| r.action);
+        if let Some(action) = upset {
+            self.apply(&mut probe, action, now);
+            probe.upset = true;
+        }
+        let queue = probe.contact.queue;
         let candidates: Vec<AgentId> = self
             .agents
             .values()
             .filter(|a| {
-                a.spec
-                    .profile
-                    .entry(contact.queue)
+                probe
+                    .entry(&a.spec)
                     .is_some_and(|e| e.delay == TimeSpan::ZERO)
             })
             .filter(|a| self.may_take(a, &probe, now, false).is_some())
             .map(|a| a.spec.id)
             .collect();
-        let chosen = self.select(contact.queue, &reqs, candidates);
-        let q = &self.queues[&contact.queue];
+        let chosen = self.select(queue, &probe.reqs.clone(), candidates);
+        let q = &self.queues[&queue];
         if chosen.is_none()
             && q.config
                 .max_waiting
                 .is_some_and(|m| q.waiting >= u64::from(m))
         {
             return Err(RouterError::QueueFull {
-                queue: contact.queue,
+                queue,
                 contact: contact.id,
             });
         }
         self.clock = now;
-        let seq = self.take_seq();
+        probe.seq = self.take_seq();
         let id = contact.id;
-        let queue = contact.queue;
-        self.contacts.insert(
-            id,
-            NContact {
-                contact,
-                reqs,
-                seq,
-                arrived: now,
-                agent: None,
-                offers: Vec::new(),
-                extend: None,
-                delays_scheduled: false,
-            },
-        );
-        let _ = queue;
+        self.contacts.insert(id, probe);
         let mut out = Vec::new();
+        if let Some(action) = upset {
+            out.push(Decision::Escalated {
+                contact: id,
+                queue,
+                action,
+                upset: true,
+            });
+        }
         match chosen {
             Some(a) => self.give(id, a, now, &mut out),
             None => self.enqueue(id, now, &mut out),
         }
+        self.schedule_step(id);
         Ok(out)
+    }
+
+    /// Changes `c` as `action` says (not its routing).
+    fn apply(&self, c: &mut NContact, action: Escalation, now: Timestamp) {
+        match action {
+            Escalation::RelaxProficiency { by } => c.reqs = c.reqs.relaxed(by),
+            Escalation::DropSkill { skill } => c.reqs = c.reqs.without(skill),
+            Escalation::RequireSkill { skill, min } => c.reqs = c.reqs.clone().skill(skill, min),
+            Escalation::Widen { queue } => {
+                if queue != c.contact.queue && !c.widen.contains(&queue) {
+                    c.widen.push(queue);
+                    c.widen.sort();
+                }
+            }
+            Escalation::Overflow { queue } => {
+                let own = self.original_requirements(c);
+                c.reqs = self.queues[&queue].config.requirements.merged(&own);
+                c.contact.queue = queue;
+                c.widen.clear();
+                c.entered = now;
+                c.step = 0;
+            }
+            Escalation::RaisePriority { points } => c.bonus += points,
+        }
+    }
+
+    fn original_requirements(&self, c: &NContact) -> Requirements {
+        c.contact.requirements.clone()
+    }
+
+    fn schedule_step(&mut self, cid: ContactId) {
+        let c = &self.contacts[&cid];
+        if c.step_timer.is_some() || c.agent.is_some() {
+            return;
+        }
+        let Some(step) = self.queues[&c.contact.queue]
+            .config
+            .escalation
+            .get(usize::from(c.step))
+        else {
+            return;
+        };
+        let due = c.entered + step.after;
+        let k = self.schedule(due, NTimer::Step(cid));
+        if let Some(c) = self.contacts.get_mut(&cid) {
+            c.step_timer = Some(k);
+        }
+    }
+
+    /// Applies `action` to a waiting or offered contact and routes a waiting
+    /// one again.
+    fn escalate(
+        &mut self,
+        cid: ContactId,
+        action: Escalation,
+        upset: bool,
+        now: Timestamp,
+        out: &mut Out,
+    ) {
+        let waiting = self.contacts[&cid].waiting();
+        if waiting {
+            self.unqueue(cid);
+        }
+        let mut c = self.contacts.remove(&cid).unwrap();
+        let before = c.contact.queue;
+        self.apply(&mut c, action, now);
+        if c.contact.queue != before
+            && let Some(k) = c.step_timer.take()
+        {
+            self.timers.remove(&k);
+        }
+        let queue = c.contact.queue;
+        self.contacts.insert(cid, c);
+        out.push(Decision::Escalated {
+            contact: cid,
+            queue,
+            action,
+            upset,
+        });
+        if let Some(c) = self.contacts.get_mut(&cid) {
+            c.delays_scheduled = false;
+        }
+        if waiting {
+            match self.best_free(cid, now) {
+                Some(a) => self.give(cid, a, now, out),
+                None => self.enqueue(cid, now, out),
+            }
+        } else {
+            self.withdraw_disallowed(cid, now, out);
+        }
+    }
+
+    fn check_upset(&mut self, cid: ContactId, now: Timestamp, out: &mut Out) {
+        let c = &self.contacts[&cid];
+        if c.upset || c.agent.is_some() {
+            return;
+        }
+        let Some(rule) = self.queues[&c.contact.queue]
+            .config
+            .upset
+            .filter(|r| c.contact.sentiment.get() < r.below)
+        else {
+            return;
+        };
+        if let Some(c) = self.contacts.get_mut(&cid) {
+            c.upset = true;
+        }
+        self.escalate(cid, rule.action, true, now, out);
+        self.schedule_step(cid);
     }
 
     pub fn finish(&mut self, id: ContactId, now: Timestamp) -> Result<Out, RouterError> {
@@ -897,7 +1091,13 @@ impl Naive {
             self.unqueue(id);
         }
         let c = self.contacts.remove(&id).unwrap();
-        for k in c.offers.iter().map(|o| o.1).chain(c.extend) {
+        for k in c
+            .offers
+            .iter()
+            .map(|o| o.1)
+            .chain(c.extend)
+            .chain(c.step_timer)
+        {
             self.timers.remove(&k);
         }
         let ch = c.contact.channel.index();
@@ -923,7 +1123,7 @@ impl Naive {
         id: ContactId,
         s: Sentiment,
         now: Timestamp,
-    ) -> Result<(), RouterError> {
+    ) -> Result<Out, RouterError> {
         self.contacts
             .get(&id)
             .ok_or(RouterError::UnknownContact(id))?;
@@ -932,7 +1132,9 @@ impl Naive {
         if let Some(c) = self.contacts.get_mut(&id) {
             c.contact.sentiment = s;
         }
-        Ok(())
+        let mut out = Vec::new();
+        self.check_upset(id, now, &mut out);
+        Ok(out)
     }
 
     pub fn advance(&mut self, now: Timestamp) -> Result<Out, RouterError> {
@@ -1008,6 +1210,24 @@ impl Naive {
                         a.rest = None;
                     }
                     self.pull(aid, at, &mut out);
+                }
+                NTimer::Step(cid) => {
+                    let Some(c) = self.contacts.get_mut(&cid) else {
+                        continue;
+                    };
+                    c.step_timer = None;
+                    let step = c.step;
+                    c.step += 1;
+                    let queue = c.contact.queue;
+                    let action = self.queues[&queue]
+                        .config
+                        .escalation
+                        .get(usize::from(step))
+                        .map(|s| s.action);
+                    if let Some(action) = action {
+                        self.escalate(cid, action, false, at, &mut out);
+                    }
+                    self.schedule_step(cid);
                 }
             }
         }

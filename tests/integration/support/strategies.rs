@@ -180,6 +180,46 @@ fn offer_policy() -> impl Strategy<Value = OfferPolicy> {
         .prop_map(|(t, mode)| OfferPolicy::new(TimeSpan::from_secs(t)).mode(mode))
 }
 
+/// An escalation action; `Widen` and `Overflow` name a queue by index,
+/// fixed up by [`queue_configs`] to a queue added earlier.
+fn escalation() -> impl Strategy<Value = Escalation> {
+    let skill = (0..SKILLS).prop_map(SkillId::new);
+    prop_oneof![
+        (1u8..4).prop_map(|by| Escalation::RelaxProficiency { by }),
+        skill
+            .clone()
+            .prop_map(|skill| Escalation::DropSkill { skill }),
+        (skill, 1u8..=5).prop_map(|(skill, m)| Escalation::RequireSkill {
+            skill,
+            min: Proficiency::new(m).unwrap_or(Proficiency::MIN),
+        }),
+        (0..QUEUES).prop_map(|q| Escalation::Widen {
+            queue: QueueId::new(q)
+        }),
+        (0..QUEUES).prop_map(|q| Escalation::Overflow {
+            queue: QueueId::new(q)
+        }),
+        Just(Escalation::RaisePriority { points: 10.0 }),
+    ]
+}
+
+/// Queue `i` may name only queues added before it.
+fn fix_target(i: u32, a: Escalation) -> Escalation {
+    match a {
+        Escalation::Widen { queue } | Escalation::Overflow { queue } if queue.get() >= i => {
+            Escalation::RaisePriority { points: 5.0 }
+        }
+        other => other,
+    }
+}
+
+fn ladder() -> impl Strategy<Value = Vec<(u64, Escalation)>> {
+    proptest::collection::vec(
+        (prop_oneof![Just(5u64), Just(12), Just(30)], escalation()),
+        0..3,
+    )
+}
+
 pub fn queue_configs() -> impl Strategy<Value = Vec<QueueConfig>> {
     let selection = prop_oneof![
         Just(Selection::LongestIdle(IdleMeasure::SinceLastContact)),
@@ -199,14 +239,17 @@ pub fn queue_configs() -> impl Strategy<Value = Vec<QueueConfig>> {
             proptest::option::weighted(0.3, 1u32..4),
             proptest::option::weighted(0.3, (0..SKILLS, 1u8..=3)),
             proptest::option::weighted(0.6, offer_policy()),
+            ladder(),
+            proptest::option::weighted(0.3, (prop_oneof![Just(-0.5), Just(0.0)], escalation())),
         ),
         QUEUES as usize,
     )
     .prop_map(|qs| {
         qs.into_iter()
             .enumerate()
-            .map(|(i, (sel, base, wrap, max, req, offer))| {
-                let mut q = QueueConfig::new(QueueId::new(i as u32))
+            .map(|(i, (sel, base, wrap, max, req, offer, ladder, upset))| {
+                let i = i as u32;
+                let mut q = QueueConfig::new(QueueId::new(i))
                     .selection(sel)
                     .base_priority(base)
                     .wrap_up(TimeSpan::from_secs(wrap));
@@ -215,6 +258,17 @@ pub fn queue_configs() -> impl Strategy<Value = Vec<QueueConfig>> {
                 }
                 if let Some(p) = offer {
                     q = q.offer(p);
+                }
+                let mut steps: Vec<EscalationStep> = ladder
+                    .into_iter()
+                    .map(|(after, a)| {
+                        EscalationStep::new(TimeSpan::from_secs(after), fix_target(i, a))
+                    })
+                    .collect();
+                steps.sort_by_key(|s| s.after);
+                q = q.escalation(steps);
+                if let Some((below, a)) = upset {
+                    q = q.upset(UpsetRule::new(below, fix_target(i, a)));
                 }
                 if let Some((s, p)) = req {
                     let p = Proficiency::new(p).unwrap_or(Proficiency::MIN);
