@@ -60,7 +60,7 @@ mod state;
 mod stats;
 mod waiting;
 
-pub use config::{QueueConfig, RouterConfig};
+pub use config::{QueueConfig, RouterConfig, Unstaffed};
 pub use decision::{Decision, Decisions};
 pub use error::RouterError;
 pub use escalation::{Escalation, EscalationStep, UpsetRule};

@@ -18,12 +18,15 @@ use serde::{Deserialize, Serialize};
 pub struct ServiceLevelTarget {
     share: f64,
     within: TimeSpan,
+    short_abandon: TimeSpan,
 }
 
 #[derive(Serialize, Deserialize)]
 struct RawTarget {
     share: f64,
     within: TimeSpan,
+    #[serde(default)]
+    short_abandon: TimeSpan,
 }
 
 impl ServiceLevelTarget {
@@ -34,7 +37,11 @@ impl ServiceLevelTarget {
     /// [`ModelError::InvalidServiceLevel`] unless `0 < share <= 1`.
     pub fn new(share: f64, within: TimeSpan) -> Result<Self, ModelError> {
         if share > 0.0 && share <= 1.0 {
-            Ok(ServiceLevelTarget { share, within })
+            Ok(ServiceLevelTarget {
+                share,
+                within,
+                short_abandon: TimeSpan::ZERO,
+            })
         } else {
             Err(ModelError::InvalidServiceLevel(share))
         }
@@ -51,6 +58,27 @@ impl ServiceLevelTarget {
     pub const fn within(&self) -> TimeSpan {
         self.within
     }
+
+    /// Abandons after waiting less than `threshold` are *short abandons*
+    /// (wrong numbers, callers who changed their mind), left out of the
+    /// service level (default zero: none).
+    ///
+    /// ```
+    /// use callroute::{ServiceLevelTarget, TimeSpan};
+    /// let t = ServiceLevelTarget::default().short_abandon(TimeSpan::from_secs(5));
+    /// assert_eq!(t.short_abandon_threshold(), TimeSpan::from_secs(5));
+    /// ```
+    #[must_use]
+    pub const fn short_abandon(mut self, threshold: TimeSpan) -> Self {
+        self.short_abandon = threshold;
+        self
+    }
+
+    /// The short-abandon threshold.
+    #[must_use]
+    pub const fn short_abandon_threshold(&self) -> TimeSpan {
+        self.short_abandon
+    }
 }
 
 impl Default for ServiceLevelTarget {
@@ -59,6 +87,7 @@ impl Default for ServiceLevelTarget {
         ServiceLevelTarget {
             share: 0.8,
             within: TimeSpan::from_secs(20),
+            short_abandon: TimeSpan::ZERO,
         }
     }
 }
@@ -66,7 +95,7 @@ impl Default for ServiceLevelTarget {
 impl TryFrom<RawTarget> for ServiceLevelTarget {
     type Error = ModelError;
     fn try_from(raw: RawTarget) -> Result<Self, ModelError> {
-        ServiceLevelTarget::new(raw.share, raw.within)
+        Ok(ServiceLevelTarget::new(raw.share, raw.within)?.short_abandon(raw.short_abandon))
     }
 }
 
@@ -75,6 +104,7 @@ impl From<ServiceLevelTarget> for RawTarget {
         RawTarget {
             share: t.share,
             within: t.within,
+            short_abandon: t.short_abandon,
         }
     }
 }

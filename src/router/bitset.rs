@@ -210,6 +210,11 @@ impl SlotSet {
             .chain(by_words.into_iter().flatten())
     }
 
+    /// Every member, in increasing order.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = u32> + '_ {
+        self.list.iter().copied()
+    }
+
     /// How many members.
     pub(crate) fn len(&self) -> usize {
         self.list.len()

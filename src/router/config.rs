@@ -93,6 +93,10 @@ pub struct QueueConfig {
     /// `None`: connected at once).
     #[serde(default)]
     pub offer: Option<OfferPolicy>,
+    /// What an arrival does when no logged-in agent could ever serve it
+    /// (default [`Unstaffed::Wait`]).
+    #[serde(default)]
+    pub unstaffed: Unstaffed,
     /// Steps that fire as a contact waits (default none). See
     /// [`Escalation`](crate::Escalation).
     #[serde(default)]
@@ -118,6 +122,7 @@ impl QueueConfig {
             offer: None,
             escalation: Vec::new(),
             upset: None,
+            unstaffed: Unstaffed::Wait,
         }
     }
 
@@ -163,6 +168,13 @@ impl QueueConfig {
         self
     }
 
+    /// Sets what an arrival does when nobody who could serve it is logged in.
+    #[must_use]
+    pub fn unstaffed(mut self, unstaffed: Unstaffed) -> Self {
+        self.unstaffed = unstaffed;
+        self
+    }
+
     /// Sets the escalation ladder.
     #[must_use]
     pub fn escalation(mut self, steps: Vec<EscalationStep>) -> Self {
@@ -183,4 +195,28 @@ impl QueueConfig {
         self.offer = Some(policy);
         self
     }
+}
+
+/// What an arrival does when no logged-in agent (ready or not) may serve it,
+/// now or after a delay: a closed desk.
+///
+/// ```
+/// use callroute::*;
+/// let q = QueueId::new(1);
+/// let mut router = Router::new(RouterConfig::default())?;
+/// router.add_queue(QueueConfig::new(q).unstaffed(Unstaffed::Refuse))?;
+/// let call = Contact::new(ContactId::new(1), q, Channel::Voice);
+/// assert!(matches!(router.arrive(call, Timestamp::ZERO), Err(RouterError::Unstaffed { .. })));
+/// # Ok::<(), callroute::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Unstaffed {
+    /// Accept the contact; it waits for someone to log in.
+    #[default]
+    Wait,
+    /// Refuse it with [`RouterError::Unstaffed`](crate::RouterError::Unstaffed)
+    /// (counted as refused), so the product can play a closed message or
+    /// offer a callback.
+    Refuse,
 }

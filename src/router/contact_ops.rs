@@ -3,6 +3,7 @@
 use super::{ContactStatus, Router, RouterError};
 use crate::model::{Contact, ContactId, Sentiment};
 use crate::policy::PriorityBreakdown;
+use crate::router::config::Unstaffed;
 use crate::router::decision::{Decision, Decisions};
 use crate::router::state::{self, ContactState, Ladder, Phase, Timer};
 use crate::router::waiting::GroupKey;
@@ -23,7 +24,10 @@ impl Router {
     ///
     /// [`RouterError::DuplicateContact`], [`RouterError::UnknownQueue`],
     /// [`RouterError::QueueFull`] when it would have to wait in a full queue,
-    /// and the time errors.
+    /// [`RouterError::Unstaffed`] when nobody logged in could serve it and
+    /// its queue refuses contacts then, and the time errors. Both refusals
+    /// are counted in [`QueueStats::refused`](crate::QueueStats::refused)
+    /// and change nothing else.
     pub fn arrive(&mut self, contact: Contact, now: Timestamp) -> Result<Decisions, RouterError> {
         if self.contact_slots.contains_key(&contact.id) {
             return Err(RouterError::DuplicateContact(contact.id));
@@ -36,6 +40,20 @@ impl Router {
         let key = GroupKey::new(queue, contact.channel, regime.requirements, regime.widen);
         let group = self.intern_group(key);
         let chosen = self.choose_now(group);
+        if chosen.is_none()
+            && let Some(q) = self.queues.get(queue as usize)
+            && q.config.unstaffed == Unstaffed::Refuse
+            && !self.staffed(group)
+        {
+            let refused = RouterError::Unstaffed {
+                queue: q.config.id,
+                contact: contact.id,
+            };
+            if let Some(q) = self.queues.get_mut(queue as usize) {
+                q.stats.refused += 1;
+            }
+            return Err(refused);
+        }
         if chosen.is_none()
             && let Some(q) = self.queues.get(queue as usize)
             && let Some(max) = q.config.max_waiting
@@ -182,18 +200,23 @@ impl Router {
     ) -> Result<Decisions, RouterError> {
         let slot = self.contact_slot(contact)?;
         self.check_time(now)?;
-        let phase = self.contact_at(slot).map(|c| c.phase);
-        if !matches!(phase, Some(Phase::Waiting | Phase::Offered)) {
+        let c = self
+            .contact_at(slot)
+            .ok_or(RouterError::UnknownContact(contact))?;
+        let (phase, home, arrived) = (c.phase, c.home, c.arrived);
+        if !matches!(phase, Phase::Waiting | Phase::Offered) {
             return Err(RouterError::ContactNotWaiting(contact));
         }
         self.clock = now;
         let mut out = Decisions::new();
-        if phase == Some(Phase::Waiting) {
+        if phase == Phase::Waiting {
             self.unqueue(slot);
         }
-        let home = self.contact_at(slot).map(|c| c.home);
-        if let Some(q) = home.and_then(|q| self.queues.get_mut(q as usize)) {
+        if let Some(q) = self.queues.get_mut(home as usize) {
             q.stats.abandoned += 1;
+            if now.saturating_since(arrived) < q.config.service_level.short_abandon_threshold() {
+                q.stats.short_abandoned += 1;
+            }
         }
         self.leave_ladder(slot);
         self.withdraw_offers(slot, now, &mut out);

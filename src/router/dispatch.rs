@@ -7,7 +7,7 @@ use crate::router::bitset::Bitset;
 use crate::router::decision::{Decision, Decisions};
 use crate::router::offer::OfferEnd;
 use crate::router::selection::select;
-use crate::router::state::{Link, Phase, Timer, TimerKey, WrapUp};
+use crate::router::state::{Link, Phase, Presence, Timer, TimerKey, WrapUp};
 use crate::router::waiting::{Group, GroupKey, WaitKey};
 use crate::time::{TimeSpan, Timestamp};
 
@@ -193,6 +193,18 @@ impl Router {
             q.last_chosen,
             g.eligible_now.intersection(free),
         )
+    }
+
+    /// Whether any logged-in agent may serve the group, now or after a delay.
+    pub(super) fn staffed(&self, group: u32) -> bool {
+        let Some(g) = self.groups.get(group as usize) else {
+            return false;
+        };
+        let logged_in = |s: u32| {
+            self.agent_ref(s)
+                .is_some_and(|a| a.presence != Presence::LoggedOut)
+        };
+        g.eligible_now.iter().any(logged_in) || g.delayed.iter().any(|&(_, s)| logged_in(s))
     }
 
     /// The delayed agent that takes waiting contact `slot` at `now`, if any.

@@ -88,6 +88,15 @@ pub enum RouterError {
         /// The agent.
         agent: AgentId,
     },
+    /// No logged-in agent could serve the contact and its queue refuses
+    /// contacts then ([`Unstaffed::Refuse`](crate::Unstaffed::Refuse)).
+    #[error("nobody logged in can serve {contact} in {queue}: refused")]
+    Unstaffed {
+        /// The queue.
+        queue: QueueId,
+        /// The refused contact.
+        contact: ContactId,
+    },
     /// A queue's base priority is not finite.
     #[error("{queue} has base priority {value}, which is not finite")]
     InvalidBasePriority {

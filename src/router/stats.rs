@@ -5,8 +5,15 @@ use serde::{Deserialize, Serialize};
 
 /// Counters of one queue since the router started.
 ///
-/// The service level counts abandoned contacts as misses:
-/// `answered within target / (answered + abandoned)`.
+/// A contact counts in the queue it arrived in, even if it overflowed to
+/// another (only `waiting` follows it). Two service-level definitions are
+/// common, and both are offered:
+///
+/// - [`QueueStats::service_level`]: abandoned contacts are misses, except
+///   short abandons (see [`ServiceLevelTarget::short_abandon`](crate::ServiceLevelTarget::short_abandon)):
+///   `answered within target / (answered + abandoned − short abandons)`;
+/// - [`QueueStats::service_level_of_answered`]: abandoned contacts are left
+///   out: `answered within target / answered`.
 ///
 /// ```
 /// use callroute::QueueStats;
@@ -20,8 +27,11 @@ pub struct QueueStats {
     pub offered: u64,
     /// Contacts assigned to an agent.
     pub answered: u64,
-    /// Contacts whose caller hung up while waiting.
+    /// Contacts whose caller hung up while waiting (short abandons included).
     pub abandoned: u64,
+    /// Abandons before the queue's short-abandon threshold.
+    #[serde(default)]
+    pub short_abandoned: u64,
     /// Contacts answered within the queue's service-level threshold.
     pub answered_within_target: u64,
     /// Contacts refused because the queue was full.
@@ -35,12 +45,26 @@ pub struct QueueStats {
 }
 
 impl QueueStats {
-    /// The share answered within the target so far, or `None` before any
-    /// contact was answered or abandoned.
+    /// The share answered within the target, abandons counted as misses
+    /// except short ones; `None` while nothing counts yet.
     #[must_use]
     pub fn service_level(&self) -> Option<f64> {
-        let n = self.answered + self.abandoned;
+        let n = (self.answered + self.abandoned).saturating_sub(self.short_abandoned);
         (n > 0).then(|| self.answered_within_target as f64 / n as f64)
+    }
+
+    /// The share of answered contacts answered within the target (abandons
+    /// left out); `None` before the first answer.
+    ///
+    /// ```
+    /// use callroute::QueueStats;
+    /// let s = QueueStats { answered: 8, answered_within_target: 6, abandoned: 4, short_abandoned: 2, ..QueueStats::default() };
+    /// assert_eq!(s.service_level(), Some(0.6));
+    /// assert_eq!(s.service_level_of_answered(), Some(0.75));
+    /// ```
+    #[must_use]
+    pub fn service_level_of_answered(&self) -> Option<f64> {
+        (self.answered > 0).then(|| self.answered_within_target as f64 / self.answered as f64)
     }
 
     /// The average wait of answered contacts, or `None` before the first.

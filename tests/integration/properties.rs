@@ -391,10 +391,14 @@ impl World<'_> {
             assert_eq!(t, a, "the restored router differs: op {op:?} at {now}");
         }
         // A refused operation leaves the router exactly as it was, indexes
-        // included (a full queue only counts the refusal in its statistics).
+        // included (a full or unstaffed queue only counts the refusal in its
+        // statistics).
         if let Some(snapshot) = snapshot
             && let Err(e) = &a
-            && !matches!(e, RouterError::QueueFull { .. })
+            && !matches!(
+                e,
+                RouterError::QueueFull { .. } | RouterError::Unstaffed { .. }
+            )
         {
             assert_eq!(self.router.snapshot(), snapshot, "{e} changed the state");
             assert_eq!(

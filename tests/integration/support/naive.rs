@@ -905,6 +905,17 @@ impl Naive {
             .collect();
         let chosen = self.select(queue, &probe.reqs.clone(), candidates);
         let q = &self.queues[&queue];
+        let staffed = self.agents.values().any(|a| {
+            a.presence != Presence::LoggedOut
+                && qualifies(&a.spec, &probe.reqs)
+                && probe.entry(&a.spec).is_some()
+        });
+        if chosen.is_none() && q.config.unstaffed == Unstaffed::Refuse && !staffed {
+            return Err(RouterError::Unstaffed {
+                queue,
+                contact: contact.id,
+            });
+        }
         if chosen.is_none()
             && q.config
                 .max_waiting

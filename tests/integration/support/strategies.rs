@@ -241,41 +241,47 @@ pub fn queue_configs() -> impl Strategy<Value = Vec<QueueConfig>> {
             proptest::option::weighted(0.6, offer_policy()),
             ladder(),
             proptest::option::weighted(0.3, (prop_oneof![Just(-0.5), Just(0.0)], escalation())),
+            proptest::bool::weighted(0.25),
         ),
         QUEUES as usize,
     )
     .prop_map(|qs| {
         qs.into_iter()
             .enumerate()
-            .map(|(i, (sel, base, wrap, max, req, offer, ladder, upset))| {
-                let i = i as u32;
-                let mut q = QueueConfig::new(QueueId::new(i))
-                    .selection(sel)
-                    .base_priority(base)
-                    .wrap_up(TimeSpan::from_secs(wrap));
-                if let Some(m) = max {
-                    q = q.max_waiting(m);
-                }
-                if let Some(p) = offer {
-                    q = q.offer(p);
-                }
-                let mut steps: Vec<EscalationStep> = ladder
-                    .into_iter()
-                    .map(|(after, a)| {
-                        EscalationStep::new(TimeSpan::from_secs(after), fix_target(i, a))
-                    })
-                    .collect();
-                steps.sort_by_key(|s| s.after);
-                q = q.escalation(steps);
-                if let Some((below, a)) = upset {
-                    q = q.upset(UpsetRule::new(below, fix_target(i, a)));
-                }
-                if let Some((s, p)) = req {
-                    let p = Proficiency::new(p).unwrap_or(Proficiency::MIN);
-                    q = q.requirements(Requirements::new().skill(SkillId::new(s), p));
-                }
-                q
-            })
+            .map(
+                |(i, (sel, base, wrap, max, req, offer, ladder, upset, refuse))| {
+                    let i = i as u32;
+                    let mut q = QueueConfig::new(QueueId::new(i))
+                        .selection(sel)
+                        .base_priority(base)
+                        .wrap_up(TimeSpan::from_secs(wrap));
+                    if let Some(m) = max {
+                        q = q.max_waiting(m);
+                    }
+                    if let Some(p) = offer {
+                        q = q.offer(p);
+                    }
+                    if refuse {
+                        q = q.unstaffed(Unstaffed::Refuse);
+                    }
+                    let mut steps: Vec<EscalationStep> = ladder
+                        .into_iter()
+                        .map(|(after, a)| {
+                            EscalationStep::new(TimeSpan::from_secs(after), fix_target(i, a))
+                        })
+                        .collect();
+                    steps.sort_by_key(|s| s.after);
+                    q = q.escalation(steps);
+                    if let Some((below, a)) = upset {
+                        q = q.upset(UpsetRule::new(below, fix_target(i, a)));
+                    }
+                    if let Some((s, p)) = req {
+                        let p = Proficiency::new(p).unwrap_or(Proficiency::MIN);
+                        q = q.requirements(Requirements::new().skill(SkillId::new(s), p));
+                    }
+                    q
+                },
+            )
             .collect()
     })
 }
