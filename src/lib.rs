@@ -79,7 +79,7 @@ pub use policy::{IdleMeasure, PriorityBreakdown, PriorityWeights, Selection};
 pub use router::{
     ContactStatus, Decision, Decisions, Escalation, EscalationStep, MissedOffers, OfferEnd,
     OfferMode, OfferPolicy, QueueConfig, QueueStats, Router, RouterConfig, RouterError,
-    SNAPSHOT_VERSION, Snapshot, SnapshotError, Unstaffed, UpsetRule,
+    SNAPSHOT_VERSION, Snapshot, SnapshotError, Unstaffed, UpsetRule, WaitEstimate,
 };
 pub use time::{TimeSpan, Timestamp};
 

@@ -66,6 +66,7 @@ impl Router {
             groups: Vec::new(),
             stats: QueueStats::default(),
             last_chosen: None,
+            pace: Default::default(),
         });
         Ok(())
     }

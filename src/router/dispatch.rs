@@ -325,6 +325,7 @@ impl Router {
         }
         if let Some(q) = self.queues.get_mut(queue as usize) {
             q.last_chosen = Some(agent_id);
+            q.pace.answered(now);
             out.push(Decision::Assigned {
                 contact: id,
                 agent: agent_id,

@@ -13,6 +13,7 @@ use crate::model::{AgentId, AgentSpec, Channel, Contact, ContactId, QueueId, Req
 use crate::policy::{PolicyError, PriorityWeights};
 use crate::router::config::{QueueConfig, RouterConfig};
 use crate::router::error::RouterError;
+use crate::router::estimate::AnswerPace;
 use crate::router::offer::MissedOffers;
 use crate::router::state::{ContactState, Ladder, Offer, Phase, Presence, Timer, TimerKey, WrapUp};
 use crate::router::stats::QueueStats;
@@ -28,8 +29,10 @@ pub const SNAPSHOT_VERSION: u32 = 1;
 /// [`Router::restore`]. Serialize it with any serde format; the fields are
 /// private, and [`Snapshot::version`] tells the format.
 ///
-/// Custom scoring supplied by an embedding product is code, not state: it is
-/// not part of a snapshot and must be supplied again after a restore.
+/// Floating-point values (weights, sentiment, priority bonuses) are written
+/// at full precision; a format must read them back exactly for the restored
+/// router to decide identically (with `serde_json`, enable its
+/// `float_roundtrip` feature).
 ///
 /// ```
 /// use callroute::*;
@@ -86,6 +89,7 @@ struct QueueRecord {
     config: QueueConfig,
     stats: QueueStats,
     last_chosen: Option<AgentId>,
+    pace: AnswerPace,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -218,6 +222,7 @@ impl Router {
                 config: q.config.clone(),
                 stats: q.stats,
                 last_chosen: q.last_chosen,
+                pace: q.pace,
             })
             .collect();
         let mut agents: Vec<AgentRecord> = self
@@ -377,6 +382,7 @@ impl Router {
             if let Some(state) = r.queues.last_mut() {
                 state.stats = q.stats;
                 state.last_chosen = q.last_chosen;
+                state.pace = q.pace;
             }
         }
         let mut wrap_up_keys = Vec::new();

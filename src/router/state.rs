@@ -17,6 +17,8 @@ pub(crate) struct QueueState {
     pub(crate) stats: QueueStats,
     /// The agent chosen last, for round robin.
     pub(crate) last_chosen: Option<AgentId>,
+    /// How fast the queue has been answering, for wait estimates.
+    pub(crate) pace: crate::router::estimate::AnswerPace,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]

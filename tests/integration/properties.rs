@@ -199,6 +199,17 @@ fn check_invariants(
         .collect();
     let offers: BTreeSet<(ContactId, AgentId)> = ledger.offers.keys().copied().collect();
     assert_eq!(pending, offers, "pending offers");
+    // Positions agree with the reference's count.
+    for (cid, agent) in &ledger.held {
+        if agent.is_none() && ledger.offered(*cid) == 0 {
+            let e = router.wait_estimate(*cid).expect("a waiting contact");
+            assert_eq!(
+                (e.ahead, e.agents),
+                naive.position(*cid),
+                "position of {cid}"
+            );
+        }
+    }
     let waiting = ledger
         .held
         .iter()

@@ -1246,6 +1246,37 @@ impl Naive {
         Ok(out)
     }
 
+    /// The position of a waiting contact as `Router::wait_estimate` defines
+    /// it: contacts ranking ahead that share its group or a logged-in agent
+    /// who may take both, and how many logged-in agents may take it.
+    pub fn position(&self, cid: ContactId) -> (u32, u32) {
+        let c = &self.contacts[&cid];
+        let serves = |a: &NAgent, x: &NContact| {
+            a.presence != Presence::LoggedOut
+                && qualifies(&a.spec, &x.reqs)
+                && x.entry(&a.spec).is_some()
+        };
+        let agents = self.agents.values().filter(|a| serves(a, c)).count() as u32;
+        let (kc, sc) = (self.key(c), c.seq);
+        let ahead = self
+            .contacts
+            .values()
+            .filter(|x| x.waiting() && x.contact.id != cid)
+            .filter(|x| {
+                let kx = self.key(x);
+                kx.total_cmp(&kc).then(sc.cmp(&x.seq)).is_gt()
+            })
+            .filter(|x| {
+                let same = x.contact.queue == c.contact.queue
+                    && x.contact.channel == c.contact.channel
+                    && x.reqs == c.reqs
+                    && x.widen == c.widen;
+                same || self.agents.values().any(|a| serves(a, c) && serves(a, x))
+            })
+            .count() as u32;
+        (ahead, agents)
+    }
+
     /// Whether any ready agent with free capacity may take a waiting contact.
     pub fn idle_agent_with_work(&self) -> Option<(AgentId, ContactId)> {
         for a in self.agents.values() {
