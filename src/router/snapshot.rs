@@ -296,7 +296,7 @@ impl Router {
                     Timer::DelayElapsed { contact, seq } => TimerKind::DelayElapsed {
                         contact: self
                             .contact_at(contact)
-                            .filter(|c| c.seq == seq && c.phase == Phase::Waiting)
+                            .filter(|c| c.seq == seq)
                             .map(|c| c.contact.id),
                         seq,
                     },
