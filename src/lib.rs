@@ -72,8 +72,9 @@ mod time;
 pub use error::Error;
 pub use model::{
     AgentId, AgentSpec, AgentStatus, Capacity, Channel, Contact, ContactId, CustomerValue,
-    Language, LifecycleStage, NotReadyReason, Proficiency, ProfileEntry, QueueId, Requirements,
-    RoutingProfile, Sentiment, ServiceLevelTarget, SkillId, SkillRequirement, ValueTier,
+    Language, LifecycleStage, NotReadyReason, Preference, Proficiency, ProfileEntry, QueueId,
+    Requirements, RoutingProfile, Sentiment, ServiceLevelTarget, SkillId, SkillRequirement,
+    ValueTier,
 };
 pub use policy::{IdleMeasure, PriorityBreakdown, PriorityWeights, Selection};
 pub use router::{

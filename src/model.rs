@@ -11,7 +11,7 @@ mod skill;
 
 pub use agent::{AgentSpec, AgentStatus, Capacity, NotReadyReason, ProfileEntry, RoutingProfile};
 pub use channel::Channel;
-pub use contact::Contact;
+pub use contact::{Contact, Preference};
 pub use customer::{CustomerValue, LifecycleStage, Sentiment, ValueTier};
 pub use id::{AgentId, ContactId, QueueId, SkillId};
 pub use service_level::ServiceLevelTarget;

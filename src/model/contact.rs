@@ -1,8 +1,9 @@
 //! Contacts: a call, chat, e-mail or message waiting to be served.
 
 use crate::model::{
-    Channel, ContactId, CustomerValue, LifecycleStage, QueueId, Requirements, Sentiment,
+    AgentId, Channel, ContactId, CustomerValue, LifecycleStage, QueueId, Requirements, Sentiment,
 };
+use crate::time::TimeSpan;
 use serde::{Deserialize, Serialize};
 
 /// A contact as the router receives it.
@@ -35,6 +36,48 @@ pub struct Contact {
     pub value: CustomerValue,
     /// Requirements on top of the queue's own.
     pub requirements: Requirements,
+    /// Agents the contact waits for first (default none).
+    #[serde(default)]
+    pub preference: Option<Preference>,
+}
+
+/// Agents a contact waits for (its last agent, a loyal customer's account
+/// manager), and for how long: until it has waited `wait_up_to`, only these
+/// agents may take it (if eligible); after, any eligible agent may.
+///
+/// ```
+/// use callroute::{AgentId, Channel, Contact, ContactId, Preference, QueueId, TimeSpan};
+/// let c = Contact::new(ContactId::new(1), QueueId::new(0), Channel::Voice)
+///     .prefer(Preference::new([AgentId::new(7)], TimeSpan::from_secs(60)));
+/// assert_eq!(c.preference.map(|p| p.agents().len()), Some(1));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Preference {
+    agents: Vec<AgentId>,
+    wait_up_to: TimeSpan,
+}
+
+impl Preference {
+    /// Prefers `agents` for up to `wait_up_to` of waiting.
+    #[must_use]
+    pub fn new(agents: impl IntoIterator<Item = AgentId>, wait_up_to: TimeSpan) -> Self {
+        let mut agents: Vec<AgentId> = agents.into_iter().collect();
+        agents.sort_unstable();
+        agents.dedup();
+        Preference { agents, wait_up_to }
+    }
+
+    /// The preferred agents, sorted.
+    #[must_use]
+    pub fn agents(&self) -> &[AgentId] {
+        &self.agents
+    }
+
+    /// How long the contact waits for them.
+    #[must_use]
+    pub fn wait_up_to(&self) -> TimeSpan {
+        self.wait_up_to
+    }
 }
 
 impl Contact {
@@ -49,6 +92,7 @@ impl Contact {
             sentiment: Sentiment::NEUTRAL,
             value: CustomerValue::default(),
             requirements: Requirements::new(),
+            preference: None,
         }
     }
 
@@ -77,6 +121,13 @@ impl Contact {
     #[must_use]
     pub fn requirements(mut self, requirements: Requirements) -> Self {
         self.requirements = requirements;
+        self
+    }
+
+    /// Sets the agents it waits for first.
+    #[must_use]
+    pub fn prefer(mut self, preference: Preference) -> Self {
+        self.preference = Some(preference);
         self
     }
 }

@@ -97,6 +97,11 @@ pub struct QueueConfig {
     /// (default [`Unstaffed::Wait`]).
     #[serde(default)]
     pub unstaffed: Unstaffed,
+    /// Whether an agent a contact prefers, when it frees up, takes such a
+    /// contact before any other it may serve (default true); otherwise at
+    /// the queue's rank for the agent, by priority.
+    #[serde(default = "yes")]
+    pub preferred_first: bool,
     /// Steps that fire as a contact waits (default none). See
     /// [`Escalation`](crate::Escalation).
     #[serde(default)]
@@ -123,6 +128,7 @@ impl QueueConfig {
             escalation: Vec::new(),
             upset: None,
             unstaffed: Unstaffed::Wait,
+            preferred_first: true,
         }
     }
 
@@ -175,6 +181,13 @@ impl QueueConfig {
         self
     }
 
+    /// Sets whether preferred agents take the contacts preferring them first.
+    #[must_use]
+    pub fn preferred_first(mut self, first: bool) -> Self {
+        self.preferred_first = first;
+        self
+    }
+
     /// Sets the escalation ladder.
     #[must_use]
     pub fn escalation(mut self, steps: Vec<EscalationStep>) -> Self {
@@ -219,4 +232,8 @@ pub enum Unstaffed {
     /// (counted as refused), so the product can play a closed message or
     /// offer a callback.
     Refuse,
+}
+
+fn yes() -> bool {
+    true
 }

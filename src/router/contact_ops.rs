@@ -37,7 +37,13 @@ impl Router {
         let (regime, upset) = self.arrival_regime(queue, &contact);
         let home = queue;
         let queue = regime.queue;
-        let key = GroupKey::new(queue, contact.channel, regime.requirements, regime.widen);
+        let key = GroupKey::new(
+            queue,
+            contact.channel,
+            regime.requirements,
+            regime.widen,
+            regime.only,
+        );
         let group = self.intern_group(key);
         let chosen = self.choose_now(group);
         if chosen.is_none()
@@ -122,6 +128,7 @@ impl Router {
             }
             None => self.enqueue(slot, now, &mut out),
         }
+        self.schedule_preference(slot);
         self.schedule_step(slot);
         Ok(out)
     }

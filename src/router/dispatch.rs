@@ -33,17 +33,22 @@ impl Router {
                 None => Bitset::default(),
             };
         }
+        let first = self
+            .queues
+            .get(key.queue as usize)
+            .is_some_and(|q| q.config.preferred_first);
         for slot in pool.iter() {
             let Some(a) = self.agents.get_mut(slot as usize).and_then(Option::as_mut) else {
                 continue;
             };
-            if !a.qualifies(&key.requirements) {
+            if !key.admits(a.spec.id) || !a.qualifies(&key.requirements) {
                 continue;
             }
             let Some(entry) = first_entry(&a.spec, &queue_ids) else {
                 continue;
             };
-            let link = Link::new(entry.rank, g, key.channel, entry.delay);
+            let rank = link_rank(&key, first, entry.rank);
+            let link = Link::new(rank, g, key.channel, entry.delay);
             if let Err(i) = a.links.binary_search(&link) {
                 a.links.insert(i, link);
             }
@@ -72,10 +77,16 @@ impl Router {
 
     /// Enters the agent in the queue, skill and group indexes.
     pub(super) fn index_agent(&mut self, slot: u32) {
-        let queue_ids: Vec<Vec<QueueId>> = self
+        let queue_ids: Vec<(Vec<QueueId>, bool)> = self
             .groups
             .iter()
-            .map(|g| self.key_queue_ids(&g.key))
+            .map(|g| {
+                let first = self
+                    .queues
+                    .get(g.key.queue as usize)
+                    .is_some_and(|q| q.config.preferred_first);
+                (self.key_queue_ids(&g.key), first)
+            })
             .collect();
         let Some(a) = self.agents.get_mut(slot as usize).and_then(Option::as_mut) else {
             return;
@@ -93,15 +104,15 @@ impl Router {
             }
         }
         let mut wake: Vec<(u64, u32, Timestamp)> = Vec::new();
-        for ((g, group), ids) in self.groups.iter_mut().enumerate().zip(&queue_ids) {
+        for ((g, group), (ids, first)) in self.groups.iter_mut().enumerate().zip(&queue_ids) {
             let Some(entry) = first_entry(&a.spec, ids) else {
                 continue;
             };
-            if !a.qualifies(&group.key.requirements) {
+            if !group.key.admits(a.spec.id) || !a.qualifies(&group.key.requirements) {
                 continue;
             }
             a.links.push(Link::new(
-                entry.rank,
+                link_rank(&group.key, *first, entry.rank),
                 g as u32,
                 group.key.channel,
                 entry.delay,
@@ -433,6 +444,7 @@ impl Router {
             }
             Timer::OfferExtend { contact } => self.extend_offer(contact, key, at, out),
             Timer::Escalate { contact } => self.step_due(contact, key, at, out),
+            Timer::PreferenceEnds { contact } => self.preference_ends(contact, key, at, out),
             Timer::RestEnd { agent } => {
                 if let Some(a) = self.agent_mut(agent)
                     && a.rest == Some(key)
@@ -474,4 +486,15 @@ impl Router {
 /// The agent's routing-profile entry for the first of `queues` it serves.
 fn first_entry(spec: &AgentSpec, queues: &[QueueId]) -> Option<ProfileEntry> {
     queues.iter().find_map(|&q| spec.profile.entry(q).copied())
+}
+
+/// An agent's rank for a group: 0 (before every other) for a contact that
+/// prefers it when the queue lets preferred agents go first; else its rank
+/// for the queue.
+fn link_rank(key: &GroupKey, preferred_first: bool, rank: u8) -> u8 {
+    if preferred_first && !key.only.is_empty() {
+        0
+    } else {
+        rank
+    }
 }

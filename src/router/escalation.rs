@@ -61,6 +61,10 @@ pub enum Escalation {
         /// The queue it moves to.
         queue: QueueId,
     },
+    /// Any eligible agent may take the contact, not only the agents it
+    /// prefers ([`Preference`](crate::Preference)); also what happens when
+    /// it has waited its preference's limit.
+    DropPreference,
     /// Adds `points` to the contact's priority (shown as the escalation
     /// term of its [`PriorityBreakdown`](crate::PriorityBreakdown)).
     RaisePriority {

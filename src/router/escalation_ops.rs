@@ -3,12 +3,12 @@
 //! [`escalation`](super::escalation).
 
 use super::Router;
-use crate::model::{Contact, Requirements, SkillRequirement};
+use crate::model::{AgentId, Contact, Requirements, SkillRequirement};
 use crate::router::decision::{Decision, Decisions};
 use crate::router::escalation::Escalation;
 use crate::router::state::{Phase, Timer, TimerKey};
 use crate::router::waiting::GroupKey;
-use crate::time::Timestamp;
+use crate::time::{TimeSpan, Timestamp};
 
 /// What a contact is routed under: its queue, requirements, the queues
 /// whose agents may also take it, and its priority bonus.
@@ -17,6 +17,8 @@ pub(super) struct Regime {
     pub(super) queue: u32,
     pub(super) requirements: Requirements,
     pub(super) widen: Vec<u32>,
+    /// The preferred agents while the preference holds.
+    pub(super) only: Vec<AgentId>,
     pub(super) bonus: f64,
     /// Whether it moved to another queue.
     pub(super) moved: bool,
@@ -56,6 +58,7 @@ impl Router {
                 }
             }
             Escalation::RaisePriority { points } => r.bonus += points,
+            Escalation::DropPreference => r.only.clear(),
         }
         r
     }
@@ -67,10 +70,17 @@ impl Router {
         queue: u32,
         contact: &Contact,
     ) -> (Regime, Option<Escalation>) {
+        let only = contact
+            .preference
+            .as_ref()
+            .filter(|p| p.wait_up_to() > TimeSpan::ZERO)
+            .map(|p| p.agents().to_vec())
+            .unwrap_or_default();
         let regime = Regime {
             queue,
             requirements: self.queue_requirements(queue, &contact.requirements),
             widen: Vec::new(),
+            only,
             bonus: 0.0,
             moved: false,
         };
@@ -106,9 +116,52 @@ impl Router {
         }
     }
 
-    /// Removes the pending step timer of a contact leaving the ladder.
+    /// Schedules the end of the contact's preference, if it has one.
+    pub(super) fn schedule_preference(&mut self, slot: u32) {
+        let Some(c) = self.contact_at(slot) else {
+            return;
+        };
+        let holds = self
+            .groups
+            .get(c.group as usize)
+            .is_some_and(|g| !g.key.only.is_empty());
+        let Some(limit) = c.contact.preference.as_ref().map(|p| p.wait_up_to()) else {
+            return;
+        };
+        if !holds || matches!(c.phase, Phase::InService { .. }) {
+            return;
+        }
+        let t = self.schedule(c.arrived + limit, Timer::PreferenceEnds { contact: slot });
+        if let Some(c) = self.contact_mut(slot) {
+            c.ladder.prefer_timer = Some(t);
+        }
+    }
+
+    /// The preference timer `key` of contact `slot` fired.
+    pub(super) fn preference_ends(
+        &mut self,
+        slot: u32,
+        key: TimerKey,
+        at: Timestamp,
+        out: &mut Decisions,
+    ) {
+        let Some(c) = self
+            .contact_mut(slot)
+            .filter(|c| c.ladder.prefer_timer == Some(key))
+        else {
+            return;
+        };
+        c.ladder.prefer_timer = None;
+        self.escalate(slot, Escalation::DropPreference, false, at, out);
+    }
+
+    /// Removes the pending timers of a contact leaving the ladder (served
+    /// or gone).
     pub(super) fn leave_ladder(&mut self, slot: u32) {
-        if let Some(t) = self.contact_mut(slot).and_then(|c| c.ladder.timer.take()) {
+        let timers = self
+            .contact_mut(slot)
+            .map(|c| [c.ladder.timer.take(), c.ladder.prefer_timer.take()]);
+        for t in timers.into_iter().flatten().flatten() {
             self.timers.remove(&t);
         }
     }
@@ -191,6 +244,11 @@ impl Router {
                 .get(c.group as usize)
                 .map(|g| g.key.widen.clone())
                 .unwrap_or_default(),
+            only: self
+                .groups
+                .get(c.group as usize)
+                .map(|g| g.key.only.clone())
+                .unwrap_or_default(),
             bonus: c.ladder.bonus,
             moved: false,
         };
@@ -198,10 +256,20 @@ impl Router {
         if waiting {
             self.unqueue(slot);
         }
-        if r.moved {
-            self.leave_ladder(slot);
+        if r.moved
+            && let Some(t) = self.contact_mut(slot).and_then(|c| c.ladder.timer.take())
+        {
+            self.timers.remove(&t);
         }
-        let group = self.intern_group(GroupKey::new(r.queue, channel, r.requirements, r.widen));
+        if r.only.is_empty()
+            && let Some(t) = self
+                .contact_mut(slot)
+                .and_then(|c| c.ladder.prefer_timer.take())
+        {
+            self.timers.remove(&t);
+        }
+        let key = GroupKey::new(r.queue, channel, r.requirements, r.widen, r.only);
+        let group = self.intern_group(key);
         if let Some(c) = self.contact_mut(slot) {
             c.queue = r.queue;
             c.group = group;

@@ -119,6 +119,10 @@ struct ContactRecord {
     requirements: Requirements,
     /// Queues whose agents may also take it, by escalation.
     widen: Vec<QueueId>,
+    /// While its preference holds, the agents it waits for.
+    only: Vec<AgentId>,
+    /// The key of the timer ending its preference.
+    prefer_timer: Option<(Timestamp, u64)>,
     /// When it entered its queue, the next step of its ladder and the key
     /// of that step's timer.
     entered: Timestamp,
@@ -170,6 +174,9 @@ enum TimerKind {
         agent: AgentId,
     },
     Escalate {
+        contact: ContactId,
+    },
+    PreferenceEnds {
         contact: ContactId,
     },
 }
@@ -261,6 +268,8 @@ impl Router {
                     widen: key
                         .map(|k| k.widen.iter().filter_map(|&q| queue_id(q)).collect())
                         .unwrap_or_default(),
+                    only: key.map(|k| k.only.clone()).unwrap_or_default(),
+                    prefer_timer: c.ladder.prefer_timer,
                     entered: c.ladder.entered,
                     step: c.ladder.step,
                     step_timer: c.ladder.timer,
@@ -308,6 +317,9 @@ impl Router {
                         contact: contact_id(contact),
                     },
                     Timer::Escalate { contact } => TimerKind::Escalate {
+                        contact: contact_id(contact),
+                    },
+                    Timer::PreferenceEnds { contact } => TimerKind::PreferenceEnds {
                         contact: contact_id(contact),
                     },
                     Timer::RestEnd { agent } => TimerKind::RestEnd {
@@ -451,6 +463,9 @@ impl Router {
                 TimerKind::Escalate { contact } => Timer::Escalate {
                     contact: r.contact_slot(contact)?,
                 },
+                TimerKind::PreferenceEnds { contact } => Timer::PreferenceEnds {
+                    contact: r.contact_slot(contact)?,
+                },
                 TimerKind::RestEnd { agent } => Timer::RestEnd {
                     agent: r.agent_slot(agent)?,
                 },
@@ -516,7 +531,10 @@ impl Router {
             )));
         }
         let channel = rec.contact.channel;
-        let key = GroupKey::new(queue, channel, rec.requirements, widen);
+        let mut only = rec.only;
+        only.sort_unstable();
+        only.dedup();
+        let key = GroupKey::new(queue, channel, rec.requirements, widen, only);
         let group = self.intern_group(key);
         let slot = self.contacts.len() as u32;
         let mut offers = Vec::with_capacity(rec.offers.len());
@@ -576,6 +594,9 @@ impl Router {
         if let Some(key) = rec.step_timer {
             expected.push((key, Timer::Escalate { contact: slot }));
         }
+        if let Some(key) = rec.prefer_timer {
+            expected.push((key, Timer::PreferenceEnds { contact: slot }));
+        }
         if rec.extend.is_some() && phase != Phase::Offered {
             return Err(inconsistent(format!(
                 "{id} rings more agents but is not offered"
@@ -598,6 +619,7 @@ impl Router {
                 timer: rec.step_timer,
                 bonus: rec.bonus,
                 upset: rec.upset,
+                prefer_timer: rec.prefer_timer,
             },
         };
         let key = self.wait_key(&state);

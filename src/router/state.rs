@@ -220,6 +220,8 @@ pub(crate) struct Ladder {
     pub(crate) bonus: f64,
     /// Whether the upset rule has applied.
     pub(crate) upset: bool,
+    /// The timer ending the contact's preference for some agents.
+    pub(crate) prefer_timer: Option<TimerKey>,
 }
 
 impl Ladder {
@@ -230,6 +232,7 @@ impl Ladder {
             timer: None,
             bonus: 0.0,
             upset: false,
+            prefer_timer: None,
         }
     }
 }
@@ -242,4 +245,5 @@ pub(crate) enum Timer {
     OfferExtend { contact: u32 },
     RestEnd { agent: u32 },
     Escalate { contact: u32 },
+    PreferenceEnds { contact: u32 },
 }

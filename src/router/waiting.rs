@@ -11,7 +11,7 @@
 //! and among equal keys the earlier arrival. `priority-queue` promises no
 //! order among equal priorities, so the sequence is part of the key.
 
-use crate::model::{Channel, Requirements};
+use crate::model::{AgentId, Channel, Requirements};
 use crate::router::bitset::SlotSet;
 use crate::router::hash::{IdBuild, IdHasher};
 use crate::time::{TimeSpan, Timestamp};
@@ -55,6 +55,8 @@ pub(crate) struct GroupKey {
     pub(crate) requirements: Requirements,
     /// Queues whose agents may also serve (by escalation), sorted.
     pub(crate) widen: Vec<u32>,
+    /// While not empty, only these agents may serve (a preference), sorted.
+    pub(crate) only: Vec<AgentId>,
 }
 
 impl GroupKey {
@@ -63,17 +65,25 @@ impl GroupKey {
         channel: Channel,
         requirements: Requirements,
         widen: Vec<u32>,
+        only: Vec<AgentId>,
     ) -> Self {
         let mut h = IdHasher::default();
         requirements.hash(&mut h);
         widen.hash(&mut h);
+        only.hash(&mut h);
         GroupKey {
             queue,
             channel,
             fingerprint: h.finish(),
             requirements,
             widen,
+            only,
         }
+    }
+
+    /// Whether the key lets `agent` serve (before requirements and profile).
+    pub(crate) fn admits(&self, agent: AgentId) -> bool {
+        self.only.is_empty() || self.only.binary_search(&agent).is_ok()
     }
 
     /// The queues whose agents serve the group: its own, then the widened.

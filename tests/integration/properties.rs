@@ -148,7 +148,10 @@ fn spread(w: &PriorityWeights) -> f64 {
     let stages = LifecycleStage::ALL.map(|s| w.stage.get(s));
     let max_stage = stages.iter().copied().fold(f64::MIN, f64::max);
     let min_stage = stages.iter().copied().fold(f64::MAX, f64::min);
-    base + (max_stage - min_stage) + w.upset + 30.0
+    // Escalation bonuses: two steps and an upset rule per queue, and a
+    // contact may overflow once or twice, at 10 points each at most.
+    let bonus = 60.0;
+    base + (max_stage - min_stage) + w.upset + 30.0 + bonus
 }
 
 /// Checks the invariants on the naive model and that the fast router's
@@ -474,7 +477,7 @@ impl World<'_> {
             let (Some(y), Some(agent)) = (naive.contacts.get(cid), naive.agents.get(aid)) else {
                 continue;
             };
-            let Some(mine) = agent.spec.profile.entry(y.contact.queue) else {
+            let Some((mine, _)) = naive.rank_of(agent, y) else {
                 continue;
             };
             let t = arrived[cid];
@@ -483,13 +486,8 @@ impl World<'_> {
                 .values()
                 .filter(|c| c.waiting() && !touched.contains(&c.contact.id))
             {
-                let overtaken = agent
-                    .spec
-                    .profile
-                    .entry(x.contact.queue)
-                    .is_some_and(|e| e.rank == mine.rank && e.delay == TimeSpan::ZERO)
-                    && x.contact.channel == y.contact.channel
-                    && qualifies(&agent.spec, &x.reqs);
+                let overtaken = naive.rank_of(agent, x) == Some((mine, TimeSpan::ZERO))
+                    && x.contact.channel == y.contact.channel;
                 if overtaken {
                     assert!(
                         t.as_millis() as f64 - x.arrived.as_millis() as f64 <= bound_ms + 1.0,

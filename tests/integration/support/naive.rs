@@ -49,12 +49,23 @@ pub struct NContact {
     pub step_timer: Option<(Timestamp, u64)>,
     pub bonus: f64,
     pub upset: bool,
+    /// While not empty, only these agents may take it (its preference).
+    pub only: Vec<AgentId>,
+    pub prefer_timer: Option<(Timestamp, u64)>,
 }
 
 impl NContact {
     /// `contact.queue` is the queue it is in now (it changes on overflow).
     fn new(contact: Contact, reqs: Requirements, seq: u64, now: Timestamp) -> Self {
+        let only = contact
+            .preference
+            .as_ref()
+            .filter(|p| p.wait_up_to() > TimeSpan::ZERO)
+            .map(|p| p.agents().to_vec())
+            .unwrap_or_default();
         NContact {
+            only,
+            prefer_timer: None,
             contact,
             reqs,
             seq,
@@ -72,8 +83,12 @@ impl NContact {
         }
     }
 
-    /// The agent's routing entry that lets it take this contact.
+    /// The agent's routing entry that lets it take this contact (none for
+    /// an agent it does not prefer while its preference holds).
     fn entry<'a>(&self, spec: &'a AgentSpec) -> Option<&'a ProfileEntry> {
+        if !self.only.is_empty() && !self.only.contains(&spec.id) {
+            return None;
+        }
         std::iter::once(self.contact.queue)
             .chain(self.widen.iter().copied())
             .find_map(|q| spec.profile.entry(q))
@@ -100,6 +115,7 @@ enum NTimer {
     Extend(ContactId),
     Rest(AgentId),
     Step(ContactId),
+    PreferEnds(ContactId),
 }
 
 #[derive(Debug, Clone)]
@@ -288,7 +304,24 @@ impl Naive {
             && qualifies(&a.spec, &c.reqs)
             && now.as_millis() >= e.delay.as_millis()
             && c.arrived.as_millis() <= now.as_millis() - e.delay.as_millis();
-        ok.then_some(e.rank)
+        ok.then_some(self.rank(c, e.rank))
+    }
+
+    /// The rank an agent with queue rank `rank` gives the contact: 0 while
+    /// it prefers that agent, if its queue lets preferred agents go first.
+    fn rank(&self, c: &NContact, rank: u8) -> u8 {
+        if !c.only.is_empty() && self.queues[&c.contact.queue].config.preferred_first {
+            0
+        } else {
+            rank
+        }
+    }
+
+    /// The rank and delay with which agent `a` may take contact `c`,
+    /// whatever the agent's state.
+    pub fn rank_of(&self, a: &NAgent, c: &NContact) -> Option<(u8, TimeSpan)> {
+        let e = c.entry(&a.spec)?;
+        qualifies(&a.spec, &c.reqs).then(|| (self.rank(c, e.rank), e.delay))
     }
 
     fn assign(&mut self, cid: ContactId, aid: AgentId, now: Timestamp, out: &mut Out) {
@@ -308,10 +341,13 @@ impl Naive {
         if let Some(c) = self.contacts.get_mut(&cid) {
             c.agent = Some(aid);
         }
-        if let Some(k) = self
+        for k in self
             .contacts
             .get_mut(&cid)
-            .and_then(|c| c.step_timer.take())
+            .map(|c| [c.step_timer.take(), c.prefer_timer.take()])
+            .into_iter()
+            .flatten()
+            .flatten()
         {
             self.timers.remove(&k);
         }
@@ -943,8 +979,23 @@ impl Naive {
             Some(a) => self.give(id, a, now, &mut out),
             None => self.enqueue(id, now, &mut out),
         }
+        self.schedule_preference(id);
         self.schedule_step(id);
         Ok(out)
+    }
+
+    fn schedule_preference(&mut self, cid: ContactId) {
+        let c = &self.contacts[&cid];
+        if c.only.is_empty() || c.agent.is_some() {
+            return;
+        }
+        let Some(limit) = c.contact.preference.as_ref().map(|p| p.wait_up_to()) else {
+            return;
+        };
+        let k = self.schedule(c.arrived + limit, NTimer::PreferEnds(cid));
+        if let Some(c) = self.contacts.get_mut(&cid) {
+            c.prefer_timer = Some(k);
+        }
     }
 
     /// Changes `c` as `action` says (not its routing).
@@ -968,6 +1019,7 @@ impl Naive {
                 c.step = 0;
             }
             Escalation::RaisePriority { points } => c.bonus += points,
+            Escalation::DropPreference => c.only.clear(),
         }
     }
 
@@ -1013,6 +1065,11 @@ impl Naive {
         self.apply(&mut c, action, now);
         if c.contact.queue != before
             && let Some(k) = c.step_timer.take()
+        {
+            self.timers.remove(&k);
+        }
+        if c.only.is_empty()
+            && let Some(k) = c.prefer_timer.take()
         {
             self.timers.remove(&k);
         }
@@ -1108,6 +1165,7 @@ impl Naive {
             .map(|o| o.1)
             .chain(c.extend)
             .chain(c.step_timer)
+            .chain(c.prefer_timer)
         {
             self.timers.remove(&k);
         }
@@ -1222,6 +1280,12 @@ impl Naive {
                     }
                     self.pull(aid, at, &mut out);
                 }
+                NTimer::PreferEnds(cid) => {
+                    if let Some(c) = self.contacts.get_mut(&cid) {
+                        c.prefer_timer = None;
+                    }
+                    self.escalate(cid, Escalation::DropPreference, false, at, &mut out);
+                }
                 NTimer::Step(cid) => {
                     let Some(c) = self.contacts.get_mut(&cid) else {
                         continue;
@@ -1270,7 +1334,8 @@ impl Naive {
                 let same = x.contact.queue == c.contact.queue
                     && x.contact.channel == c.contact.channel
                     && x.reqs == c.reqs
-                    && x.widen == c.widen;
+                    && x.widen == c.widen
+                    && x.only == c.only;
                 same || self.agents.values().any(|a| serves(a, c) && serves(a, x))
             })
             .count() as u32;

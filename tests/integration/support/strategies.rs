@@ -139,8 +139,15 @@ pub fn contact() -> impl Strategy<Value = Contact> {
             proptest::collection::vec((0..SKILLS, 1u8..=4), 1..3),
         ],
         proptest::option::weighted(0.1, language()),
+        proptest::option::weighted(
+            0.25,
+            (
+                proptest::collection::vec(0..AGENT_IDS, 1..3),
+                prop_oneof![Just(0u64), Just(10), Just(40)],
+            ),
+        ),
     )
-        .prop_map(|(id, q, ch, stage, s, tier, skills, lang)| {
+        .prop_map(|(id, q, ch, stage, s, tier, skills, lang, prefer)| {
             let mut req = Requirements::new();
             for (sk, p) in skills {
                 req = req.skill(
@@ -157,8 +164,14 @@ pub fn contact() -> impl Strategy<Value = Contact> {
                 ValueTier::Gold,
                 ValueTier::Platinum,
             ];
-            Contact::new(ContactId::new(id), QueueId::new(q), ch)
-                .stage(LifecycleStage::ALL[stage])
+            let mut c = Contact::new(ContactId::new(id), QueueId::new(q), ch);
+            if let Some((agents, secs)) = prefer {
+                c = c.prefer(Preference::new(
+                    agents.into_iter().map(AgentId::new),
+                    TimeSpan::from_secs(secs),
+                ));
+            }
+            c.stage(LifecycleStage::ALL[stage])
                 .sentiment(Sentiment::new(f64::from(s) / 10.0).unwrap_or(Sentiment::NEUTRAL))
                 .value(CustomerValue::Tier(tiers[tier]))
                 .requirements(req)
@@ -200,6 +213,7 @@ fn escalation() -> impl Strategy<Value = Escalation> {
             queue: QueueId::new(q)
         }),
         Just(Escalation::RaisePriority { points: 10.0 }),
+        Just(Escalation::DropPreference),
     ]
 }
 
@@ -242,6 +256,7 @@ pub fn queue_configs() -> impl Strategy<Value = Vec<QueueConfig>> {
             ladder(),
             proptest::option::weighted(0.3, (prop_oneof![Just(-0.5), Just(0.0)], escalation())),
             proptest::bool::weighted(0.25),
+            any::<bool>(),
         ),
         QUEUES as usize,
     )
@@ -249,7 +264,7 @@ pub fn queue_configs() -> impl Strategy<Value = Vec<QueueConfig>> {
         qs.into_iter()
             .enumerate()
             .map(
-                |(i, (sel, base, wrap, max, req, offer, ladder, upset, refuse))| {
+                |(i, (sel, base, wrap, max, req, offer, ladder, upset, refuse, first))| {
                     let i = i as u32;
                     let mut q = QueueConfig::new(QueueId::new(i))
                         .selection(sel)
@@ -264,6 +279,7 @@ pub fn queue_configs() -> impl Strategy<Value = Vec<QueueConfig>> {
                     if refuse {
                         q = q.unstaffed(Unstaffed::Refuse);
                     }
+                    q = q.preferred_first(first);
                     let mut steps: Vec<EscalationStep> = ladder
                         .into_iter()
                         .map(|(after, a)| {
