@@ -386,8 +386,11 @@ impl Router {
                 .contact_at(slot)
                 .is_some_and(|c| c.phase == Phase::Offered);
         if requeued {
+            // Agents added while it was offered may serve it after a delay:
+            // its group's delays still to come get timers again.
             let extend = self.contact_mut(slot).and_then(|c| {
                 c.phase = Phase::Waiting;
+                c.delays_scheduled = false;
                 c.extend.take()
             });
             if let Some(t) = extend {

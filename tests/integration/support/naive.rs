@@ -508,6 +508,9 @@ impl Naive {
         let c = &self.contacts[&cid];
         let requeued = c.offers.is_empty() && c.agent.is_none();
         if requeued {
+            if let Some(c) = self.contacts.get_mut(&cid) {
+                c.delays_scheduled = false;
+            }
             if let Some(k) = self.contacts.get_mut(&cid).and_then(|c| c.extend.take()) {
                 self.timers.remove(&k);
             }
