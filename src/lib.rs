@@ -76,7 +76,7 @@ pub use model::{
     Requirements, RoutingProfile, Sentiment, ServiceLevelTarget, SkillId, SkillRequirement,
     ValueTier,
 };
-pub use policy::{IdleMeasure, PriorityBreakdown, PriorityWeights, Selection};
+pub use policy::{CustomScoring, IdleMeasure, PriorityBreakdown, PriorityWeights, Selection};
 pub use router::{
     ContactStatus, Decision, Decisions, Escalation, EscalationStep, MissedOffers, OfferEnd,
     OfferMode, OfferPolicy, QueueConfig, QueueStats, Router, RouterConfig, RouterError,

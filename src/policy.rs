@@ -1,9 +1,12 @@
 //! The policy layer: how urgent a waiting contact is
 //! ([`PriorityWeights`]) and which eligible agent takes it ([`Selection`]).
 
+mod custom;
 mod priority;
 mod selection;
 
+pub use custom::CustomScoring;
+pub(crate) use custom::{Scoring, ordered_bits};
 pub use priority::{PriorityBreakdown, PriorityWeights, StageWeights, ValueWeights};
 pub use selection::{IdleMeasure, Selection};
 

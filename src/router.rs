@@ -71,7 +71,7 @@ pub use snapshot::{SNAPSHOT_VERSION, Snapshot, SnapshotError};
 pub use stats::QueueStats;
 
 use crate::model::{AgentId, AgentSpec, ContactId, QueueId, SkillId};
-use crate::policy::{PolicyError, PriorityBreakdown, PriorityWeights};
+use crate::policy::{CustomScoring, PolicyError, PriorityBreakdown, PriorityWeights, Scoring};
 use crate::time::{TimeSpan, Timestamp};
 use bitset::Bitset;
 use hash::IdMap;
@@ -130,6 +130,8 @@ pub enum ContactStatus {
 #[derive(Debug, Clone)]
 pub struct Router {
     weights: PriorityWeights,
+    /// The embedding product's scoring, if any (not part of snapshots).
+    scoring: Scoring,
     missed_offers: MissedOffers,
     clock: Timestamp,
     rng: Pcg64Mcg,
@@ -169,6 +171,7 @@ impl Router {
         config.validate()?;
         Ok(Router {
             weights: config.weights,
+            scoring: Scoring::default(),
             missed_offers: config.missed_offers,
             clock: Timestamp::ZERO,
             rng: Pcg64Mcg::seed_from_u64(config.rng_seed),
@@ -202,6 +205,33 @@ impl Router {
     #[must_use]
     pub fn next_timer(&self) -> Option<Timestamp> {
         self.timers.keys().next().map(|k| k.0)
+    }
+
+    /// Installs (or with `None`, removes) the embedding product's
+    /// [`CustomScoring`]; every waiting contact takes its new place at once.
+    /// O(waiting contacts × log). Not part of snapshots: install it again
+    /// after [`Router::restore`].
+    pub fn set_custom_scoring(&mut self, scoring: Option<std::sync::Arc<dyn CustomScoring>>) {
+        self.scoring = Scoring(scoring);
+        for g in 0..self.groups.len() as u32 {
+            let keyed: Vec<(u32, WaitKey)> = self
+                .groups
+                .get(g as usize)
+                .map(|group| {
+                    group
+                        .waiting
+                        .iter()
+                        .filter_map(|(&s, _)| self.contact_at(s).map(|c| (s, self.wait_key(c))))
+                        .collect()
+                })
+                .unwrap_or_default();
+            if let Some(group) = self.groups.get_mut(g as usize) {
+                for (s, k) in keyed {
+                    group.waiting.change_priority(&s, k);
+                }
+            }
+            self.refresh_head(g);
+        }
     }
 
     /// The priority weights in force.
@@ -315,8 +345,10 @@ impl Router {
             c.contact.value,
             now.saturating_since(c.arrived),
         );
+        let custom = self.scoring.contact_points(&c.contact);
         b.escalation = c.ladder.bonus;
-        b.total += c.ladder.bonus;
+        b.custom = custom;
+        b.total += c.ladder.bonus + custom;
         b
     }
 
@@ -329,7 +361,8 @@ impl Router {
         let score =
             self.weights
                 .static_score(base, c.contact.stage, c.contact.sentiment, c.contact.value)
-                + c.ladder.bonus;
+                + c.ladder.bonus
+                + self.scoring.contact_points(&c.contact);
         WaitKey {
             key: self.weights.order_key(score, c.arrived),
             seq: core::cmp::Reverse(c.seq),

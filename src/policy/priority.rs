@@ -145,6 +145,10 @@ pub struct PriorityBreakdown {
     /// Points added by escalation steps ([`Escalation::RaisePriority`](crate::Escalation::RaisePriority)).
     #[serde(default)]
     pub escalation: f64,
+    /// Points from the embedding product's
+    /// [`CustomScoring::contact_points`](crate::CustomScoring::contact_points).
+    #[serde(default)]
+    pub custom: f64,
     /// The sum of the terms.
     pub total: f64,
 }
@@ -254,6 +258,7 @@ impl PriorityWeights {
             value: value_w,
             aging,
             escalation: 0.0,
+            custom: 0.0,
             total: queue_base + stage_w + sentiment_w + value_w + aging,
         }
     }

@@ -48,6 +48,10 @@ pub enum Selection {
     /// At random with weight equal to the sum of proficiencies over the
     /// contact's required skills (1 per agent when none is required).
     WeightedRandom,
+    /// The highest [`CustomScoring::agent_score`](crate::CustomScoring::agent_score)
+    /// for the contact, then longest idle since the last contact (without
+    /// custom scoring every score is 0).
+    Custom,
 }
 
 impl Default for Selection {

@@ -45,7 +45,7 @@ impl Router {
             regime.only,
         );
         let group = self.intern_group(key);
-        let chosen = self.choose_now(group);
+        let chosen = self.choose_now(group, &contact);
         if chosen.is_none()
             && let Some(q) = self.queues.get(queue as usize)
             && q.config.unstaffed == Unstaffed::Refuse

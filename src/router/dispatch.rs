@@ -1,12 +1,12 @@
 //! Matching contacts and agents: the indexes and the assignment logic.
 
 use super::Router;
-use crate::model::{AgentSpec, Channel, ProfileEntry, QueueId};
+use crate::model::{AgentSpec, Channel, Contact, ProfileEntry, QueueId};
 use crate::policy::Selection;
 use crate::router::bitset::Bitset;
 use crate::router::decision::{Decision, Decisions};
 use crate::router::offer::OfferEnd;
-use crate::router::selection::select;
+use crate::router::selection::{Ask, select};
 use crate::router::state::{Link, Phase, Presence, Timer, TimerKey, WrapUp};
 use crate::router::waiting::{Group, GroupKey, WaitKey};
 use crate::time::{TimeSpan, Timestamp};
@@ -174,7 +174,7 @@ impl Router {
     /// at no more idle agents than the group has eligible ones, so it never
     /// costs more than comparing them all, which is the fallback: when the
     /// walk stopped early, or some agent is partly busy on the channel.
-    pub(super) fn choose_now(&mut self, group: u32) -> Option<u32> {
+    pub(super) fn choose_now(&mut self, group: u32, contact: &Contact) -> Option<u32> {
         let g = self.groups.get(group as usize)?;
         let q = self.queues.get(g.key.queue as usize)?;
         let ch = g.key.channel.index();
@@ -195,13 +195,18 @@ impl Router {
             }
         }
         let free = self.available.free.get(ch)?;
+        let ask = Ask {
+            selection: q.config.selection,
+            requirements: &g.key.requirements,
+            last_chosen: q.last_chosen,
+            contact,
+            scoring: &self.scoring,
+        };
         select(
             &self.agents,
             &self.available.facts,
             &mut self.rng,
-            q.config.selection,
-            &g.key.requirements,
-            q.last_chosen,
+            &ask,
             g.eligible_now.intersection(free),
         )
     }
@@ -220,7 +225,7 @@ impl Router {
 
     /// The delayed agent that takes waiting contact `slot` at `now`, if any.
     fn choose_delayed(&mut self, slot: u32, now: Timestamp) -> Option<u32> {
-        let c = self.contact_at(slot)?;
+        let c = self.contacts.get(slot as usize)?.as_ref()?;
         let waited = now.saturating_since(c.arrived);
         let g = self.groups.get(c.group as usize)?;
         let q = self.queues.get(g.key.queue as usize)?;
@@ -231,13 +236,18 @@ impl Router {
             .take_while(|(d, _)| *d <= waited)
             .map(|&(_, s)| s)
             .filter(|&s| free.contains(s));
+        let ask = Ask {
+            selection: q.config.selection,
+            requirements: &g.key.requirements,
+            last_chosen: q.last_chosen,
+            contact: &c.contact,
+            scoring: &self.scoring,
+        };
         select(
             &self.agents,
             &self.available.facts,
             &mut self.rng,
-            q.config.selection,
-            &g.key.requirements,
-            q.last_chosen,
+            &ask,
             candidates,
         )
     }

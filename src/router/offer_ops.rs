@@ -6,7 +6,7 @@ use super::{Router, RouterError};
 use crate::model::{AgentId, ContactId, NotReadyReason};
 use crate::router::decision::{Decision, Decisions};
 use crate::router::offer::{OfferEnd, OfferMode, OfferPolicy};
-use crate::router::selection::select;
+use crate::router::selection::{Ask, select};
 use crate::router::state::{Offer, Phase, Presence, Timer, TimerKey};
 use crate::time::{TimeSpan, Timestamp};
 
@@ -239,13 +239,18 @@ impl Router {
             .intersection(free)
             .chain(delayed)
             .filter(|&s| !offered(s));
+        let ask = Ask {
+            selection: q.config.selection,
+            requirements: &g.key.requirements,
+            last_chosen: q.last_chosen,
+            contact: &c.contact,
+            scoring: &self.scoring,
+        };
         select(
             &self.agents,
             &self.available.facts,
             &mut self.rng,
-            q.config.selection,
-            &g.key.requirements,
-            q.last_chosen,
+            &ask,
             candidates,
         )
     }

@@ -1,9 +1,18 @@
 //! Choosing one agent among eligible candidates, by the queue's strategy.
 
-use crate::model::{AgentId, Requirements};
-use crate::policy::Selection;
+use crate::model::{AgentId, Contact, Requirements};
+use crate::policy::{Scoring, Selection};
 use crate::router::state::{AgentState, SelectionFacts};
 use rand_pcg::Pcg64Mcg;
+
+/// What a choice among agents is for.
+pub(crate) struct Ask<'a> {
+    pub(crate) selection: Selection,
+    pub(crate) requirements: &'a Requirements,
+    pub(crate) last_chosen: Option<AgentId>,
+    pub(crate) contact: &'a Contact,
+    pub(crate) scoring: &'a Scoring,
+}
 
 /// Selection among candidates; a free function so that callers can borrow
 /// the candidate sets and the agents separately.
@@ -11,12 +20,11 @@ pub(crate) fn select(
     agents: &[Option<AgentState>],
     facts: &[SelectionFacts],
     rng: &mut Pcg64Mcg,
-    selection: Selection,
-    req: &Requirements,
-    last_chosen: Option<AgentId>,
+    ask: &Ask<'_>,
     candidates: impl Iterator<Item = u32>,
 ) -> Option<u32> {
     use rand::RngExt;
+    let (selection, req, last_chosen) = (ask.selection, ask.requirements, ask.last_chosen);
     let agent = |s: u32| agents.get(s as usize).and_then(Option::as_ref);
     match selection {
         Selection::Random | Selection::WeightedRandom => {
@@ -49,7 +57,9 @@ pub(crate) fn select(
             .filter_map(|s| {
                 let f = facts.get(s as usize)?;
                 let prof = || agent(s).map_or(0, |a| a.proficiency_sum(req));
-                Some((f.key(selection, last_chosen, prof), s))
+                let custom =
+                    || agent(s).map_or(0.0, |a| ask.scoring.agent_score(&a.spec, ask.contact));
+                Some((f.key(selection, last_chosen, prof, custom), s))
             })
             .min_by_key(|p| p.0)
             .map(|p| p.1),

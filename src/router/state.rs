@@ -1,7 +1,7 @@
 //! The router's records of agents, contacts, queues and timers.
 
 use crate::model::{AgentId, AgentSpec, Contact, NotReadyReason, Requirements};
-use crate::policy::{IdleMeasure, Selection};
+use crate::policy::{IdleMeasure, Selection, ordered_bits};
 use crate::router::bitset::Bitset;
 use crate::router::config::QueueConfig;
 use crate::router::stats::QueueStats;
@@ -149,6 +149,7 @@ impl SelectionFacts {
         selection: Selection,
         last_chosen: Option<AgentId>,
         proficiency: impl FnOnce() -> u64,
+        custom: impl FnOnce() -> f64,
     ) -> (u64, u64, u64, u32) {
         let id = self.id;
         let busy = u64::from(self.busy);
@@ -159,6 +160,7 @@ impl SelectionFacts {
                 (busy, self.available_since, 0, id)
             }
             Selection::MostProficient => (u64::MAX - proficiency(), busy, since_contact, id),
+            Selection::Custom => (u64::MAX - ordered_bits(custom()), busy, since_contact, id),
             Selection::LeastOccupied => (u64::from(self.in_service), since_contact, 0, id),
             Selection::FewestHandled => (self.handled, busy, since_contact, id),
             Selection::RoundRobin | Selection::Random | Selection::WeightedRandom => {

@@ -10,6 +10,7 @@ use crate::support::strategies::{
 use callroute::*;
 use proptest::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 fn cases() -> u32 {
     std::env::var("CALLROUTE_PROPTEST_CASES")
@@ -127,11 +128,26 @@ fn on_naive(
     }
 }
 
-/// A router restored from `router`'s snapshot after a trip through JSON.
-fn twin_of(router: &Router) -> Router {
+/// A scoring of the kind a product might supply: points by customer
+/// number, agents by id against the contact.
+struct TestScoring;
+
+impl CustomScoring for TestScoring {
+    fn contact_points(&self, contact: &Contact) -> f64 {
+        (contact.id.get() % 7) as f64 * 3.0
+    }
+    fn agent_score(&self, agent: &AgentSpec, contact: &Contact) -> f64 {
+        ((u64::from(agent.id.get()) * 3 + contact.id.get()) % 5) as f64
+    }
+}
+
+/// A router restored from `router`'s snapshot after a trip through JSON,
+/// with the same custom scoring installed again.
+fn twin_of(router: &Router, scoring: Option<Arc<dyn CustomScoring>>) -> Router {
     let json = serde_json::to_string(&router.snapshot()).expect("serializes");
     let snapshot: Snapshot = serde_json::from_str(&json).expect("deserializes");
-    let twin = Router::restore(snapshot).expect("restores");
+    let mut twin = Router::restore(snapshot).expect("restores");
+    twin.set_custom_scoring(scoring);
     assert_eq!(
         twin.snapshot(),
         router.snapshot(),
@@ -311,8 +327,14 @@ fn run(
         },
     };
     let config = RouterConfig::default().seed(seed).missed_offers(missed);
+    // Every other seed installs the product's own scoring in both routers.
+    let scoring = seed
+        .is_multiple_of(2)
+        .then(|| Arc::new(TestScoring) as Arc<dyn CustomScoring>);
     let mut router = Router::new(config.clone()).expect("valid config");
     let mut naive = Naive::new(config);
+    router.set_custom_scoring(scoring.clone());
+    naive.set_scoring(scoring.clone());
     for q in &queues {
         router.add_queue(q.clone()).expect("queue");
         naive.add_queue(q.clone()).expect("queue");
@@ -342,7 +364,7 @@ fn run(
     let mut twin = None;
     for (i, s) in steps.into_iter().enumerate() {
         if split == Some(i) {
-            twin = Some(twin_of(&router));
+            twin = Some(twin_of(&router, scoring.clone()));
         }
         now = Timestamp::from_millis(now.as_millis().saturating_add_signed(s.dt));
         let mut world = World {

@@ -121,6 +121,7 @@ enum NTimer {
 #[derive(Debug, Clone)]
 pub struct Naive {
     pub weights: PriorityWeights,
+    scoring: NScoring,
     missed: MissedOffers,
     pub clock: Timestamp,
     rng: Pcg64Mcg,
@@ -132,6 +133,16 @@ pub struct Naive {
 }
 
 type Out = Vec<Decision>;
+
+/// The product's scoring, if any.
+#[derive(Clone)]
+struct NScoring(Option<std::sync::Arc<dyn CustomScoring>>);
+
+impl std::fmt::Debug for NScoring {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "NScoring({})", self.0.is_some())
+    }
+}
 
 pub fn qualifies(spec: &AgentSpec, req: &Requirements) -> bool {
     req.skills()
@@ -154,6 +165,7 @@ impl Naive {
     pub fn new(config: RouterConfig) -> Self {
         Naive {
             weights: config.weights,
+            scoring: NScoring(None),
             missed: config.missed_offers,
             clock: Timestamp::ZERO,
             rng: Pcg64Mcg::seed_from_u64(config.rng_seed),
@@ -209,13 +221,36 @@ impl Naive {
         self.queues.get(&q).map_or(0.0, |q| q.config.base_priority)
     }
 
+    pub fn set_scoring(&mut self, s: Option<std::sync::Arc<dyn CustomScoring>>) {
+        self.scoring = NScoring(s);
+    }
+
+    fn points(&self, c: &NContact) -> f64 {
+        let p = self
+            .scoring
+            .0
+            .as_ref()
+            .map_or(0.0, |s| s.contact_points(&c.contact));
+        if p.is_finite() { p } else { 0.0 }
+    }
+
+    fn agent_score(&self, a: &NAgent, c: &Contact) -> f64 {
+        let p = self
+            .scoring
+            .0
+            .as_ref()
+            .map_or(0.0, |s| s.agent_score(&a.spec, c));
+        if p.is_finite() { p } else { 0.0 }
+    }
+
     fn key(&self, c: &NContact) -> f64 {
         let s = self.weights.static_score(
             self.base(c.contact.queue),
             c.contact.stage,
             c.contact.sentiment,
             c.contact.value,
-        ) + c.bonus;
+        ) + c.bonus
+            + self.points(c);
         self.weights.order_key(s, c.arrived)
     }
 
@@ -227,8 +262,10 @@ impl Naive {
             c.contact.value,
             now.saturating_since(c.arrived),
         );
+        let custom = self.points(c);
         b.escalation = c.bonus;
-        b.total += c.bonus;
+        b.custom = custom;
+        b.total += c.bonus + custom;
         b
     }
 
@@ -237,6 +274,7 @@ impl Naive {
         &mut self,
         queue: QueueId,
         req: &Requirements,
+        contact: &Contact,
         candidates: Vec<AgentId>,
     ) -> Option<AgentId> {
         let q = self.queues.get(&queue)?;
@@ -244,6 +282,17 @@ impl Naive {
         let last = q.last;
         if candidates.is_empty() {
             return None;
+        }
+        if sel == Selection::Custom {
+            return candidates.into_iter().min_by(|x, y| {
+                let (a, b) = (&self.agents[x], &self.agents[y]);
+                let busy = |a: &NAgent| a.load.iter().any(|&l| l > 0);
+                self.agent_score(b, contact)
+                    .total_cmp(&self.agent_score(a, contact))
+                    .then(busy(a).cmp(&busy(b)))
+                    .then(a.last_end.cmp(&b.last_end))
+                    .then(x.cmp(y))
+            });
         }
         match sel {
             Selection::Random | Selection::WeightedRandom => {
@@ -436,8 +485,8 @@ impl Naive {
             .filter(|a| self.may_take(a, c, now, false).is_some())
             .map(|a| a.spec.id)
             .collect();
-        let (queue, reqs) = (c.contact.queue, c.reqs.clone());
-        self.select(queue, &reqs, candidates)
+        let (queue, reqs, contact) = (c.contact.queue, c.reqs.clone(), c.contact.clone());
+        self.select(queue, &reqs, &contact, candidates)
     }
 
     fn release(&mut self, cid: ContactId, aid: AgentId, end: OfferEnd, out: &mut Out) {
@@ -942,7 +991,7 @@ impl Naive {
             .filter(|a| self.may_take(a, &probe, now, false).is_some())
             .map(|a| a.spec.id)
             .collect();
-        let chosen = self.select(queue, &probe.reqs.clone(), candidates);
+        let chosen = self.select(queue, &probe.reqs.clone(), &contact, candidates);
         let q = &self.queues[&queue];
         let staffed = self.agents.values().any(|a| {
             a.presence != Presence::LoggedOut
@@ -1245,7 +1294,8 @@ impl Naive {
                         .collect();
                     let reqs = c.reqs.clone();
                     let queue = c.contact.queue;
-                    if let Some(aid) = self.select(queue, &reqs, candidates) {
+                    let contact = c.contact.clone();
+                    if let Some(aid) = self.select(queue, &reqs, &contact, candidates) {
                         self.unqueue(cid);
                         self.give(cid, aid, at, &mut out);
                     }

@@ -244,6 +244,7 @@ pub fn queue_configs() -> impl Strategy<Value = Vec<QueueConfig>> {
         Just(Selection::RoundRobin),
         Just(Selection::Random),
         Just(Selection::WeightedRandom),
+        Just(Selection::Custom),
     ];
     proptest::collection::vec(
         (
