@@ -71,6 +71,15 @@ pub enum Decision {
         /// Whether the queue's upset rule caused it (rather than a step).
         upset: bool,
     },
+    /// `contact` was transferred to `queue`
+    /// ([`Router::transfer`](crate::Router::transfer)); the decisions that
+    /// follow route it there.
+    Transferred {
+        /// The contact.
+        contact: ContactId,
+        /// The queue it now waits in.
+        queue: QueueId,
+    },
     /// The router put `agent` not ready (after missed offers).
     AgentNotReady {
         /// The agent.

@@ -2,13 +2,24 @@
 //! of its queue's ladder as it waits, and the upset rule. See
 //! [`escalation`](super::escalation).
 
-use super::Router;
-use crate::model::{AgentId, Contact, Requirements, SkillRequirement};
+use super::{Router, RouterError};
+use crate::model::{AgentId, Contact, ContactId, QueueId, Requirements, SkillRequirement};
 use crate::router::decision::{Decision, Decisions};
 use crate::router::escalation::Escalation;
 use crate::router::state::{Phase, Timer, TimerKey};
 use crate::router::waiting::GroupKey;
 use crate::time::{TimeSpan, Timestamp};
+
+/// Why a contact's regime changes, which decides how it is reported.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Cause {
+    /// A step of its queue's ladder, or the end of its preference.
+    Step,
+    /// Its queue's upset rule.
+    Upset,
+    /// [`Router::transfer`].
+    Transfer,
+}
 
 /// What a contact is routed under: its queue, requirements, the queues
 /// whose agents may also take it, and its priority bonus.
@@ -50,7 +61,9 @@ impl Router {
                 }
             }
             Escalation::Overflow { queue } => {
-                if let Ok(q) = self.queue_slot(queue) {
+                if let Ok(q) = self.queue_slot(queue)
+                    && q != r.queue
+                {
                     r.requirements = self.queue_requirements(q, own);
                     r.queue = q;
                     r.widen.clear();
@@ -152,7 +165,7 @@ impl Router {
             return;
         };
         c.ladder.prefer_timer = None;
-        self.escalate(slot, Escalation::DropPreference, false, at, out);
+        self.escalate(slot, Escalation::DropPreference, Cause::Step, at, out);
     }
 
     /// Removes the pending timers of a contact leaving the ladder (served
@@ -189,7 +202,7 @@ impl Router {
             .and_then(|q| q.config.escalation.get(usize::from(step)))
             .map(|s| s.action);
         if let Some(action) = action {
-            self.escalate(slot, action, false, at, out);
+            self.escalate(slot, action, Cause::Step, at, out);
         }
         self.schedule_step(slot);
     }
@@ -213,17 +226,17 @@ impl Router {
         if let Some(c) = self.contact_mut(slot) {
             c.ladder.upset = true;
         }
-        self.escalate(slot, rule.action, true, now, out);
+        self.escalate(slot, rule.action, Cause::Upset, now, out);
         self.schedule_step(slot);
     }
 
-    /// Applies `action` to contact `slot` (waiting or offered) and routes a
-    /// waiting one again.
-    fn escalate(
+    /// Applies `action` to contact `slot` (waiting or offered), reports it
+    /// as `cause` says, and routes a waiting one again.
+    pub(super) fn escalate(
         &mut self,
         slot: u32,
         action: Escalation,
-        upset: bool,
+        cause: Cause,
         now: Timestamp,
         out: &mut Decisions,
     ) {
@@ -280,11 +293,15 @@ impl Router {
             }
         }
         if let Some(q) = self.queues.get(r.queue as usize) {
-            out.push(Decision::Escalated {
-                contact: id,
-                queue: q.config.id,
-                action,
-                upset,
+            let queue = q.config.id;
+            out.push(match cause {
+                Cause::Transfer => Decision::Transferred { contact: id, queue },
+                Cause::Step | Cause::Upset => Decision::Escalated {
+                    contact: id,
+                    queue,
+                    action,
+                    upset: cause == Cause::Upset,
+                },
             });
         }
         if let Some(c) = self.contact_mut(slot) {
@@ -295,5 +312,120 @@ impl Router {
         } else {
             self.withdraw_disallowed(slot, now, out);
         }
+    }
+}
+
+impl Router {
+    /// Transfers a contact to another queue.
+    ///
+    /// - Waiting or offered: it moves as an [`Escalation::Overflow`] does
+    ///   ([`Decision::Transferred`], then routed in the new queue; offers the
+    ///   new queue does not allow are withdrawn).
+    /// - In service: its agent is freed at once (no wrap-up; the contact
+    ///   counts as handled) and the contact waits in the new queue, which
+    ///   counts it as offered and accounts for its service level from then
+    ///   on.
+    ///
+    /// Either way it keeps its original arrival time and sequence: its
+    /// aging, and the wait its service level measures, run from when the
+    /// customer first arrived, so a transferred customer is not sent to the
+    /// back of the line. Its priority takes the new queue's base, and the
+    /// new queue's escalation steps apply, counted from the transfer.
+    ///
+    /// # Errors
+    ///
+    /// [`RouterError::UnknownContact`], [`RouterError::UnknownQueue`], and
+    /// the time errors.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use callroute::*;
+    /// let (sales, support) = (QueueId::new(1), QueueId::new(2));
+    /// let mut router = Router::new(RouterConfig::default())?;
+    /// router.add_queue(QueueConfig::new(sales))?;
+    /// router.add_queue(QueueConfig::new(support))?;
+    /// router.add_agent(AgentSpec::new(AgentId::new(1)).profile(RoutingProfile::new().serve(sales, 1)))?;
+    /// router.add_agent(AgentSpec::new(AgentId::new(2)).profile(RoutingProfile::new().serve(support, 1)))?;
+    /// for a in [1, 2] {
+    ///     let _ = router.log_in(AgentId::new(a), Timestamp::ZERO)?;
+    /// }
+    /// let _ = router.arrive(Contact::new(ContactId::new(1), sales, Channel::Voice), Timestamp::from_secs(10))?;
+    /// // The sales agent hands the caller over to support.
+    /// let d = router.transfer(ContactId::new(1), support, Timestamp::from_secs(70))?;
+    /// assert!(matches!(d.as_slice(), [
+    ///     Decision::Transferred { .. },
+    ///     Decision::Queued { .. },
+    ///     Decision::Assigned { agent, waited, .. },
+    /// ] if *agent == AgentId::new(2) && *waited == TimeSpan::from_secs(60)));
+    /// # Ok::<(), callroute::Error>(())
+    /// ```
+    pub fn transfer(
+        &mut self,
+        contact: ContactId,
+        to: QueueId,
+        now: Timestamp,
+    ) -> Result<Decisions, RouterError> {
+        let slot = self.contact_slot(contact)?;
+        let target = self.queue_slot(to)?;
+        self.check_time(now)?;
+        let (phase, channel) = self
+            .contact_at(slot)
+            .map(|c| (c.phase, c.contact.channel))
+            .ok_or(RouterError::UnknownContact(contact))?;
+        self.clock = now;
+        let mut out = Decisions::new();
+        let Phase::InService { agent } = phase else {
+            self.escalate(
+                slot,
+                Escalation::Overflow { queue: to },
+                Cause::Transfer,
+                now,
+                &mut out,
+            );
+            self.schedule_step(slot);
+            return Ok(out);
+        };
+        if let Some(a) = self.agent_mut(agent) {
+            a.in_service = a.in_service.saturating_sub(1);
+            a.handled += 1;
+            if let Some(l) = a.load.get_mut(channel.index()) {
+                *l = l.saturating_sub(1);
+            }
+            a.last_contact_end = now;
+            a.available_since = now;
+        }
+        self.refresh_free(agent);
+        if let Some(c) = self.contact_mut(slot) {
+            c.phase = Phase::Offered; // neither waiting nor served while it moves
+            c.home = target;
+        }
+        if let Some(q) = self.queues.get_mut(target as usize) {
+            q.stats.offered += 1;
+        }
+        self.escalate(
+            slot,
+            Escalation::Overflow { queue: to },
+            Cause::Transfer,
+            now,
+            &mut out,
+        );
+        if let Some(c) = self.contact_mut(slot) {
+            c.phase = Phase::Waiting;
+            c.delays_scheduled = false;
+        }
+        self.enqueue(slot, now, &mut out);
+        self.pull(agent, now, &mut out);
+        if self
+            .contact_at(slot)
+            .is_some_and(|c| c.phase == Phase::Waiting)
+            && let Some(other) = self.best_free_agent(slot, now)
+        {
+            self.unqueue(slot);
+            self.give(slot, other, now, &mut out);
+            self.refresh_free(other);
+        }
+        self.schedule_step(slot);
+        Ok(out)
     }
 }

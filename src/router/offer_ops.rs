@@ -221,7 +221,7 @@ impl Router {
     /// The best free agent that may take contact `slot` now and holds no
     /// offer of it yet (eligible at once, or by a delay the contact has
     /// waited out), by the queue's selection.
-    fn best_free_agent(&mut self, slot: u32, now: Timestamp) -> Option<u32> {
+    pub(super) fn best_free_agent(&mut self, slot: u32, now: Timestamp) -> Option<u32> {
         let c = self.contacts.get(slot as usize)?.as_ref()?;
         let waited = now.saturating_since(c.arrived);
         let g = self.groups.get(c.group as usize)?;

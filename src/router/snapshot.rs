@@ -114,6 +114,9 @@ struct ContactRecord {
     contact: Contact,
     /// The queue it is in now.
     queue: QueueId,
+    /// The queue its service level counts in: where it arrived, or was
+    /// transferred to out of service.
+    home: QueueId,
     /// The requirements in force: the queue's merged with the contact's,
     /// as escalation changed them.
     requirements: Requirements,
@@ -264,6 +267,7 @@ impl Router {
                 ContactRecord {
                     contact: c.contact.clone(),
                     queue: queue_id(c.queue).unwrap_or(c.contact.queue),
+                    home: queue_id(c.home).unwrap_or(c.contact.queue),
                     requirements: key.map(|k| k.requirements.clone()).unwrap_or_default(),
                     widen: key
                         .map(|k| k.widen.iter().filter_map(|&q| queue_id(q)).collect())
@@ -516,7 +520,7 @@ impl Router {
         if rec.arrived > self.clock {
             return Err(inconsistent(format!("{id} arrives after the clock")));
         }
-        let home = self.queue_slot(rec.contact.queue)?;
+        let home = self.queue_slot(rec.home)?;
         let queue = self.queue_slot(rec.queue)?;
         let mut widen = Vec::with_capacity(rec.widen.len());
         for q in &rec.widen {

@@ -134,6 +134,13 @@ pub struct Naive {
 
 type Out = Vec<Decision>;
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum NCause {
+    Step,
+    Upset,
+    Transfer,
+}
+
 /// The product's scoring, if any.
 #[derive(Clone)]
 struct NScoring(Option<std::sync::Arc<dyn CustomScoring>>);
@@ -1062,7 +1069,7 @@ impl Naive {
                     c.widen.sort();
                 }
             }
-            Escalation::Overflow { queue } => {
+            Escalation::Overflow { queue } if queue != c.contact.queue => {
                 let own = self.original_requirements(c);
                 c.reqs = self.queues[&queue].config.requirements.merged(&own);
                 c.contact.queue = queue;
@@ -1070,6 +1077,7 @@ impl Naive {
                 c.entered = now;
                 c.step = 0;
             }
+            Escalation::Overflow { .. } => {}
             Escalation::RaisePriority { points } => c.bonus += points,
             Escalation::DropPreference => c.only.clear(),
         }
@@ -1104,7 +1112,7 @@ impl Naive {
         &mut self,
         cid: ContactId,
         action: Escalation,
-        upset: bool,
+        cause: NCause,
         now: Timestamp,
         out: &mut Out,
     ) {
@@ -1127,11 +1135,17 @@ impl Naive {
         }
         let queue = c.contact.queue;
         self.contacts.insert(cid, c);
-        out.push(Decision::Escalated {
-            contact: cid,
-            queue,
-            action,
-            upset,
+        out.push(match cause {
+            NCause::Transfer => Decision::Transferred {
+                contact: cid,
+                queue,
+            },
+            _ => Decision::Escalated {
+                contact: cid,
+                queue,
+                action,
+                upset: cause == NCause::Upset,
+            },
         });
         if let Some(c) = self.contacts.get_mut(&cid) {
             c.delays_scheduled = false;
@@ -1144,6 +1158,58 @@ impl Naive {
         } else {
             self.withdraw_disallowed(cid, now, out);
         }
+    }
+
+    pub fn transfer(
+        &mut self,
+        cid: ContactId,
+        to: QueueId,
+        now: Timestamp,
+    ) -> Result<Out, RouterError> {
+        let c = self
+            .contacts
+            .get(&cid)
+            .ok_or(RouterError::UnknownContact(cid))?;
+        if !self.queues.contains_key(&to) {
+            return Err(RouterError::UnknownQueue(to));
+        }
+        self.check_time(now)?;
+        self.clock = now;
+        let mut out = Vec::new();
+        let action = Escalation::Overflow { queue: to };
+        let Some(aid) = c.agent else {
+            self.escalate(cid, action, NCause::Transfer, now, &mut out);
+            self.schedule_step(cid);
+            return Ok(out);
+        };
+        let ch = c.contact.channel.index();
+        if let Some(a) = self.agents.get_mut(&aid) {
+            a.in_service -= 1;
+            a.handled += 1;
+            a.load[ch] -= 1;
+            a.last_end = now;
+            a.available_since = now;
+        }
+        let mut c = self.contacts.remove(&cid).unwrap();
+        c.agent = None;
+        self.apply(&mut c, action, now);
+        let queue = c.contact.queue;
+        c.delays_scheduled = false;
+        self.contacts.insert(cid, c);
+        out.push(Decision::Transferred {
+            contact: cid,
+            queue,
+        });
+        self.enqueue(cid, now, &mut out);
+        self.pull(aid, now, &mut out);
+        if self.contacts[&cid].waiting()
+            && let Some(other) = self.best_free(cid, now)
+        {
+            self.unqueue(cid);
+            self.give(cid, other, now, &mut out);
+        }
+        self.schedule_step(cid);
+        Ok(out)
     }
 
     fn check_upset(&mut self, cid: ContactId, now: Timestamp, out: &mut Out) {
@@ -1161,7 +1227,7 @@ impl Naive {
         if let Some(c) = self.contacts.get_mut(&cid) {
             c.upset = true;
         }
-        self.escalate(cid, rule.action, true, now, out);
+        self.escalate(cid, rule.action, NCause::Upset, now, out);
         self.schedule_step(cid);
     }
 
@@ -1337,7 +1403,7 @@ impl Naive {
                     if let Some(c) = self.contacts.get_mut(&cid) {
                         c.prefer_timer = None;
                     }
-                    self.escalate(cid, Escalation::DropPreference, false, at, &mut out);
+                    self.escalate(cid, Escalation::DropPreference, NCause::Step, at, &mut out);
                 }
                 NTimer::Step(cid) => {
                     let Some(c) = self.contacts.get_mut(&cid) else {
@@ -1353,7 +1419,7 @@ impl Naive {
                         .get(usize::from(step))
                         .map(|s| s.action);
                     if let Some(action) = action {
-                        self.escalate(cid, action, false, at, &mut out);
+                        self.escalate(cid, action, NCause::Step, at, &mut out);
                     }
                     self.schedule_step(cid);
                 }

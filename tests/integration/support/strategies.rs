@@ -42,6 +42,7 @@ pub enum Op {
     Abandon(Target),
     Sentiment(Target, Sentiment),
     Accept(Target, AgentTarget),
+    Transfer(Target, QueueId),
     Reject(Target, AgentTarget),
     Advance,
 }
@@ -320,6 +321,7 @@ pub fn step() -> impl Strategy<Value = Step> {
         2 => (target(), -10i8..=10).prop_map(|(c, s)| Op::Sentiment(c, Sentiment::new(f64::from(s) / 10.0).unwrap_or(Sentiment::NEUTRAL))),
         2 => Just(Op::Advance),
         6 => (target(), agent_target()).prop_map(|(c, a)| Op::Accept(c, a)),
+        2 => (target(), 0..=QUEUES).prop_map(|(c, q)| Op::Transfer(c, QueueId::new(q))),
         3 => (target(), agent_target()).prop_map(|(c, a)| Op::Reject(c, a)),
     ];
     (
