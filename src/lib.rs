@@ -71,10 +71,10 @@ mod time;
 
 pub use error::Error;
 pub use model::{
-    AgentId, AgentSpec, AgentStatus, Capacity, Channel, Contact, ContactId, CustomerValue,
-    Language, LifecycleStage, NotReadyReason, Preference, Proficiency, ProfileEntry, QueueId,
-    Requirements, RoutingProfile, Sentiment, ServiceLevelTarget, SkillId, SkillRequirement,
-    ValueTier,
+    AgentId, AgentSpec, AgentStatus, Capacity, Channel, Contact, ContactId, CustomerId,
+    CustomerValue, Language, LifecycleStage, NotReadyReason, Preference, Proficiency, ProfileEntry,
+    QueueId, Requirements, RoutingProfile, Sentiment, ServiceLevelTarget, SkillId,
+    SkillRequirement, ValueTier,
 };
 pub use policy::{CustomScoring, IdleMeasure, PriorityBreakdown, PriorityWeights, Selection};
 pub use router::{

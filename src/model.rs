@@ -13,7 +13,7 @@ pub use agent::{AgentSpec, AgentStatus, Capacity, NotReadyReason, ProfileEntry, 
 pub use channel::Channel;
 pub use contact::{Contact, Preference};
 pub use customer::{CustomerValue, LifecycleStage, Sentiment, ValueTier};
-pub use id::{AgentId, ContactId, QueueId, SkillId};
+pub use id::{AgentId, ContactId, CustomerId, QueueId, SkillId};
 pub use service_level::ServiceLevelTarget;
 pub use skill::{Language, Proficiency, Requirements, SkillRequirement};
 

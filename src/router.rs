@@ -55,6 +55,7 @@ mod estimate;
 mod hash;
 mod offer;
 mod offer_ops;
+mod resume;
 mod selection;
 mod snapshot;
 mod state;
@@ -159,6 +160,8 @@ pub struct Router {
     skill_agents: IdMap<SkillId, Bitset>,
     timers: BTreeMap<TimerKey, Timer>,
     next_seq: u64,
+    /// Places kept for callers who hung up.
+    resumes: resume::Resumes,
 }
 
 impl Router {
@@ -192,6 +195,7 @@ impl Router {
             skill_agents: IdMap::default(),
             timers: BTreeMap::new(),
             next_seq: 0,
+            resumes: resume::Resumes::default(),
         })
     }
 

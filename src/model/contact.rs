@@ -1,7 +1,8 @@
 //! Contacts: a call, chat, e-mail or message waiting to be served.
 
 use crate::model::{
-    AgentId, Channel, ContactId, CustomerValue, LifecycleStage, QueueId, Requirements, Sentiment,
+    AgentId, Channel, ContactId, CustomerId, CustomerValue, LifecycleStage, QueueId, Requirements,
+    Sentiment,
 };
 use crate::time::TimeSpan;
 use serde::{Deserialize, Serialize};
@@ -39,6 +40,10 @@ pub struct Contact {
     /// Agents the contact waits for first (default none).
     #[serde(default)]
     pub preference: Option<Preference>,
+    /// The customer, when known (default none): lets a caller who hung up
+    /// resume their place ([`QueueConfig::resume_within`](crate::QueueConfig::resume_within)).
+    #[serde(default)]
+    pub customer: Option<CustomerId>,
 }
 
 /// Agents a contact waits for (its last agent, a loyal customer's account
@@ -93,6 +98,7 @@ impl Contact {
             value: CustomerValue::default(),
             requirements: Requirements::new(),
             preference: None,
+            customer: None,
         }
     }
 
@@ -121,6 +127,13 @@ impl Contact {
     #[must_use]
     pub fn requirements(mut self, requirements: Requirements) -> Self {
         self.requirements = requirements;
+        self
+    }
+
+    /// Sets the customer.
+    #[must_use]
+    pub fn customer(mut self, customer: CustomerId) -> Self {
+        self.customer = Some(customer);
         self
     }
 

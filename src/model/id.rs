@@ -81,3 +81,13 @@ id_type!(
     SkillId(u16),
     "skill#"
 );
+id_type!(
+    /// A customer, stable across their contacts (a CRM key).
+    ///
+    /// ```
+    /// use callroute::CustomerId;
+    /// assert_eq!(CustomerId::new(77).to_string(), "customer#77");
+    /// ```
+    CustomerId(u64),
+    "customer#"
+);

@@ -97,6 +97,12 @@ pub struct QueueConfig {
     /// (default [`Unstaffed::Wait`]).
     #[serde(default)]
     pub unstaffed: Unstaffed,
+    /// A caller who hangs up and calls this queue again within this window
+    /// resumes their old place: the new contact keeps the first one's
+    /// arrival time (default `None`: no resume). Needs
+    /// [`Contact::customer`](crate::Contact::customer).
+    #[serde(default)]
+    pub resume_within: Option<TimeSpan>,
     /// Whether an agent a contact prefers, when it frees up, takes such a
     /// contact before any other it may serve (default true); otherwise at
     /// the queue's rank for the agent, by priority.
@@ -129,6 +135,7 @@ impl QueueConfig {
             upset: None,
             unstaffed: Unstaffed::Wait,
             preferred_first: true,
+            resume_within: None,
         }
     }
 
@@ -185,6 +192,13 @@ impl QueueConfig {
     #[must_use]
     pub fn preferred_first(mut self, first: bool) -> Self {
         self.preferred_first = first;
+        self
+    }
+
+    /// Lets a caller who hung up resume their place within `window`.
+    #[must_use]
+    pub fn resume_within(mut self, window: TimeSpan) -> Self {
+        self.resume_within = Some(window);
         self
     }
 

@@ -5,6 +5,7 @@ use crate::model::{Contact, ContactId, Sentiment};
 use crate::policy::PriorityBreakdown;
 use crate::router::config::Unstaffed;
 use crate::router::decision::{Decision, Decisions};
+use crate::router::resume::Kept;
 use crate::router::state::{self, ContactState, Ladder, Phase, Timer};
 use crate::router::waiting::GroupKey;
 use crate::time::{TimeSpan, Timestamp};
@@ -34,7 +35,12 @@ impl Router {
         }
         let queue = self.queue_slot(contact.queue)?;
         self.check_time(now)?;
-        let (regime, upset) = self.arrival_regime(queue, &contact);
+        // A caller who hung up within the window resumes their place.
+        let resumed = contact
+            .customer
+            .and_then(|cu| self.resumes.find(cu, contact.queue, now));
+        let arrived = resumed.unwrap_or(now);
+        let (regime, upset) = self.arrival_regime(queue, &contact, now.saturating_since(arrived));
         let home = queue;
         let queue = regime.queue;
         let key = GroupKey::new(
@@ -45,7 +51,10 @@ impl Router {
             regime.only,
         );
         let group = self.intern_group(key);
-        let chosen = self.choose_now(group, &contact);
+        let chosen = match resumed {
+            Some(first) => self.best_free_in(group, &contact, now.saturating_since(first), &[]),
+            None => self.choose_now(group, &contact),
+        };
         if chosen.is_none()
             && let Some(q) = self.queues.get(queue as usize)
             && q.config.unstaffed == Unstaffed::Refuse
@@ -80,6 +89,7 @@ impl Router {
         self.clock = now;
         let id = contact.id;
         let seq = self.take_seq();
+        self.resumes.take(resumed.and(contact.customer), now);
         let mut ladder = Ladder::new(now);
         ladder.bonus = regime.bonus;
         ladder.upset = upset.is_some();
@@ -89,7 +99,7 @@ impl Router {
             home,
             group,
             seq,
-            arrived: now,
+            arrived,
             phase: Phase::Waiting,
             offers: Vec::new(),
             extend: None,
@@ -211,6 +221,13 @@ impl Router {
             .contact_at(slot)
             .ok_or(RouterError::UnknownContact(contact))?;
         let (phase, home, arrived) = (c.phase, c.home, c.arrived);
+        let called = c.contact.queue;
+        let keep = c.contact.customer.zip(
+            self.queue_slot(called)
+                .ok()
+                .and_then(|q| self.queues.get(q as usize))
+                .and_then(|q| q.config.resume_within),
+        );
         if !matches!(phase, Phase::Waiting | Phase::Offered) {
             return Err(RouterError::ContactNotWaiting(contact));
         }
@@ -228,6 +245,18 @@ impl Router {
         self.leave_ladder(slot);
         self.withdraw_offers(slot, now, &mut out);
         self.drop_contact(slot);
+        self.resumes.expire(now);
+        if let Some((customer, window)) = keep {
+            let until = now + window;
+            self.resumes.keep(
+                customer,
+                Kept {
+                    queue: called,
+                    arrived,
+                    until,
+                },
+            );
+        }
         Ok(out)
     }
 

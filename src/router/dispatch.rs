@@ -211,6 +211,46 @@ impl Router {
         )
     }
 
+    /// The best free agent of `group` for `contact`, which has waited
+    /// `waited`: eligible at once, or by a delay it has waited out, and not
+    /// in `exclude`, by the queue's selection. A scan of the candidates.
+    pub(super) fn best_free_in(
+        &mut self,
+        group: u32,
+        contact: &Contact,
+        waited: TimeSpan,
+        exclude: &[u32],
+    ) -> Option<u32> {
+        let g = self.groups.get(group as usize)?;
+        let q = self.queues.get(g.key.queue as usize)?;
+        let free = self.available.free.get(g.key.channel.index())?;
+        let delayed = g
+            .delayed
+            .iter()
+            .take_while(|(d, _)| *d <= waited)
+            .map(|&(_, s)| s)
+            .filter(|&s| free.contains(s));
+        let candidates = g
+            .eligible_now
+            .intersection(free)
+            .chain(delayed)
+            .filter(|s| !exclude.contains(s));
+        let ask = Ask {
+            selection: q.config.selection,
+            requirements: &g.key.requirements,
+            last_chosen: q.last_chosen,
+            contact,
+            scoring: &self.scoring,
+        };
+        select(
+            &self.agents,
+            &self.available.facts,
+            &mut self.rng,
+            &ask,
+            candidates,
+        )
+    }
+
     /// Whether any logged-in agent may serve the group, now or after a delay.
     pub(super) fn staffed(&self, group: u32) -> bool {
         let Some(g) = self.groups.get(group as usize) else {

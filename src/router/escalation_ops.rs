@@ -76,17 +76,19 @@ impl Router {
         r
     }
 
-    /// The regime of `contact` arriving in `queue`, and the upset action
+    /// The regime of `contact` arriving in `queue` having waited `waited`
+    /// already (a resumed caller), and the upset action
     /// that applied, if its sentiment is below the queue's threshold.
     pub(super) fn arrival_regime(
         &self,
         queue: u32,
         contact: &Contact,
+        waited: TimeSpan,
     ) -> (Regime, Option<Escalation>) {
         let only = contact
             .preference
             .as_ref()
-            .filter(|p| p.wait_up_to() > TimeSpan::ZERO)
+            .filter(|p| p.wait_up_to() > waited)
             .map(|p| p.agents().to_vec())
             .unwrap_or_default();
         let regime = Regime {

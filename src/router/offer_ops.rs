@@ -6,7 +6,6 @@ use super::{Router, RouterError};
 use crate::model::{AgentId, ContactId, NotReadyReason};
 use crate::router::decision::{Decision, Decisions};
 use crate::router::offer::{OfferEnd, OfferMode, OfferPolicy};
-use crate::router::selection::{Ask, select};
 use crate::router::state::{Offer, Phase, Presence, Timer, TimerKey};
 use crate::time::{TimeSpan, Timestamp};
 
@@ -222,37 +221,11 @@ impl Router {
     /// offer of it yet (eligible at once, or by a delay the contact has
     /// waited out), by the queue's selection.
     pub(super) fn best_free_agent(&mut self, slot: u32, now: Timestamp) -> Option<u32> {
-        let c = self.contacts.get(slot as usize)?.as_ref()?;
+        let c = self.contact_at(slot)?;
         let waited = now.saturating_since(c.arrived);
-        let g = self.groups.get(c.group as usize)?;
-        let q = self.queues.get(g.key.queue as usize)?;
-        let free = self.available.free.get(g.key.channel.index())?;
-        let offered = |s: u32| c.offers.iter().any(|o| o.agent == s);
-        let delayed = g
-            .delayed
-            .iter()
-            .take_while(|(d, _)| *d <= waited)
-            .map(|&(_, s)| s)
-            .filter(|&s| free.contains(s));
-        let candidates = g
-            .eligible_now
-            .intersection(free)
-            .chain(delayed)
-            .filter(|&s| !offered(s));
-        let ask = Ask {
-            selection: q.config.selection,
-            requirements: &g.key.requirements,
-            last_chosen: q.last_chosen,
-            contact: &c.contact,
-            scoring: &self.scoring,
-        };
-        select(
-            &self.agents,
-            &self.available.facts,
-            &mut self.rng,
-            &ask,
-            candidates,
-        )
+        let offered: Vec<u32> = c.offers.iter().map(|o| o.agent).collect();
+        let (group, contact) = (c.group, c.contact.clone());
+        self.best_free_in(group, &contact, waited, &offered)
     }
 
     /// Offers contact `slot` to one more agent, if one is free.

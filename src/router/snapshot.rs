@@ -9,12 +9,15 @@
 //! refused with a [`SnapshotError`] rather than trusted.
 
 use super::Router;
-use crate::model::{AgentId, AgentSpec, Channel, Contact, ContactId, QueueId, Requirements};
+use crate::model::{
+    AgentId, AgentSpec, Channel, Contact, ContactId, CustomerId, QueueId, Requirements,
+};
 use crate::policy::{PolicyError, PriorityWeights};
 use crate::router::config::{QueueConfig, RouterConfig};
 use crate::router::error::RouterError;
 use crate::router::estimate::AnswerPace;
 use crate::router::offer::MissedOffers;
+use crate::router::resume::Kept;
 use crate::router::state::{ContactState, Ladder, Offer, Phase, Presence, Timer, TimerKey, WrapUp};
 use crate::router::stats::QueueStats;
 use crate::router::waiting::GroupKey;
@@ -67,6 +70,9 @@ pub struct Snapshot {
     contacts: Vec<ContactRecord>,
     /// By due time, then sequence.
     timers: Vec<TimerRecord>,
+    /// Places kept for callers who hung up: customer, queue called, first
+    /// arrival, kept until.
+    kept: Vec<(CustomerId, QueueId, Timestamp, Timestamp)>,
 }
 
 impl Snapshot {
@@ -346,6 +352,11 @@ impl Router {
             agents,
             contacts,
             timers,
+            kept: self
+                .resumes
+                .iter()
+                .map(|(c, k)| (c, k.queue, k.arrived, k.until))
+                .collect(),
         }
     }
 
@@ -375,6 +386,7 @@ impl Router {
             agents,
             contacts,
             timers,
+            kept,
             ..
         } = snapshot;
         let config = RouterConfig::default()
@@ -495,6 +507,22 @@ impl Router {
                     key.1
                 )));
             }
+        }
+        for (customer, queue, arrived, until) in kept {
+            r.queue_slot(queue)?;
+            if arrived > until {
+                return Err(inconsistent(format!(
+                    "{customer}'s kept place ends before it began"
+                )));
+            }
+            r.resumes.keep(
+                customer,
+                Kept {
+                    queue,
+                    arrived,
+                    until,
+                },
+            );
         }
         for slot in 0..r.agents.len() as u32 {
             r.refresh_free(slot);

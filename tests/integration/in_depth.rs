@@ -346,3 +346,33 @@ fn short_abandons_are_left_out_of_the_service_level() {
     assert_eq!(s.service_level(), Some(0.5));
     assert_eq!(s.service_level_of_answered(), Some(1.0));
 }
+
+#[test]
+fn a_caller_who_hangs_up_and_calls_back_resumes_their_place() {
+    let q = QueueConfig::new(SALES).resume_within(TimeSpan::from_secs(60));
+    let mut r = router(vec![q], vec![agent(1, SALES)]);
+    let _ = r.arrive(call(1, SALES), secs(0)).unwrap(); // busy the agent
+    let me = CustomerId::new(42);
+    let _ = r.arrive(call(2, SALES).customer(me), secs(10)).unwrap();
+    let _ = r.arrive(call(3, SALES), secs(30)).unwrap();
+    let _ = r.abandon(ContactId::new(2), secs(40)).unwrap();
+    // Back within the window: the new contact keeps the first arrival.
+    let _ = r.arrive(call(4, SALES).customer(me), secs(70)).unwrap();
+    assert_eq!(
+        r.contact_status(ContactId::new(4)).unwrap(),
+        ContactStatus::Waiting { since: secs(10) }
+    );
+    assert_eq!(r.wait_estimate(ContactId::new(4)).unwrap().ahead, 0);
+    let d = r.finish(ContactId::new(1), secs(80)).unwrap();
+    assert!(matches!(
+        d.as_slice(),
+        [Decision::Assigned { contact, waited, .. }] if contact.get() == 4 && *waited == TimeSpan::from_secs(70)
+    ));
+    // A second hang-up, and a call back after the window: a new place.
+    let _ = r.abandon(ContactId::new(3), secs(90)).unwrap();
+    let _ = r.arrive(call(5, SALES).customer(me), secs(95)).unwrap(); // no place kept for 42
+    assert_eq!(
+        r.contact_status(ContactId::new(5)).unwrap(),
+        ContactStatus::Waiting { since: secs(95) }
+    );
+}

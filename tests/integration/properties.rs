@@ -362,7 +362,6 @@ fn run(
     let rate = router.weights().aging_per_second;
     let bound_ms = spread(router.weights()) / rate * 1000.0;
     let mut ledger = Ledger::default();
-    let mut arrived: BTreeMap<ContactId, Timestamp> = BTreeMap::new();
     let mut now = Timestamp::ZERO;
     let split = split.map(|k| k % (steps.len() + 1));
     let mut twin = None;
@@ -376,7 +375,6 @@ fn run(
             twin: twin.as_mut(),
             naive: &mut naive,
             ledger: &mut ledger,
-            arrived: &mut arrived,
             compare_state,
             bound_ms,
         };
@@ -401,7 +399,6 @@ struct World<'a> {
     twin: Option<&'a mut Router>,
     naive: &'a mut Naive,
     ledger: &'a mut Ledger,
-    arrived: &'a mut BTreeMap<ContactId, Timestamp>,
     compare_state: bool,
     bound_ms: f64,
 }
@@ -450,7 +447,6 @@ impl World<'_> {
         match (op, &a, target.0) {
             (Op::Arrive(c), Ok(_), _) => {
                 self.ledger.held.insert(c.id, None);
-                self.arrived.insert(c.id, now);
             }
             (Op::Finish(_) | Op::Abandon(_), Ok(_), Some(c)) => {
                 self.ledger.held.remove(&c);
@@ -474,13 +470,8 @@ impl World<'_> {
         chosen: &[(ContactId, AgentId)],
         loads_before: &BTreeMap<AgentId, [u8; 4]>,
     ) {
-        let (router, naive, ledger, arrived, bound_ms) = (
-            &*self.router,
-            &*self.naive,
-            &*self.ledger,
-            &*self.arrived,
-            self.bound_ms,
-        );
+        let (router, naive, ledger, bound_ms) =
+            (&*self.router, &*self.naive, &*self.ledger, self.bound_ms);
         let assigned = chosen;
         // Contacts some decision of this call names: they may have been offered
         // (not waiting) when another contact was chosen, and waiting again by
@@ -506,7 +497,9 @@ impl World<'_> {
             let Some((mine, _)) = naive.rank_of(agent, y) else {
                 continue;
             };
-            let t = arrived[cid];
+            // Its arrival as the reference keeps it (a resumed caller keeps
+            // the first one).
+            let t = y.arrived;
             for x in naive
                 .contacts
                 .values()

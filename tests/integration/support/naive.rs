@@ -52,6 +52,8 @@ pub struct NContact {
     /// While not empty, only these agents may take it (its preference).
     pub only: Vec<AgentId>,
     pub prefer_timer: Option<(Timestamp, u64)>,
+    /// The queue the customer called.
+    pub called: QueueId,
 }
 
 impl NContact {
@@ -66,6 +68,7 @@ impl NContact {
         NContact {
             only,
             prefer_timer: None,
+            called: contact.queue,
             contact,
             reqs,
             seq,
@@ -130,6 +133,8 @@ pub struct Naive {
     pub contacts: BTreeMap<ContactId, NContact>,
     timers: BTreeMap<(Timestamp, u64), NTimer>,
     seq: u64,
+    /// Places kept for callers who hung up: queue, first arrival, until.
+    kept: BTreeMap<CustomerId, (QueueId, Timestamp, Timestamp)>,
 }
 
 type Out = Vec<Decision>;
@@ -181,6 +186,7 @@ impl Naive {
             contacts: BTreeMap::new(),
             timers: BTreeMap::new(),
             seq: 0,
+            kept: BTreeMap::new(),
         }
     }
 
@@ -976,7 +982,23 @@ impl Naive {
         };
         self.check_time(now)?;
         let reqs = q.config.requirements.merged(&contact.requirements);
+        let resumed = contact
+            .customer
+            .and_then(|cu| self.kept.get(&cu))
+            .filter(|k| k.0 == contact.queue && now <= k.2)
+            .map(|k| k.1);
         let mut probe = NContact::new(contact.clone(), reqs, 0, now);
+        if let Some(first) = resumed {
+            probe.arrived = first;
+            if probe
+                .contact
+                .preference
+                .as_ref()
+                .is_some_and(|p| p.wait_up_to() <= now.saturating_since(first))
+            {
+                probe.only.clear();
+            }
+        }
         let upset = q
             .config
             .upset
@@ -990,11 +1012,6 @@ impl Naive {
         let candidates: Vec<AgentId> = self
             .agents
             .values()
-            .filter(|a| {
-                probe
-                    .entry(&a.spec)
-                    .is_some_and(|e| e.delay == TimeSpan::ZERO)
-            })
             .filter(|a| self.may_take(a, &probe, now, false).is_some())
             .map(|a| a.spec.id)
             .collect();
@@ -1022,6 +1039,12 @@ impl Naive {
             });
         }
         self.clock = now;
+        if resumed.is_some()
+            && let Some(cu) = contact.customer
+        {
+            self.kept.remove(&cu);
+        }
+        self.kept.retain(|_, k| k.2 >= now);
         probe.seq = self.take_seq();
         let id = contact.id;
         self.contacts.insert(id, probe);
@@ -1277,6 +1300,15 @@ impl Naive {
             self.unqueue(id);
         }
         let c = self.contacts.remove(&id).unwrap();
+        self.kept.retain(|_, k| k.2 >= now);
+        if let (Some(cu), Some(window)) = (
+            c.contact.customer,
+            self.queues
+                .get(&c.called)
+                .and_then(|q| q.config.resume_within),
+        ) {
+            self.kept.insert(cu, (c.called, c.arrived, now + window));
+        }
         for k in c
             .offers
             .iter()

@@ -147,36 +147,42 @@ pub fn contact() -> impl Strategy<Value = Contact> {
                 prop_oneof![Just(0u64), Just(10), Just(40)],
             ),
         ),
+        proptest::option::weighted(0.5, 0u64..4),
     )
-        .prop_map(|(id, q, ch, stage, s, tier, skills, lang, prefer)| {
-            let mut req = Requirements::new();
-            for (sk, p) in skills {
-                req = req.skill(
-                    SkillId::new(sk),
-                    Proficiency::new(p).unwrap_or(Proficiency::MIN),
-                );
-            }
-            if let Some(l) = lang {
-                req = req.language(l);
-            }
-            let tiers = [
-                ValueTier::Standard,
-                ValueTier::Silver,
-                ValueTier::Gold,
-                ValueTier::Platinum,
-            ];
-            let mut c = Contact::new(ContactId::new(id), QueueId::new(q), ch);
-            if let Some((agents, secs)) = prefer {
-                c = c.prefer(Preference::new(
-                    agents.into_iter().map(AgentId::new),
-                    TimeSpan::from_secs(secs),
-                ));
-            }
-            c.stage(LifecycleStage::ALL[stage])
-                .sentiment(Sentiment::new(f64::from(s) / 10.0).unwrap_or(Sentiment::NEUTRAL))
-                .value(CustomerValue::Tier(tiers[tier]))
-                .requirements(req)
-        })
+        .prop_map(
+            |(id, q, ch, stage, s, tier, skills, lang, prefer, customer)| {
+                let mut req = Requirements::new();
+                for (sk, p) in skills {
+                    req = req.skill(
+                        SkillId::new(sk),
+                        Proficiency::new(p).unwrap_or(Proficiency::MIN),
+                    );
+                }
+                if let Some(l) = lang {
+                    req = req.language(l);
+                }
+                let tiers = [
+                    ValueTier::Standard,
+                    ValueTier::Silver,
+                    ValueTier::Gold,
+                    ValueTier::Platinum,
+                ];
+                let mut c = Contact::new(ContactId::new(id), QueueId::new(q), ch);
+                if let Some(cu) = customer {
+                    c = c.customer(CustomerId::new(cu));
+                }
+                if let Some((agents, secs)) = prefer {
+                    c = c.prefer(Preference::new(
+                        agents.into_iter().map(AgentId::new),
+                        TimeSpan::from_secs(secs),
+                    ));
+                }
+                c.stage(LifecycleStage::ALL[stage])
+                    .sentiment(Sentiment::new(f64::from(s) / 10.0).unwrap_or(Sentiment::NEUTRAL))
+                    .value(CustomerValue::Tier(tiers[tier]))
+                    .requirements(req)
+            },
+        )
 }
 
 fn offer_policy() -> impl Strategy<Value = OfferPolicy> {
@@ -259,6 +265,7 @@ pub fn queue_configs() -> impl Strategy<Value = Vec<QueueConfig>> {
             proptest::option::weighted(0.3, (prop_oneof![Just(-0.5), Just(0.0)], escalation())),
             proptest::bool::weighted(0.25),
             any::<bool>(),
+            proptest::option::weighted(0.4, prop_oneof![Just(20u64), Just(90)]),
         ),
         QUEUES as usize,
     )
@@ -266,7 +273,7 @@ pub fn queue_configs() -> impl Strategy<Value = Vec<QueueConfig>> {
         qs.into_iter()
             .enumerate()
             .map(
-                |(i, (sel, base, wrap, max, req, offer, ladder, upset, refuse, first))| {
+                |(i, (sel, base, wrap, max, req, offer, ladder, upset, refuse, first, resume))| {
                     let i = i as u32;
                     let mut q = QueueConfig::new(QueueId::new(i))
                         .selection(sel)
@@ -282,6 +289,9 @@ pub fn queue_configs() -> impl Strategy<Value = Vec<QueueConfig>> {
                         q = q.unstaffed(Unstaffed::Refuse);
                     }
                     q = q.preferred_first(first);
+                    if let Some(w) = resume {
+                        q = q.resume_within(TimeSpan::from_secs(w));
+                    }
                     let mut steps: Vec<EscalationStep> = ladder
                         .into_iter()
                         .map(|(after, a)| {
