@@ -40,7 +40,14 @@ impl Router {
             .customer
             .and_then(|cu| self.resumes.find(cu, contact.queue, now));
         let arrived = resumed.unwrap_or(now);
-        let (regime, upset) = self.arrival_regime(queue, &contact, now.saturating_since(arrived));
+        let mut contact = contact;
+        let own_requirements = core::mem::take(&mut contact.requirements);
+        let (regime, upset, own) = self.arrival_regime(
+            queue,
+            &contact,
+            own_requirements,
+            now.saturating_since(arrived),
+        );
         let home = queue;
         let queue = regime.queue;
         let key = GroupKey::new(
@@ -95,6 +102,8 @@ impl Router {
         ladder.upset = upset.is_some();
         let state = ContactState {
             contact,
+            own,
+            arrival_group: group,
             queue,
             home,
             group,

@@ -6,7 +6,7 @@ use super::{Router, RouterError};
 use crate::model::{AgentId, Contact, ContactId, QueueId, Requirements, SkillRequirement};
 use crate::router::decision::{Decision, Decisions};
 use crate::router::escalation::Escalation;
-use crate::router::state::{Phase, Timer, TimerKey};
+use crate::router::state::{ContactState, Phase, Timer, TimerKey};
 use crate::router::waiting::GroupKey;
 use crate::time::{TimeSpan, Timestamp};
 
@@ -76,36 +76,66 @@ impl Router {
         r
     }
 
-    /// The regime of `contact` arriving in `queue` having waited `waited`
-    /// already (a resumed caller), and the upset action
-    /// that applied, if its sentiment is below the queue's threshold.
+    /// The regime of `contact` (whose own requirements, `own`, are taken
+    /// out of it) arriving in `queue` having waited `waited` already (a
+    /// resumed caller); the upset action that applied, if its sentiment is
+    /// below the queue's threshold; and `own` again unless the regime's
+    /// requirements are exactly `own` (then the contact's group key keeps
+    /// them, and no copy is made: the common case of a queue without
+    /// requirements).
     pub(super) fn arrival_regime(
         &self,
         queue: u32,
         contact: &Contact,
+        own: Requirements,
         waited: TimeSpan,
-    ) -> (Regime, Option<Escalation>) {
+    ) -> (Regime, Option<Escalation>, Option<Requirements>) {
         let only = contact
             .preference
             .as_ref()
             .filter(|p| p.wait_up_to() > waited)
             .map(|p| p.agents().to_vec())
             .unwrap_or_default();
+        let rule = self
+            .queues
+            .get(queue as usize)
+            .and_then(|q| q.config.upset)
+            .filter(|r| contact.sentiment.get() < r.below);
+        let plain = rule.is_none()
+            && self
+                .queues
+                .get(queue as usize)
+                .is_none_or(|q| q.config.requirements.is_empty());
+        let (requirements, kept) = if plain {
+            (own, None)
+        } else {
+            (self.queue_requirements(queue, &own), Some(own))
+        };
         let regime = Regime {
             queue,
-            requirements: self.queue_requirements(queue, &contact.requirements),
+            requirements,
             widen: Vec::new(),
             only,
             bonus: 0.0,
             moved: false,
         };
-        let rule = self.queues.get(queue as usize).and_then(|q| q.config.upset);
-        match rule {
-            Some(rule) if contact.sentiment.get() < rule.below => (
-                self.escalated(regime, rule.action, &contact.requirements),
-                Some(rule.action),
-            ),
-            _ => (regime, None),
+        match (rule, kept) {
+            (Some(rule), Some(own)) => {
+                let r = self.escalated(regime, rule.action, &own);
+                (r, Some(rule.action), Some(own))
+            }
+            (_, kept) => (regime, None, kept),
+        }
+    }
+
+    /// A contact's own requirements (as it arrived, before its queue's).
+    pub(super) fn own_requirements<'a>(&'a self, c: &'a ContactState) -> &'a Requirements {
+        match &c.own {
+            Some(own) => own,
+            None => self
+                .groups
+                .get(c.arrival_group as usize)
+                .map_or(&c.contact.requirements, |g| &g.key.requirements),
         }
     }
 
@@ -267,7 +297,7 @@ impl Router {
             bonus: c.ladder.bonus,
             moved: false,
         };
-        let r = self.escalated(current, action, &c.contact.requirements);
+        let r = self.escalated(current, action, self.own_requirements(c));
         if waiting {
             self.unqueue(slot);
         }

@@ -271,7 +271,11 @@ impl Router {
             .map(|c| {
                 let key = self.groups.get(c.group as usize).map(|g| &g.key);
                 ContactRecord {
-                    contact: c.contact.clone(),
+                    contact: {
+                        let mut contact = c.contact.clone();
+                        contact.requirements = self.own_requirements(c).clone();
+                        contact
+                    },
                     queue: queue_id(c.queue).unwrap_or(c.contact.queue),
                     home: queue_id(c.home).unwrap_or(c.contact.queue),
                     requirements: key.map(|k| k.requirements.clone()).unwrap_or_default(),
@@ -634,8 +638,12 @@ impl Router {
                 "{id} rings more agents but is not offered"
             )));
         }
+        let mut contact = rec.contact;
+        let own = core::mem::take(&mut contact.requirements);
         let state = ContactState {
-            contact: rec.contact,
+            contact,
+            own: Some(own),
+            arrival_group: group,
             queue,
             home,
             group,

@@ -47,7 +47,7 @@ impl PartialOrd for WaitKey {
 /// The fingerprint (a hash of the requirements) comes before the
 /// requirements, so that comparing two keys that differ rarely reads the
 /// requirements' heap storage, and hashing a key reads none of it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub(crate) struct GroupKey {
     pub(crate) queue: u32,
     pub(crate) channel: Channel,
@@ -91,6 +91,24 @@ impl GroupKey {
         core::iter::once(self.queue).chain(self.widen.iter().copied())
     }
 }
+
+impl PartialEq for GroupKey {
+    /// The fingerprint first, so that keys that differ rarely read their
+    /// lists; the lists, mostly empty, compared by length first.
+    fn eq(&self, other: &Self) -> bool {
+        fn same<T: PartialEq>(a: &[T], b: &[T]) -> bool {
+            a.len() == b.len() && (a.is_empty() || a == b)
+        }
+        self.fingerprint == other.fingerprint
+            && self.queue == other.queue
+            && self.channel == other.channel
+            && same(&self.widen, &other.widen)
+            && same(&self.only, &other.only)
+            && self.requirements == other.requirements
+    }
+}
+
+impl Eq for GroupKey {}
 
 impl Hash for GroupKey {
     fn hash<H: Hasher>(&self, state: &mut H) {
