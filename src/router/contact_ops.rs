@@ -96,7 +96,14 @@ impl Router {
         self.clock = now;
         let id = contact.id;
         let seq = self.take_seq();
-        self.resumes.take(resumed.and(contact.customer), now);
+        if resumed.is_some() || !self.resumes.is_empty() {
+            self.resumes.take(resumed.and(contact.customer), now);
+        }
+        let has_preference = contact.preference.is_some();
+        let has_ladder = self
+            .queues
+            .get(queue as usize)
+            .is_some_and(|q| !q.config.escalation.is_empty());
         let mut ladder = Ladder::new(now);
         ladder.bonus = regime.bonus;
         ladder.upset = upset.is_some();
@@ -147,8 +154,12 @@ impl Router {
             }
             None => self.enqueue(slot, now, &mut out),
         }
-        self.schedule_preference(slot);
-        self.schedule_step(slot);
+        if has_preference {
+            self.schedule_preference(slot);
+        }
+        if has_ladder {
+            self.schedule_step(slot);
+        }
         Ok(out)
     }
 

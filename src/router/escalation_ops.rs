@@ -89,7 +89,7 @@ impl Router {
         contact: &Contact,
         own: Requirements,
         waited: TimeSpan,
-    ) -> (Regime, Option<Escalation>, Option<Requirements>) {
+    ) -> (Regime, Option<Escalation>, Option<Box<Requirements>>) {
         let only = contact
             .preference
             .as_ref()
@@ -122,9 +122,9 @@ impl Router {
         match (rule, kept) {
             (Some(rule), Some(own)) => {
                 let r = self.escalated(regime, rule.action, &own);
-                (r, Some(rule.action), Some(own))
+                (r, Some(rule.action), Some(Box::new(own)))
             }
-            (_, kept) => (regime, None, kept),
+            (_, kept) => (regime, None, kept.map(Box::new)),
         }
     }
 
@@ -203,10 +203,14 @@ impl Router {
     /// Removes the pending timers of a contact leaving the ladder (served
     /// or gone).
     pub(super) fn leave_ladder(&mut self, slot: u32) {
-        let timers = self
-            .contact_mut(slot)
-            .map(|c| [c.ladder.timer.take(), c.ladder.prefer_timer.take()]);
-        for t in timers.into_iter().flatten().flatten() {
+        let Some(c) = self.contact_mut(slot) else {
+            return;
+        };
+        if c.ladder.timer.is_none() && c.ladder.prefer_timer.is_none() {
+            return;
+        }
+        let timers = [c.ladder.timer.take(), c.ladder.prefer_timer.take()];
+        for t in timers.into_iter().flatten() {
             self.timers.remove(&t);
         }
     }

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 /// The newest interval weighs one part in this many in the running mean of
 /// intervals between answers (an exponentially weighted mean: about the
 /// last ten answers count).
-const NEWEST_PARTS: i128 = 5;
+const NEWEST_PARTS: i64 = 5;
 
 /// How fast a queue has been answering: an exponentially weighted mean of
 /// the intervals between its answers, in whole milliseconds (integer
@@ -30,8 +30,10 @@ impl AnswerPace {
             let gap = at.saturating_since(last);
             self.mean_gap = Some(match self.mean_gap {
                 Some(m) => {
-                    let (m, g) = (i128::from(m.as_millis()), i128::from(gap.as_millis()));
-                    let next = m + (g - m) / NEWEST_PARTS;
+                    // Both are below 2^63 ms in any real run; saturate if not.
+                    let as_i64 = |t: TimeSpan| i64::try_from(t.as_millis()).unwrap_or(i64::MAX);
+                    let (m, g) = (as_i64(m), as_i64(gap));
+                    let next = m.saturating_add(g.saturating_sub(m) / NEWEST_PARTS);
                     TimeSpan::from_millis(u64::try_from(next).unwrap_or(0))
                 }
                 None => gap,

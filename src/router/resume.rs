@@ -65,6 +65,11 @@ impl Resumes {
         }
     }
 
+    /// Whether no place is kept.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.by_customer.is_empty()
+    }
+
     /// Every kept place, by customer.
     pub(crate) fn iter(&self) -> impl Iterator<Item = (CustomerId, Kept)> + '_ {
         self.by_customer.iter().map(|(c, k)| (*c, *k))

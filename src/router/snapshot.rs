@@ -642,7 +642,7 @@ impl Router {
         let own = core::mem::take(&mut contact.requirements);
         let state = ContactState {
             contact,
-            own: Some(own),
+            own: Some(Box::new(own)),
             arrival_group: group,
             queue,
             home,

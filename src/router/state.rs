@@ -195,7 +195,7 @@ pub(crate) struct ContactState {
     pub(crate) contact: Contact,
     /// The contact's own requirements, unless its arrival group's key holds
     /// exactly them (see `Router::own_requirements`).
-    pub(crate) own: Option<Requirements>,
+    pub(crate) own: Option<Box<Requirements>>,
     /// The group it arrived in.
     pub(crate) arrival_group: u32,
     /// The queue it waits in now (it may have overflowed).

@@ -69,8 +69,12 @@ impl GroupKey {
     ) -> Self {
         let mut h = IdHasher::default();
         requirements.hash(&mut h);
-        widen.hash(&mut h);
-        only.hash(&mut h);
+        // Most keys have neither list; hashing them only when present keeps
+        // the common key as cheap as before lists existed.
+        if !widen.is_empty() || !only.is_empty() {
+            widen.hash(&mut h);
+            only.hash(&mut h);
+        }
         GroupKey {
             queue,
             channel,
