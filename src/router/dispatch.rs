@@ -195,13 +195,7 @@ impl Router {
             }
         }
         let free = self.available.free.get(ch)?;
-        let ask = Ask {
-            selection: q.config.selection,
-            requirements: &g.key.requirements,
-            last_chosen: q.last_chosen,
-            contact,
-            scoring: &self.scoring,
-        };
+        let ask = Ask::new(q, &g.key, contact, &self.scoring);
         select(
             &self.agents,
             &self.available.facts,
@@ -235,13 +229,7 @@ impl Router {
             .intersection(free)
             .chain(delayed)
             .filter(|s| !exclude.contains(s));
-        let ask = Ask {
-            selection: q.config.selection,
-            requirements: &g.key.requirements,
-            last_chosen: q.last_chosen,
-            contact,
-            scoring: &self.scoring,
-        };
+        let ask = Ask::new(q, &g.key, contact, &self.scoring);
         select(
             &self.agents,
             &self.available.facts,
@@ -263,33 +251,14 @@ impl Router {
         g.eligible_now.iter().any(logged_in) || g.delayed.iter().any(|&(_, s)| logged_in(s))
     }
 
-    /// The delayed agent that takes waiting contact `slot` at `now`, if any.
+    /// The delayed agent that takes waiting contact `slot` at `now`, if
+    /// any: with the group's eligible agents all busy (work conservation),
+    /// the best free agent is one whose delay the contact has waited out.
     fn choose_delayed(&mut self, slot: u32, now: Timestamp) -> Option<u32> {
-        let c = self.contacts.get(slot as usize)?.as_ref()?;
-        let waited = now.saturating_since(c.arrived);
-        let g = self.groups.get(c.group as usize)?;
-        let q = self.queues.get(g.key.queue as usize)?;
-        let free = self.available.free.get(g.key.channel.index())?;
-        let candidates = g
-            .delayed
-            .iter()
-            .take_while(|(d, _)| *d <= waited)
-            .map(|&(_, s)| s)
-            .filter(|&s| free.contains(s));
-        let ask = Ask {
-            selection: q.config.selection,
-            requirements: &g.key.requirements,
-            last_chosen: q.last_chosen,
-            contact: &c.contact,
-            scoring: &self.scoring,
-        };
-        select(
-            &self.agents,
-            &self.available.facts,
-            &mut self.rng,
-            &ask,
-            candidates,
-        )
+        let c = self.contact_at(slot)?;
+        let (group, waited, contact) =
+            (c.group, now.saturating_since(c.arrived), c.contact.clone());
+        self.best_free_in(group, &contact, waited, &[])
     }
 
     /// Puts a contact in its group's queue and, the first time, schedules

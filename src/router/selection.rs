@@ -2,7 +2,8 @@
 
 use crate::model::{AgentId, Contact, Requirements};
 use crate::policy::{Scoring, Selection};
-use crate::router::state::{AgentState, SelectionFacts};
+use crate::router::state::{AgentState, QueueState, SelectionFacts};
+use crate::router::waiting::GroupKey;
 use rand_pcg::Pcg64Mcg;
 
 /// What a choice among agents is for.
@@ -12,6 +13,24 @@ pub(crate) struct Ask<'a> {
     pub(crate) last_chosen: Option<AgentId>,
     pub(crate) contact: &'a Contact,
     pub(crate) scoring: &'a Scoring,
+}
+
+impl<'a> Ask<'a> {
+    /// A choice for `contact` of group key `key` in queue `q`.
+    pub(crate) fn new(
+        q: &QueueState,
+        key: &'a GroupKey,
+        contact: &'a Contact,
+        scoring: &'a Scoring,
+    ) -> Self {
+        Ask {
+            selection: q.config.selection,
+            requirements: &key.requirements,
+            last_chosen: q.last_chosen,
+            contact,
+            scoring,
+        }
+    }
 }
 
 /// Selection among candidates; a free function so that callers can borrow
