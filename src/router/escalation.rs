@@ -4,7 +4,16 @@
 //! A queue may list [`EscalationStep`]s. Each fires once the contact has
 //! waited its `after` in the queue (counted from arrival, or from the moment
 //! it overflowed into the queue), in the order listed, as timers fired by
-//! [`Router::advance`](crate::Router::advance). A queue may also have an
+//! [`Router::advance`](crate::Router::advance).
+//!
+//! The order is the router's one order of events: every timer (escalation
+//! steps, offer timeouts, wrap-ups, delays) fires at its own time, in
+//! `(time, sequence)` order, and an arrival or any other operation at time
+//! `t` is refused with [`RouterError::TimersDue`](crate::RouterError::TimersDue)
+//! while a timer due at or before `t` has not fired. So a step due before
+//! an arrival always acts before it (the caller advances first), and a step
+//! due at the same instant as an arrival acts first too; an arrival's own
+//! upset rule applies within the arrival, before it is routed. A queue may also have an
 //! [`UpsetRule`]: when the customer's sentiment is below its threshold at
 //! arrival, or falls below it while the contact waits or is offered
 //! ([`Router::update_sentiment`](crate::Router::update_sentiment)), its
