@@ -3,6 +3,7 @@
 use crate::model::ModelError;
 use crate::policy::PolicyError;
 use crate::router::{RouterError, SnapshotError};
+use crate::staffing::StaffingError;
 
 /// Any error of `callroute`; each layer's own enum converts into it with `?`.
 ///
@@ -26,4 +27,7 @@ pub enum Error {
     /// A snapshot was refused.
     #[error(transparent)]
     Snapshot(#[from] SnapshotError),
+    /// A staffing computation had bad input or an unstable queue.
+    #[error(transparent)]
+    Staffing(#[from] StaffingError),
 }

@@ -6,4 +6,5 @@ mod in_depth;
 mod properties;
 mod scenarios;
 mod snapshots;
+mod staffing;
 mod support;

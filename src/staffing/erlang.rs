@@ -1,0 +1,142 @@
+//! Erlang B and Erlang C (M/M/c).
+
+use super::StaffingError;
+use super::load::{Load, nonnegative};
+
+/// Erlang B: the probability that an arrival finds all `agents` busy (and,
+/// with no queue, is lost), under `load`. In [0, 1]; 1 with no agent.
+///
+/// ```
+/// use callroute::staffing::{Load, erlang_b};
+/// let b = erlang_b(10, Load::new(10.0)?);
+/// assert!((b - 0.214_58).abs() < 1e-5); // the classic table value
+/// assert_eq!(erlang_b(200, Load::new(1.7)?), 0.0); // about 1e-332: underflows, no NaN
+/// # Ok::<(), callroute::staffing::StaffingError>(())
+/// ```
+#[must_use]
+pub fn erlang_b(agents: u32, load: Load) -> f64 {
+    let mut b = 1.0;
+    for n in 1..=agents {
+        b = next_b(b, n, load.erlangs());
+    }
+    b
+}
+
+/// `B(n)` from `B(n − 1)`.
+pub(super) fn next_b(b: f64, n: u32, a: f64) -> f64 {
+    let ab = a * b;
+    ab / (f64::from(n) + ab)
+}
+
+/// `C(n)` from `B(n)`: `n·B / (n − A·(1 − B))`, for `n > A`.
+pub(super) fn c_from_b(b: f64, n: u32, a: f64) -> f64 {
+    let n = f64::from(n);
+    (n * b / (n - a * (1.0 - b))).clamp(0.0, 1.0)
+}
+
+/// An Erlang C (M/M/c) queue: `agents` agents, Poisson arrivals making
+/// `load`, exponential handle times of mean `handle_secs`, infinite
+/// patience, first come first served.
+///
+/// Only stable queues can be built (load below the agents): an unstable one
+/// is the error [`StaffingError::Unstable`], never a negative speed of
+/// answer or a probability above 1.
+///
+/// ```
+/// use callroute::staffing::{ErlangC, Load};
+/// // 2 Erlangs on 3 agents: a caller waits with probability exactly 4/9.
+/// let q = ErlangC::new(3, Load::new(2.0)?, 180.0)?;
+/// assert!((q.prob_wait() - 4.0 / 9.0).abs() < 1e-12);
+/// assert!((q.average_speed_of_answer() - 4.0 / 9.0 * 180.0).abs() < 1e-9);
+/// assert!(ErlangC::new(2, Load::new(2.0)?, 180.0).is_err()); // unstable
+/// # Ok::<(), callroute::staffing::StaffingError>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ErlangC {
+    agents: u32,
+    load: f64,
+    handle_secs: f64,
+    wait: f64,
+}
+
+impl ErlangC {
+    /// The queue, with its probability of waiting computed.
+    /// O(agents).
+    ///
+    /// # Errors
+    ///
+    /// [`StaffingError::Unstable`] unless `load < agents`;
+    /// [`StaffingError::Negative`] / [`StaffingError::ZeroHandleTime`] for
+    /// the handle time.
+    pub fn new(agents: u32, load: Load, handle_secs: f64) -> Result<Self, StaffingError> {
+        let b = erlang_b(agents, load);
+        ErlangC::from_erlang_b(agents, load, handle_secs, b)
+    }
+
+    /// The queue from its Erlang B probability `b` (for callers that step
+    /// through agent counts with the recurrence).
+    pub(super) fn from_erlang_b(
+        agents: u32,
+        load: Load,
+        handle_secs: f64,
+        b: f64,
+    ) -> Result<Self, StaffingError> {
+        let aht = nonnegative("handle time", handle_secs)?;
+        if aht == 0.0 {
+            return Err(StaffingError::ZeroHandleTime);
+        }
+        let a = load.erlangs();
+        if a >= f64::from(agents) {
+            return Err(StaffingError::Unstable { agents, load: a });
+        }
+        Ok(ErlangC {
+            agents,
+            load: a,
+            handle_secs: aht,
+            wait: c_from_b(b, agents, a),
+        })
+    }
+
+    /// The probability that an arrival waits (the Erlang C formula).
+    #[must_use]
+    pub fn prob_wait(&self) -> f64 {
+        self.wait
+    }
+
+    /// The share answered within `within_secs`:
+    /// `1 − P(wait)·e^(−(agents − load)·within / handle)`.
+    ///
+    /// # Errors
+    ///
+    /// [`StaffingError::Negative`] for a negative or NaN time.
+    pub fn service_level(&self, within_secs: f64) -> Result<f64, StaffingError> {
+        let t = nonnegative("service-level threshold", within_secs)?;
+        let rate = (f64::from(self.agents) - self.load) / self.handle_secs;
+        Ok((1.0 - self.wait * (-rate * t).exp()).clamp(0.0, 1.0))
+    }
+
+    /// The average wait of all arrivals, in seconds:
+    /// `P(wait)·handle / (agents − load)`.
+    #[must_use]
+    pub fn average_speed_of_answer(&self) -> f64 {
+        self.wait * self.handle_secs / (f64::from(self.agents) - self.load)
+    }
+
+    /// The expected number waiting: `P(wait)·load / (agents − load)`.
+    #[must_use]
+    pub fn queue_length(&self) -> f64 {
+        self.wait * self.load / (f64::from(self.agents) - self.load)
+    }
+
+    /// The share of time agents are busy: `load / agents`.
+    #[must_use]
+    pub fn occupancy(&self) -> f64 {
+        self.load / f64::from(self.agents)
+    }
+
+    /// The agents.
+    #[must_use]
+    pub fn agents(&self) -> u32 {
+        self.agents
+    }
+}

@@ -1,0 +1,37 @@
+//! Errors of the staffing layer.
+
+/// A staffing input out of its domain, or a queue that cannot be stable.
+#[derive(Debug, Clone, Copy, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum StaffingError {
+    /// A load, rate or handle time is negative, NaN or infinite.
+    #[error("{what} = {value} is not a finite number at least 0")]
+    Negative {
+        /// Which input.
+        what: &'static str,
+        /// Its value.
+        value: f64,
+    },
+    /// A handle time of zero: no load can be computed from it.
+    #[error("the handle time is zero")]
+    ZeroHandleTime,
+    /// A target share outside (0, 1].
+    #[error("target share {0} is not in (0, 1]")]
+    InvalidTarget(f64),
+    /// With `agents` agents and `load` Erlangs the queue grows without
+    /// bound (the load is at or above the agents): waiting measures have no
+    /// value.
+    #[error("{agents} agents cannot carry {load} Erlangs: the queue is unstable")]
+    Unstable {
+        /// The agents.
+        agents: u32,
+        /// The load in Erlangs.
+        load: f64,
+    },
+    /// No number of agents up to the search limit meets the target.
+    #[error("no staffing up to {limit} agents meets the target")]
+    Unreachable {
+        /// The largest number of agents tried.
+        limit: u32,
+    },
+}

@@ -1,0 +1,66 @@
+//! Offered load in Erlangs.
+
+use super::StaffingError;
+
+/// Offered load in Erlangs: arrivals per unit of time × the mean handle
+/// time in the same unit. Always finite and at least 0.
+///
+/// ```
+/// use callroute::staffing::Load;
+/// // 1,800 calls per hour of 100 s each: exactly 50 Erlangs, not 50.000000001.
+/// assert_eq!(Load::from_rate(1_800.0, 100.0)?.erlangs(), 50.0);
+/// assert!(Load::new(-1.0).is_err());
+/// # Ok::<(), callroute::staffing::StaffingError>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, PartialOrd)]
+pub struct Load(f64);
+
+impl Load {
+    /// A load of `erlangs`.
+    ///
+    /// # Errors
+    ///
+    /// [`StaffingError::Negative`] for a negative, NaN or infinite value.
+    pub fn new(erlangs: f64) -> Result<Self, StaffingError> {
+        if erlangs.is_finite() && erlangs >= 0.0 {
+            Ok(Load(erlangs))
+        } else {
+            Err(StaffingError::Negative {
+                what: "load",
+                value: erlangs,
+            })
+        }
+    }
+
+    /// The load of `per_hour` arrivals an hour with a mean handle time of
+    /// `handle_secs` seconds. The product is formed before the division by
+    /// 3,600, so whole-number loads stay whole.
+    ///
+    /// # Errors
+    ///
+    /// [`StaffingError::Negative`] for a negative, NaN or infinite input,
+    /// [`StaffingError::ZeroHandleTime`].
+    pub fn from_rate(per_hour: f64, handle_secs: f64) -> Result<Self, StaffingError> {
+        let rate = nonnegative("arrivals per hour", per_hour)?;
+        let aht = nonnegative("handle time", handle_secs)?;
+        if aht == 0.0 {
+            return Err(StaffingError::ZeroHandleTime);
+        }
+        Load::new(rate * aht / 3_600.0)
+    }
+
+    /// The load in Erlangs.
+    #[must_use]
+    pub fn erlangs(self) -> f64 {
+        self.0
+    }
+}
+
+/// `value` if finite and at least 0.
+pub(super) fn nonnegative(what: &'static str, value: f64) -> Result<f64, StaffingError> {
+    if value.is_finite() && value >= 0.0 {
+        Ok(value)
+    } else {
+        Err(StaffingError::Negative { what, value })
+    }
+}

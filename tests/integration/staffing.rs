@@ -1,0 +1,166 @@
+//! Staffing mathematics against hand-derived values, published Erlang B
+//! table entries, an independent evaluation of the formulas, and
+//! properties.
+
+use callroute::staffing::*;
+use proptest::prelude::*;
+
+fn load(a: f64) -> Load {
+    Load::new(a).unwrap()
+}
+
+/// Erlang C computed directly from its defining sum, term by term in log
+/// space (no recurrence shared with the library):
+/// `C = T_n·n/(n−A) / (Σ_{k<n} T_k + T_n·n/(n−A))`, `T_k = A^k / k!`.
+fn erlang_c_direct(n: u32, a: f64) -> f64 {
+    let ln_t =
+        |k: u32| -> f64 { f64::from(k) * a.ln() - (1..=k).map(|i| f64::from(i).ln()).sum::<f64>() };
+    let top = ln_t(n) + (f64::from(n) / (f64::from(n) - a)).ln();
+    let mut terms: Vec<f64> = (0..n).map(ln_t).collect();
+    terms.push(top);
+    let max = terms.iter().copied().fold(f64::MIN, f64::max);
+    let sum: f64 = terms.iter().map(|t| (t - max).exp()).sum();
+    (top - max).exp() / sum
+}
+
+#[test]
+fn hand_derived_values() {
+    // B(1, A) = A / (1 + A); B(2, A) = (A²/2) / (1 + A + A²/2).
+    for a in [0.5, 1.0, 3.7] {
+        assert!((erlang_b(1, load(a)) - a / (1.0 + a)).abs() < 1e-15);
+        let t2 = a * a / 2.0;
+        assert!((erlang_b(2, load(a)) - t2 / (1.0 + a + t2)).abs() < 1e-15);
+    }
+    // 2 Erlangs on 3 agents: P(wait) = 4/9, ASA = 4/9 · h / 1.
+    let q = ErlangC::new(3, load(2.0), 300.0).unwrap();
+    assert!((q.prob_wait() - 4.0 / 9.0).abs() < 1e-14);
+    assert!((q.average_speed_of_answer() - 4.0 / 9.0 * 300.0).abs() < 1e-10);
+    assert!((q.queue_length() - 4.0 / 9.0 * 2.0).abs() < 1e-14);
+    assert!((q.service_level(0.0).unwrap() - 5.0 / 9.0).abs() < 1e-14);
+    assert!((q.occupancy() - 2.0 / 3.0).abs() < 1e-15);
+}
+
+#[test]
+fn published_erlang_b_table_entries() {
+    // Traffic carried at a grade of service, from the standard Erlang B
+    // table: (agents, Erlangs, blocking).
+    for (n, a, gos) in [
+        (10, 4.46, 0.01),
+        (10, 6.22, 0.05),
+        (20, 12.03, 0.01),
+        (20, 15.25, 0.05),
+    ] {
+        let b = erlang_b(n, load(a));
+        assert!(
+            (b - gos).abs() / gos < 0.01,
+            "B({n}, {a}) = {b}, table {gos}"
+        );
+    }
+}
+
+#[test]
+fn erlang_c_matches_an_independent_evaluation() {
+    for (n, a) in [
+        (3, 2.0),
+        (11, 10.0),
+        (14, 10.0),
+        (50, 45.5),
+        (120, 100.0),
+        (400, 390.0),
+    ] {
+        let c = ErlangC::new(n, load(a), 180.0).unwrap().prob_wait();
+        let direct = erlang_c_direct(n, a);
+        assert!(
+            (c - direct).abs() / direct < 1e-9,
+            "C({n}, {a}): {c} vs {direct}"
+        );
+    }
+}
+
+#[test]
+fn large_centers_and_tiny_probabilities_stay_finite() {
+    let q = ErlangC::new(20_000, load(19_900.0), 240.0).unwrap();
+    assert!(q.prob_wait() > 0.0 && q.prob_wait() < 1.0);
+    let sl = q.service_level(20.0).unwrap();
+    assert!((0.0..=1.0).contains(&sl));
+    let tiny = ErlangC::new(200, load(1.7), 240.0).unwrap();
+    assert_eq!(tiny.prob_wait(), 0.0);
+    assert_eq!(tiny.service_level(20.0).unwrap(), 1.0);
+}
+
+#[test]
+fn unstable_and_bad_inputs_are_typed_errors() {
+    assert_eq!(
+        ErlangC::new(50, load(50.0), 180.0),
+        Err(StaffingError::Unstable {
+            agents: 50,
+            load: 50.0
+        })
+    );
+    assert!(matches!(
+        Load::new(f64::NAN),
+        Err(StaffingError::Negative { .. })
+    ));
+    assert_eq!(
+        Load::from_rate(100.0, 0.0),
+        Err(StaffingError::ZeroHandleTime)
+    );
+    assert!(matches!(
+        ErlangC::new(5, load(1.0), 180.0)
+            .unwrap()
+            .service_level(-1.0),
+        Err(StaffingError::Negative { .. })
+    ));
+    assert_eq!(
+        agents_for_service_level(load(5.0), 180.0, 1.5, 20.0),
+        Err(StaffingError::InvalidTarget(1.5))
+    );
+    assert_eq!(agents_for_service_level(load(0.0), 180.0, 0.8, 20.0), Ok(0));
+}
+
+#[test]
+fn whole_number_loads_stay_whole() {
+    // 50 Erlangs must not become 50.000000000001 and need 51 agents.
+    assert_eq!(Load::from_rate(1_800.0, 100.0).unwrap().erlangs(), 50.0);
+    assert_eq!(Load::from_rate(15_000.0, 240.0).unwrap().erlangs(), 1_000.0);
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+
+    /// Probabilities in [0, 1]; more agents: less blocking, less waiting,
+    /// a higher service level.
+    #[test]
+    fn more_agents_never_hurt(a in 0.1f64..500.0, extra in 1u32..40, t in 0.0f64..120.0) {
+        let n = a.floor() as u32 + extra;
+        let (q1, q2) = (
+            ErlangC::new(n, load(a), 180.0).unwrap(),
+            ErlangC::new(n + 1, load(a), 180.0).unwrap(),
+        );
+        let (b1, b2) = (erlang_b(n, load(a)), erlang_b(n + 1, load(a)));
+        prop_assert!((0.0..=1.0).contains(&b1) && b2 <= b1);
+        prop_assert!((0.0..=1.0).contains(&q1.prob_wait()) && q2.prob_wait() <= q1.prob_wait());
+        prop_assert!(q2.service_level(t).unwrap() >= q1.service_level(t).unwrap());
+        prop_assert!(q2.average_speed_of_answer() <= q1.average_speed_of_answer());
+        // Erlang C from Erlang B: C = B / (1 − ρ(1 − B)).
+        let rho = a / f64::from(n);
+        let c = b1 / (1.0 - rho * (1.0 - b1));
+        prop_assert!((q1.prob_wait() - c).abs() <= 1e-12 * c.max(1e-300));
+    }
+
+    /// The solver's answer meets the target and one agent fewer does not.
+    #[test]
+    fn the_solver_returns_the_true_minimum(
+        a in 0.5f64..2_000.0,
+        share in 0.05f64..0.99,
+        t in 0.0f64..90.0,
+        aht in 30.0f64..600.0,
+    ) {
+        let n = agents_for_service_level(load(a), aht, share, t).unwrap();
+        let q = ErlangC::new(n, load(a), aht).unwrap();
+        prop_assert!(q.service_level(t).unwrap() >= share);
+        if let Ok(fewer) = ErlangC::new(n - 1, load(a), aht) {
+            prop_assert!(fewer.service_level(t).unwrap() < share);
+        }
+    }
+}
