@@ -20,4 +20,4 @@ mod solve;
 pub use erlang::{ErlangC, erlang_b};
 pub use error::StaffingError;
 pub use load::Load;
-pub use solve::agents_for_service_level;
+pub use solve::{Interval, IntervalPlan, Targets, fewest_agents, plan_day, scheduled_staff};

@@ -10,6 +10,7 @@ use criterion::{criterion_group, criterion_main};
 #[allow(dead_code)]
 mod naive;
 mod router;
+mod staffing;
 
-criterion_group!(benches, router::define);
+criterion_group!(benches, router::define, staffing::define);
 criterion_main!(benches);

@@ -112,10 +112,15 @@ fn unstable_and_bad_inputs_are_typed_errors() {
         Err(StaffingError::Negative { .. })
     ));
     assert_eq!(
-        agents_for_service_level(load(5.0), 180.0, 1.5, 20.0),
+        Targets::new().service_level(1.5, 20.0),
         Err(StaffingError::InvalidTarget(1.5))
     );
-    assert_eq!(agents_for_service_level(load(0.0), 180.0, 0.8, 20.0), Ok(0));
+    let target = Targets::new().service_level(0.8, 20.0).unwrap();
+    assert_eq!(fewest_agents(load(0.0), 180.0, &target), Ok(0));
+    assert_eq!(
+        scheduled_staff(10, 1.0),
+        Err(StaffingError::InvalidTarget(1.0))
+    );
 }
 
 #[test]
@@ -156,11 +161,36 @@ proptest! {
         t in 0.0f64..90.0,
         aht in 30.0f64..600.0,
     ) {
-        let n = agents_for_service_level(load(a), aht, share, t).unwrap();
+        let targets = Targets::new().service_level(share, t).unwrap();
+        let n = fewest_agents(load(a), aht, &targets).unwrap();
         let q = ErlangC::new(n, load(a), aht).unwrap();
         prop_assert!(q.service_level(t).unwrap() >= share);
         if let Ok(fewer) = ErlangC::new(n - 1, load(a), aht) {
             prop_assert!(fewer.service_level(t).unwrap() < share);
+        }
+        // With a speed-of-answer cap too: still minimal, and meets both.
+        let both = targets.max_speed_of_answer(aht / 20.0).unwrap().max_occupancy(0.95).unwrap();
+        let m = fewest_agents(load(a), aht, &both).unwrap();
+        let q = ErlangC::new(m, load(a), aht).unwrap();
+        prop_assert!(m >= n);
+        prop_assert!(q.service_level(t).unwrap() >= share);
+        prop_assert!(q.average_speed_of_answer() <= aht / 20.0 && q.occupancy() <= 0.95);
+        if let Ok(fewer) = ErlangC::new(m - 1, load(a), aht) {
+            let ok = fewer.service_level(t).unwrap() >= share
+                && fewer.average_speed_of_answer() <= aht / 20.0
+                && fewer.occupancy() <= 0.95;
+            prop_assert!(!ok);
+        }
+    }
+
+    /// Scheduled staff covers the agents needed after shrinkage, with no
+    /// agent too many.
+    #[test]
+    fn shrinkage_rounds_up_to_the_fewest(n in 0u32..5_000, s in 0.0f64..0.9) {
+        let staff = scheduled_staff(n, s).unwrap();
+        prop_assert!(f64::from(staff) * (1.0 - s) >= f64::from(n) - 1e-6);
+        if staff > 0 {
+            prop_assert!(f64::from(staff - 1) * (1.0 - s) < f64::from(n) - 1e-9 * f64::from(n));
         }
     }
 }
