@@ -77,6 +77,59 @@ fn erlang_c_matches_an_independent_evaluation() {
     }
 }
 
+/// Erlang B and C in exact rational arithmetic, from the defining sums
+/// (`B = T_n / Σ_{k≤n} T_k`, `T_k = A^k / k!`), for a rational load.
+fn exact_b_and_c(n: u32, num: i64, den: i64) -> (f64, f64) {
+    use num_bigint::BigInt;
+    use num_rational::BigRational;
+    use num_traits::ToPrimitive;
+    let a = BigRational::new(BigInt::from(num), BigInt::from(den));
+    let mut term = BigRational::from_integer(BigInt::from(1));
+    let mut sum = term.clone();
+    for k in 1..=n {
+        term = term * a.clone() / BigRational::from_integer(BigInt::from(k));
+        sum += term.clone();
+    }
+    let b = term / sum;
+    let nn = BigRational::from_integer(BigInt::from(n));
+    let one = BigRational::from_integer(BigInt::from(1));
+    let c = nn.clone() * b.clone() / (nn - a * (one - b.clone()));
+    (b.to_f64().unwrap(), c.to_f64().unwrap())
+}
+
+#[test]
+fn erlang_b_and_c_match_exact_rational_arithmetic() {
+    // (agents, load as a fraction)
+    for (n, num, den) in [
+        (1, 1, 4),
+        (3, 2, 1),
+        (11, 10, 1),
+        (14, 10, 1),
+        (50, 91, 2),
+        (120, 1_003, 10),
+        (200, 17, 10),
+    ] {
+        let (b, c) = exact_b_and_c(n, num, den);
+        let a = num as f64 / den as f64;
+        let fb = erlang_b(n, load(a));
+        let fc = ErlangC::new(n, load(a), 180.0).unwrap().prob_wait();
+        let rel = |x: f64, y: f64| {
+            if y == 0.0 {
+                x.abs()
+            } else {
+                ((x - y) / y).abs()
+            }
+        };
+        // Below the smallest normal f64 the exact value underflows; zero is right.
+        if b > f64::MIN_POSITIVE {
+            assert!(rel(fb, b) < 1e-9, "B({n}, {a}): {fb} vs exact {b}");
+            assert!(rel(fc, c) < 1e-9, "C({n}, {a}): {fc} vs exact {c}");
+        } else {
+            assert!(fb < 1e-300 && fc < 1e-300);
+        }
+    }
+}
+
 #[test]
 fn large_centers_and_tiny_probabilities_stay_finite() {
     let q = ErlangC::new(20_000, load(19_900.0), 240.0).unwrap();
