@@ -337,6 +337,17 @@ impl Router {
         Ok(slot)
     }
 
+    /// The record of a waiting contact, for the queries about one.
+    fn waiting_state(&self, contact: ContactId) -> Result<&ContactState, RouterError> {
+        let c = self
+            .contact_at(self.contact_slot(contact)?)
+            .ok_or(RouterError::UnknownContact(contact))?;
+        if c.phase != state::Phase::Waiting {
+            return Err(RouterError::ContactNotWaiting(contact));
+        }
+        Ok(c)
+    }
+
     fn breakdown(&self, c: &ContactState, now: Timestamp) -> PriorityBreakdown {
         let base = self
             .queues

@@ -360,13 +360,7 @@ impl Router {
         contact: ContactId,
         now: Timestamp,
     ) -> Result<PriorityBreakdown, RouterError> {
-        let slot = self.contact_slot(contact)?;
-        let c = self
-            .contact_at(slot)
-            .ok_or(RouterError::UnknownContact(contact))?;
-        if c.phase != Phase::Waiting {
-            return Err(RouterError::ContactNotWaiting(contact));
-        }
+        let c = self.waiting_state(contact)?;
         Ok(self.breakdown(c, now))
     }
 

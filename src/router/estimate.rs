@@ -3,7 +3,7 @@
 
 use super::{Router, RouterError};
 use crate::model::ContactId;
-use crate::router::state::{Phase, Presence};
+use crate::router::state::Presence;
 use crate::time::{TimeSpan, Timestamp};
 use serde::{Deserialize, Serialize};
 
@@ -92,13 +92,7 @@ impl Router {
     /// # Ok::<(), callroute::Error>(())
     /// ```
     pub fn wait_estimate(&self, contact: ContactId) -> Result<WaitEstimate, RouterError> {
-        let slot = self.contact_slot(contact)?;
-        let c = self
-            .contact_at(slot)
-            .ok_or(RouterError::UnknownContact(contact))?;
-        if c.phase != Phase::Waiting {
-            return Err(RouterError::ContactNotWaiting(contact));
-        }
+        let c = self.waiting_state(contact)?;
         let me = self.wait_key(c);
         let mine = self.servers(c.group);
         let agents = mine.len() as u32;
