@@ -276,10 +276,34 @@ impl Router {
         now: Timestamp,
         out: &mut Decisions,
     ) {
+        let waiting = self
+            .contact_at(slot)
+            .is_some_and(|c| c.phase == Phase::Waiting);
+        if waiting {
+            self.unqueue(slot);
+        }
+        self.rekey(slot, action, cause, now, out);
+        if waiting {
+            self.route_again(slot, now, out);
+        } else {
+            self.withdraw_disallowed(slot, now, out);
+        }
+    }
+
+    /// Applies `action` to the regime of contact `slot`, which is in no
+    /// group's waiting list, moves it to its new group and reports it as
+    /// `cause` says. The caller routes it.
+    fn rekey(
+        &mut self,
+        slot: u32,
+        action: Escalation,
+        cause: Cause,
+        now: Timestamp,
+        out: &mut Decisions,
+    ) {
         let Some(c) = self.contact_at(slot) else {
             return;
         };
-        let waiting = c.phase == Phase::Waiting;
         let (channel, id) = (c.contact.channel, c.contact.id);
         let current = Regime {
             queue: c.queue,
@@ -302,9 +326,6 @@ impl Router {
             moved: false,
         };
         let r = self.escalated(current, action, self.own_requirements(c));
-        if waiting {
-            self.unqueue(slot);
-        }
         if r.moved
             && let Some(t) = self.contact_mut(slot).and_then(|c| c.ladder.timer.take())
         {
@@ -342,11 +363,6 @@ impl Router {
         }
         if let Some(c) = self.contact_mut(slot) {
             c.delays_scheduled = false;
-        }
-        if waiting {
-            self.route_again(slot, now, out);
-        } else {
-            self.withdraw_disallowed(slot, now, out);
         }
     }
 }
@@ -433,23 +449,19 @@ impl Router {
         }
         self.refresh_free(agent);
         if let Some(c) = self.contact_mut(slot) {
-            c.phase = Phase::Offered; // neither waiting nor served while it moves
+            c.phase = Phase::Waiting;
             c.home = target;
         }
         if let Some(q) = self.queues.get_mut(target as usize) {
             q.stats.offered += 1;
         }
-        self.escalate(
+        self.rekey(
             slot,
             Escalation::Overflow { queue: to },
             Cause::Transfer,
             now,
             &mut out,
         );
-        if let Some(c) = self.contact_mut(slot) {
-            c.phase = Phase::Waiting;
-            c.delays_scheduled = false;
-        }
         self.enqueue(slot, now, &mut out);
         self.pull(agent, now, &mut out);
         if self
