@@ -253,15 +253,18 @@ impl Router {
         at: Timestamp,
         out: &mut Decisions,
     ) {
-        let current = self
-            .contact_at(slot)
-            .is_some_and(|c| c.phase == Phase::Offered && c.extend == Some(key));
-        let Some(policy) = self.offer_policy(slot).filter(|_| current) else {
+        // The timer is spent: forget it first, even if the contact has since
+        // moved to a queue that offers no more (its key must not outlive it).
+        let Some(c) = self
+            .contact_mut(slot)
+            .filter(|c| c.phase == Phase::Offered && c.extend == Some(key))
+        else {
             return;
         };
-        if let Some(c) = self.contact_mut(slot) {
-            c.extend = None;
-        }
+        c.extend = None;
+        let Some(policy) = self.offer_policy(slot) else {
+            return;
+        };
         let OfferMode::Progressive { every, agents } = policy.mode else {
             return;
         };
