@@ -7,7 +7,7 @@ use crate::router::bitset::Bitset;
 use crate::router::decision::{Decision, Decisions};
 use crate::router::offer::OfferEnd;
 use crate::router::selection::{Ask, select};
-use crate::router::state::{Link, Phase, Presence, Timer, TimerKey, WrapUp};
+use crate::router::state::{Link, Phase, Presence, Timer, TimerKey, WrapUp, spend};
 use crate::router::waiting::{Group, GroupKey, WaitKey};
 use crate::time::{TimeSpan, Timestamp};
 
@@ -465,10 +465,10 @@ impl Router {
             Timer::Escalate { contact } => self.step_due(contact, key, at, out),
             Timer::PreferenceEnds { contact } => self.preference_ends(contact, key, at, out),
             Timer::RestEnd { agent } => {
-                if let Some(a) = self.agent_mut(agent)
-                    && a.rest == Some(key)
+                if self
+                    .agent_mut(agent)
+                    .is_some_and(|a| spend(&mut a.rest, key))
                 {
-                    a.rest = None;
                     self.pull(agent, at, out);
                 }
             }

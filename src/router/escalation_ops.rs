@@ -6,7 +6,7 @@ use super::{Router, RouterError};
 use crate::model::{AgentId, Contact, ContactId, QueueId, Requirements, SkillRequirement};
 use crate::router::decision::{Decision, Decisions};
 use crate::router::escalation::Escalation;
-use crate::router::state::{ContactState, Phase, Timer, TimerKey};
+use crate::router::state::{ContactState, Phase, Timer, TimerKey, spend};
 use crate::router::waiting::GroupKey;
 use crate::time::{TimeSpan, Timestamp};
 
@@ -190,13 +190,12 @@ impl Router {
         at: Timestamp,
         out: &mut Decisions,
     ) {
-        let Some(c) = self
+        let spent = self
             .contact_mut(slot)
-            .filter(|c| c.ladder.prefer_timer == Some(key))
-        else {
+            .is_some_and(|c| spend(&mut c.ladder.prefer_timer, key));
+        if !spent {
             return;
-        };
-        c.ladder.prefer_timer = None;
+        }
         self.escalate(slot, Escalation::DropPreference, Cause::Step, at, out);
     }
 
@@ -223,13 +222,12 @@ impl Router {
         at: Timestamp,
         out: &mut Decisions,
     ) {
-        let Some(c) = self
-            .contact_mut(slot)
-            .filter(|c| c.ladder.timer == Some(key))
-        else {
+        let Some(c) = self.contact_mut(slot) else {
             return;
         };
-        c.ladder.timer = None;
+        if !spend(&mut c.ladder.timer, key) {
+            return;
+        }
         let (queue, step) = (c.queue, c.ladder.step);
         c.ladder.step = step.saturating_add(1);
         let action = self

@@ -6,7 +6,7 @@ use super::{Router, RouterError};
 use crate::model::{AgentId, ContactId, NotReadyReason};
 use crate::router::decision::{Decision, Decisions};
 use crate::router::offer::{OfferEnd, OfferMode, OfferPolicy};
-use crate::router::state::{Offer, Phase, Presence, Timer, TimerKey};
+use crate::router::state::{Offer, Phase, Presence, Timer, TimerKey, spend};
 use crate::time::{TimeSpan, Timestamp};
 
 impl Router {
@@ -253,15 +253,14 @@ impl Router {
         at: Timestamp,
         out: &mut Decisions,
     ) {
-        // The timer is spent: forget it first, even if the contact has since
-        // moved to a queue that offers no more (its key must not outlive it).
-        let Some(c) = self
+        // Spent first, even if the contact has since moved to a queue that
+        // offers no more.
+        let spent = self
             .contact_mut(slot)
-            .filter(|c| c.phase == Phase::Offered && c.extend == Some(key))
-        else {
+            .is_some_and(|c| c.phase == Phase::Offered && spend(&mut c.extend, key));
+        if !spent {
             return;
-        };
-        c.extend = None;
+        }
         let Some(policy) = self.offer_policy(slot) else {
             return;
         };

@@ -40,6 +40,16 @@ pub(crate) struct Link {
 
 pub(crate) type TimerKey = (Timestamp, u64);
 
+/// Forgets the timer `held` if it is `key` (which just fired); whether it was.
+/// Every timer a record holds is spent this way, so no key outlives its timer.
+pub(crate) fn spend(held: &mut Option<TimerKey>, key: TimerKey) -> bool {
+    let fired = *held == Some(key);
+    if fired {
+        *held = None;
+    }
+    fired
+}
+
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct WrapUp {
     pub(crate) channel: usize,
