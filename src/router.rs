@@ -81,7 +81,7 @@ use rand_pcg::Pcg64Mcg;
 use serde::{Deserialize, Serialize};
 use state::{AgentState, ContactState, Link, Presence, QueueState, Timer, TimerKey};
 use std::collections::BTreeMap;
-use waiting::{Group, GroupKey, WaitKey};
+use waiting::{Group, WaitKey};
 
 /// Where a contact stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -145,7 +145,9 @@ pub struct Router {
     contact_slots: IdMap<ContactId, u32>,
     vacant_contact_slots: Vec<u32>,
     groups: Vec<Group>,
-    group_slots: IdMap<GroupKey, u32>,
+    /// The first group of each key fingerprint; the others of the same
+    /// fingerprint follow through `Group::same_fingerprint`.
+    group_slots: IdMap<u64, u32>,
     /// Groups with at least one waiting contact, so that a freed agent skips
     /// empty ones without touching them.
     nonempty: Bitset,
@@ -385,10 +387,12 @@ impl Router {
     }
 
     fn drop_contact(&mut self, slot: u32) {
+        // Dropped in place: taking the record out would copy it first.
         if let Some(cell) = self.contacts.get_mut(slot as usize)
-            && let Some(c) = cell.take()
+            && let Some(id) = cell.as_ref().map(|c| c.contact.id)
         {
-            self.contact_slots.remove(&c.contact.id);
+            *cell = None;
+            self.contact_slots.remove(&id);
             self.vacant_contact_slots.push(slot);
         }
     }

@@ -7,7 +7,7 @@ use crate::router::config::Unstaffed;
 use crate::router::decision::{Decision, Decisions};
 use crate::router::resume::Kept;
 use crate::router::state::{self, ContactState, Ladder, Phase, Timer};
-use crate::router::waiting::GroupKey;
+use crate::router::waiting::KeyRef;
 use crate::time::{TimeSpan, Timestamp};
 
 impl Router {
@@ -40,24 +40,16 @@ impl Router {
             .customer
             .and_then(|cu| self.resumes.find(cu, contact.queue, now));
         let arrived = resumed.unwrap_or(now);
-        let mut contact = contact;
-        let own_requirements = core::mem::take(&mut contact.requirements);
-        let (regime, upset, own) = self.arrival_regime(
-            queue,
-            &contact,
-            own_requirements,
-            now.saturating_since(arrived),
-        );
         let home = queue;
-        let queue = regime.queue;
-        let key = GroupKey::new(
-            queue,
-            contact.channel,
-            regime.requirements,
-            regime.widen,
-            regime.only,
-        );
-        let group = self.intern_group(key);
+        let channel = contact.channel;
+        let (queue, group, upset, bonus) =
+            match self.arrival_regime(queue, &contact, now.saturating_since(arrived)) {
+                None => {
+                    let key = KeyRef::plain(queue, channel, &contact.requirements);
+                    (queue, self.group_for(key), None, 0.0)
+                }
+                Some((r, upset)) => (r.queue, self.group_for(r.key(channel)), upset, r.bonus),
+            };
         let chosen = match resumed {
             Some(first) => self.best_free_in(group, &contact, now.saturating_since(first), &[]),
             None => self.choose_now(group, &contact),
@@ -105,12 +97,10 @@ impl Router {
             .get(queue as usize)
             .is_some_and(|q| !q.config.escalation.is_empty());
         let mut ladder = Ladder::new(now);
-        ladder.bonus = regime.bonus;
+        ladder.bonus = bonus;
         ladder.upset = upset.is_some();
         let state = ContactState {
             contact,
-            own,
-            arrival_group: group,
             queue,
             home,
             group,

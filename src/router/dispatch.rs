@@ -3,22 +3,31 @@
 use super::Router;
 use crate::model::{AgentSpec, Channel, Contact, ProfileEntry, QueueId};
 use crate::policy::Selection;
-use crate::router::bitset::Bitset;
+use crate::router::bitset::{Bitset, SlotSet};
 use crate::router::decision::{Decision, Decisions};
 use crate::router::offer::OfferEnd;
 use crate::router::selection::{Ask, select};
 use crate::router::state::{Link, Phase, Presence, Timer, TimerKey, WrapUp, spend};
-use crate::router::waiting::{Group, GroupKey, WaitKey};
+use crate::router::waiting::{Group, GroupKey, KeyRef, WaitKey};
 use crate::time::{TimeSpan, Timestamp};
 
 impl Router {
     /// The group of `key`, created (with its eligible agents) on first use.
-    pub(super) fn intern_group(&mut self, key: GroupKey) -> u32 {
-        if let Some(&g) = self.group_slots.get(&key) {
-            return g;
+    pub(super) fn group_for(&mut self, key: KeyRef<'_>) -> u32 {
+        let fingerprint = key.fingerprint();
+        let first = self.group_slots.get(&fingerprint).copied();
+        let mut next = first;
+        while let Some(g) = next {
+            match self.groups.get(g as usize) {
+                Some(group) if group.key.is(&key) => return g,
+                Some(group) => next = group.same_fingerprint,
+                None => break,
+            }
         }
+        let key = key.to_key();
         let g = self.groups.len() as u32;
-        let mut group = Group::new(key.clone());
+        let mut eligible_now = SlotSet::default();
+        let mut delayed = Vec::new();
         let mut pool = Bitset::default();
         let mut queue_ids = Vec::new();
         for q in key.queues() {
@@ -33,7 +42,7 @@ impl Router {
                 None => Bitset::default(),
             };
         }
-        let first = self
+        let preferred_first = self
             .queues
             .get(key.queue as usize)
             .is_some_and(|q| q.config.preferred_first);
@@ -47,22 +56,26 @@ impl Router {
             let Some(entry) = first_entry(&a.spec, &queue_ids) else {
                 continue;
             };
-            let rank = link_rank(&key, first, entry.rank);
+            let rank = link_rank(&key, preferred_first, entry.rank);
             let link = Link::new(rank, g, key.channel, entry.delay);
             if let Err(i) = a.links.binary_search(&link) {
                 a.links.insert(i, link);
             }
             if entry.delay == TimeSpan::ZERO {
-                group.eligible_now.insert(slot);
+                eligible_now.insert(slot);
             } else {
-                group.delayed.push((entry.delay, slot));
+                delayed.push((entry.delay, slot));
             }
         }
-        group.delayed.sort_unstable();
+        delayed.sort_unstable();
         if let Some(q) = self.queues.get_mut(key.queue as usize) {
             q.groups.push(g);
         }
-        self.group_slots.insert(key, g);
+        self.group_slots.insert(fingerprint, g);
+        let mut group = Group::new(key);
+        group.eligible_now = eligible_now;
+        group.delayed = delayed;
+        group.same_fingerprint = first;
         self.groups.push(group);
         self.heads.push(None);
         g

@@ -3,11 +3,11 @@
 //! [`escalation`](super::escalation).
 
 use super::{Router, RouterError};
-use crate::model::{AgentId, Contact, ContactId, QueueId, Requirements, SkillRequirement};
+use crate::model::{AgentId, Channel, Contact, ContactId, QueueId, Requirements, SkillRequirement};
 use crate::router::decision::{Decision, Decisions};
 use crate::router::escalation::Escalation;
-use crate::router::state::{ContactState, Phase, Timer, TimerKey, spend};
-use crate::router::waiting::GroupKey;
+use crate::router::state::{Phase, Timer, TimerKey, spend};
+use crate::router::waiting::KeyRef;
 use crate::time::{TimeSpan, Timestamp};
 
 /// Why a contact's regime changes, which decides how it is reported.
@@ -33,6 +33,20 @@ pub(super) struct Regime {
     pub(super) bonus: f64,
     /// Whether it moved to another queue.
     pub(super) moved: bool,
+}
+
+impl Regime {
+    /// The key of the group a contact on `channel` waits in under this
+    /// regime.
+    pub(super) fn key(&self, channel: Channel) -> KeyRef<'_> {
+        KeyRef {
+            queue: self.queue,
+            channel,
+            requirements: &self.requirements,
+            widen: &self.widen,
+            only: &self.only,
+        }
+    }
 }
 
 impl Router {
@@ -76,67 +90,42 @@ impl Router {
         r
     }
 
-    /// The regime of `contact` (whose own requirements, `own`, are taken
-    /// out of it) arriving in `queue` having waited `waited` already (a
-    /// resumed caller); the upset action that applied, if its sentiment is
-    /// below the queue's threshold; and `own` again unless the regime's
-    /// requirements are exactly `own` (then the contact's group key keeps
-    /// them, and no copy is made: the common case of a queue without
-    /// requirements).
+    /// The regime of `contact` arriving in `queue` having waited `waited`
+    /// already (a resumed caller), and the upset action that applied if its
+    /// sentiment is below the queue's threshold. `None` when the contact is
+    /// routed as it came (its own requirements in its own queue, by any
+    /// agent): the common case, which copies nothing.
     pub(super) fn arrival_regime(
         &self,
         queue: u32,
         contact: &Contact,
-        own: Requirements,
         waited: TimeSpan,
-    ) -> (Regime, Option<Escalation>, Option<Box<Requirements>>) {
+    ) -> Option<(Regime, Option<Escalation>)> {
         let only = contact
             .preference
             .as_ref()
             .filter(|p| p.wait_up_to() > waited)
-            .map(|p| p.agents().to_vec())
-            .unwrap_or_default();
-        let rule = self
-            .queues
-            .get(queue as usize)
+            .map(|p| p.agents());
+        let q = self.queues.get(queue as usize);
+        let rule = q
             .and_then(|q| q.config.upset)
             .filter(|r| contact.sentiment.get() < r.below);
-        let plain = rule.is_none()
-            && self
-                .queues
-                .get(queue as usize)
-                .is_none_or(|q| q.config.requirements.is_empty());
-        let (requirements, kept) = if plain {
-            (own, None)
-        } else {
-            (self.queue_requirements(queue, &own), Some(own))
-        };
+        if only.is_none() && rule.is_none() && q.is_none_or(|q| q.config.requirements.is_empty()) {
+            return None;
+        }
+        let own = &contact.requirements;
         let regime = Regime {
             queue,
-            requirements,
+            requirements: self.queue_requirements(queue, own),
             widen: Vec::new(),
-            only,
+            only: only.map(<[AgentId]>::to_vec).unwrap_or_default(),
             bonus: 0.0,
             moved: false,
         };
-        match (rule, kept) {
-            (Some(rule), Some(own)) => {
-                let r = self.escalated(regime, rule.action, &own);
-                (r, Some(rule.action), Some(Box::new(own)))
-            }
-            (_, kept) => (regime, None, kept.map(Box::new)),
-        }
-    }
-
-    /// A contact's own requirements (as it arrived, before its queue's).
-    pub(super) fn own_requirements<'a>(&'a self, c: &'a ContactState) -> &'a Requirements {
-        match &c.own {
-            Some(own) => own,
-            None => self
-                .groups
-                .get(c.arrival_group as usize)
-                .map_or(&c.contact.requirements, |g| &g.key.requirements),
-        }
+        Some(match rule {
+            Some(rule) => (self.escalated(regime, rule.action, own), Some(rule.action)),
+            None => (regime, None),
+        })
     }
 
     /// Schedules the next step of the contact's ladder, if there is one and
@@ -323,7 +312,7 @@ impl Router {
             bonus: c.ladder.bonus,
             moved: false,
         };
-        let r = self.escalated(current, action, self.own_requirements(c));
+        let r = self.escalated(current, action, &c.contact.requirements);
         if r.moved
             && let Some(t) = self.contact_mut(slot).and_then(|c| c.ladder.timer.take())
         {
@@ -336,8 +325,7 @@ impl Router {
         {
             self.timers.remove(&t);
         }
-        let key = GroupKey::new(r.queue, channel, r.requirements, r.widen, r.only);
-        let group = self.intern_group(key);
+        let group = self.group_for(r.key(channel));
         if let Some(c) = self.contact_mut(slot) {
             c.queue = r.queue;
             c.group = group;

@@ -20,7 +20,7 @@ use crate::router::offer::MissedOffers;
 use crate::router::resume::Kept;
 use crate::router::state::{ContactState, Ladder, Offer, Phase, Presence, Timer, TimerKey, WrapUp};
 use crate::router::stats::QueueStats;
-use crate::router::waiting::GroupKey;
+use crate::router::waiting::KeyRef;
 use crate::time::Timestamp;
 use rand_pcg::Pcg64Mcg;
 use serde::{Deserialize, Serialize};
@@ -271,11 +271,7 @@ impl Router {
             .map(|c| {
                 let key = self.groups.get(c.group as usize).map(|g| &g.key);
                 ContactRecord {
-                    contact: {
-                        let mut contact = c.contact.clone();
-                        contact.requirements = self.own_requirements(c).clone();
-                        contact
-                    },
+                    contact: c.contact.clone(),
                     queue: queue_id(c.queue).unwrap_or(c.contact.queue),
                     home: queue_id(c.home).unwrap_or(c.contact.queue),
                     requirements: key.map(|k| k.requirements.clone()).unwrap_or_default(),
@@ -570,8 +566,13 @@ impl Router {
         let mut only = rec.only;
         only.sort_unstable();
         only.dedup();
-        let key = GroupKey::new(queue, channel, rec.requirements, widen, only);
-        let group = self.intern_group(key);
+        let group = self.group_for(KeyRef {
+            queue,
+            channel,
+            requirements: &rec.requirements,
+            widen: &widen,
+            only: &only,
+        });
         let slot = self.contacts.len() as u32;
         let mut offers = Vec::with_capacity(rec.offers.len());
         for (agent, due, seq) in rec.offers {
@@ -638,12 +639,8 @@ impl Router {
                 "{id} rings more agents but is not offered"
             )));
         }
-        let mut contact = rec.contact;
-        let own = core::mem::take(&mut contact.requirements);
         let state = ContactState {
-            contact,
-            own: Some(Box::new(own)),
-            arrival_group: group,
+            contact: rec.contact,
             queue,
             home,
             group,

@@ -200,14 +200,9 @@ pub(crate) struct Offer {
 
 #[derive(Debug, Clone)]
 pub(crate) struct ContactState {
-    /// The contact as it arrived, its own requirements taken out (see
-    /// `own`).
+    /// The contact as it arrived, with its own requirements (before its
+    /// queue's and any escalation).
     pub(crate) contact: Contact,
-    /// The contact's own requirements, unless its arrival group's key holds
-    /// exactly them (see `Router::own_requirements`).
-    pub(crate) own: Option<Box<Requirements>>,
-    /// The group it arrived in.
-    pub(crate) arrival_group: u32,
     /// The queue it waits in now (it may have overflowed).
     pub(crate) queue: u32,
     /// The queue it arrived in, which accounts for its service level.

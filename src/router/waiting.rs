@@ -42,16 +42,11 @@ impl PartialOrd for WaitKey {
     }
 }
 
-/// What makes two contacts interchangeable for eligibility.
-///
-/// The fingerprint (a hash of the requirements) comes before the
-/// requirements, so that comparing two keys that differ rarely reads the
-/// requirements' heap storage, and hashing a key reads none of it.
+/// What makes two contacts interchangeable for eligibility: a group's key.
 #[derive(Debug, Clone)]
 pub(crate) struct GroupKey {
     pub(crate) queue: u32,
     pub(crate) channel: Channel,
-    fingerprint: u64,
     pub(crate) requirements: Requirements,
     /// Queues whose agents may also serve (by escalation), sorted.
     pub(crate) widen: Vec<u32>,
@@ -60,31 +55,6 @@ pub(crate) struct GroupKey {
 }
 
 impl GroupKey {
-    pub(crate) fn new(
-        queue: u32,
-        channel: Channel,
-        requirements: Requirements,
-        widen: Vec<u32>,
-        only: Vec<AgentId>,
-    ) -> Self {
-        let mut h = IdHasher::default();
-        requirements.hash(&mut h);
-        // Most keys have neither list; hashing them only when present keeps
-        // the common key as cheap as before lists existed.
-        if !widen.is_empty() || !only.is_empty() {
-            widen.hash(&mut h);
-            only.hash(&mut h);
-        }
-        GroupKey {
-            queue,
-            channel,
-            fingerprint: h.finish(),
-            requirements,
-            widen,
-            only,
-        }
-    }
-
     /// Whether the key lets `agent` serve (before requirements and profile).
     pub(crate) fn admits(&self, agent: AgentId) -> bool {
         self.only.is_empty() || self.only.binary_search(&agent).is_ok()
@@ -94,31 +64,71 @@ impl GroupKey {
     pub(crate) fn queues(&self) -> impl Iterator<Item = u32> + '_ {
         core::iter::once(self.queue).chain(self.widen.iter().copied())
     }
-}
 
-impl PartialEq for GroupKey {
-    /// The fingerprint first, so that keys that differ rarely read their
-    /// lists; the lists, mostly empty, compared by length first.
-    fn eq(&self, other: &Self) -> bool {
-        fn same<T: PartialEq>(a: &[T], b: &[T]) -> bool {
-            a.len() == b.len() && (a.is_empty() || a == b)
-        }
-        self.fingerprint == other.fingerprint
-            && self.queue == other.queue
-            && self.channel == other.channel
-            && same(&self.widen, &other.widen)
-            && same(&self.only, &other.only)
-            && self.requirements == other.requirements
+    /// Whether this key is the one `k` describes.
+    pub(crate) fn is(&self, k: &KeyRef<'_>) -> bool {
+        self.queue == k.queue
+            && self.channel == k.channel
+            && self.requirements == *k.requirements
+            && self.widen == k.widen
+            && self.only == k.only
     }
 }
 
-impl Eq for GroupKey {}
+/// A group key described by reference, so that finding a contact's group
+/// neither moves nor copies its requirements; only a new group copies them.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct KeyRef<'a> {
+    pub(crate) queue: u32,
+    pub(crate) channel: Channel,
+    pub(crate) requirements: &'a Requirements,
+    pub(crate) widen: &'a [u32],
+    pub(crate) only: &'a [AgentId],
+}
 
-impl Hash for GroupKey {
-    fn hash<H: Hasher>(&self, state: &mut H) {
-        self.queue.hash(state);
-        self.channel.hash(state);
-        self.fingerprint.hash(state);
+impl<'a> KeyRef<'a> {
+    /// The key of a contact served as it came: its own requirements in its
+    /// queue, no other queue, any agent.
+    pub(crate) fn plain(queue: u32, channel: Channel, requirements: &'a Requirements) -> Self {
+        KeyRef {
+            queue,
+            channel,
+            requirements,
+            widen: &[],
+            only: &[],
+        }
+    }
+
+    /// The fingerprint the router indexes groups by. One word per skill
+    /// requirement (skill and minimum together), so that the common key of
+    /// one to three skills hashes in a handful of multiplications.
+    pub(crate) fn fingerprint(&self) -> u64 {
+        let mut h = IdHasher::default();
+        h.write_u64(u64::from(self.queue) << 8 | self.channel.index() as u64);
+        for r in self.requirements.skills() {
+            h.write_u32(u32::from(r.skill.get()) << 8 | u32::from(r.min.get()));
+        }
+        if let Some(l) = self.requirements.required_language() {
+            l.hash(&mut h);
+        }
+        // Most keys have neither list; hashing their lengths only when one
+        // is present keeps the common key cheap.
+        if !self.widen.is_empty() || !self.only.is_empty() {
+            self.widen.hash(&mut h);
+            self.only.hash(&mut h);
+        }
+        h.finish()
+    }
+
+    /// The owned key, for a new group.
+    pub(crate) fn to_key(self) -> GroupKey {
+        GroupKey {
+            queue: self.queue,
+            channel: self.channel,
+            requirements: self.requirements.clone(),
+            widen: self.widen.to_vec(),
+            only: self.only.to_vec(),
+        }
     }
 }
 
@@ -132,12 +142,15 @@ pub(crate) struct Group {
     /// Agents who may serve the group once a contact has waited their delay,
     /// sorted by delay.
     pub(crate) delayed: Vec<(TimeSpan, u32)>,
+    /// The next group whose key has the same fingerprint (rare).
+    pub(crate) same_fingerprint: Option<u32>,
 }
 
 impl Group {
     pub(crate) fn new(key: GroupKey) -> Self {
         Group {
             key,
+            same_fingerprint: None,
             waiting: PriorityQueue::with_default_hasher(),
             eligible_now: SlotSet::default(),
             delayed: Vec::new(),
