@@ -67,9 +67,12 @@ const ALL: usize = 0;
 pub(crate) struct Availability {
     /// Agents ready with free capacity, per channel.
     pub(crate) free: [Bitset; 4],
-    /// Idle orders per list, for [`IdleMeasure::SinceLastContact`] then
-    /// [`IdleMeasure::SinceAvailable`].
-    lists: Vec<[IdleList; 2]>,
+    /// Idle orders per measure ([`IdleMeasure::SinceLastContact`] then
+    /// [`IdleMeasure::SinceAvailable`]), per list; a measure no queue
+    /// selects by keeps empty lists.
+    lists: [Vec<IdleList>; 2],
+    /// How many lists there are: every idle agent, then one per skill.
+    list_count: usize,
     skill_lists: IdMap<SkillId, usize>,
     /// What the selection strategies compare, per slot.
     pub(crate) facts: Vec<SelectionFacts>,
@@ -95,13 +98,19 @@ impl Availability {
         let ready = a.takes_work();
         let idle = ready && a.load == [0; 4];
         let was_idle = a.idle_keys.is_some();
+        let capacity = &a.spec.capacity;
         for ((f, ch), partial) in self
             .free
             .iter_mut()
             .zip(Channel::ALL)
             .zip(&mut self.partial)
         {
-            let free = ready && a.spec.capacity.admits(&a.load, ch);
+            // A channel the agent has no capacity for was never set (an
+            // agent's entries are removed before its capacity changes).
+            if capacity.limit(ch) == 0 {
+                continue;
+            }
+            let free = ready && capacity.admits(&a.load, ch);
             let was_partial = f.contains(slot) && !was_idle;
             *partial = *partial - u32::from(was_partial) + u32::from(free && !idle);
             f.set(slot, free);
@@ -128,28 +137,30 @@ impl Availability {
             return;
         };
         let epoch = self.epoch.get(slot as usize).copied().unwrap_or(0);
-        if self.lists.is_empty() {
-            self.lists.push(Default::default());
-        }
         if a.idle_lists.is_empty() {
+            self.list_count = self.list_count.max(ALL + 1);
             a.idle_lists.push(ALL as u32);
             for (skill, _) in a.spec.skills() {
-                let next = self.lists.len();
+                let next = self.list_count;
                 let i = *self.skill_lists.entry(*skill).or_insert(next);
                 if i == next {
-                    self.lists.push(Default::default());
+                    self.list_count += 1;
                 }
                 a.idle_lists.push(i as u32);
             }
         }
         let epochs = &self.epoch;
-        for &t in &a.idle_lists {
-            if let Some(pair) = self.lists.get_mut(t as usize) {
-                for ((list, key), used) in pair.iter_mut().zip(keys).zip(self.used) {
-                    if used {
-                        list.insert(Entry { key, slot, epoch });
-                        list.compact(epochs);
-                    }
+        for ((lists, key), used) in self.lists.iter_mut().zip(keys).zip(self.used) {
+            if !used {
+                continue;
+            }
+            if lists.len() < self.list_count {
+                lists.resize_with(self.list_count, IdleList::default);
+            }
+            for &t in &a.idle_lists {
+                if let Some(list) = lists.get_mut(t as usize) {
+                    list.insert(Entry { key, slot, epoch });
+                    list.compact(epochs);
                 }
             }
         }
@@ -180,12 +191,13 @@ impl Availability {
         if let Some(e) = self.epoch.get_mut(s) {
             *e = e.wrapping_add(1);
         }
-        for &i in &a.idle_lists {
-            if let Some(pair) = self.lists.get_mut(i as usize) {
-                for (list, used) in pair.iter_mut().zip(self.used) {
-                    if used {
-                        list.live = list.live.saturating_sub(1);
-                    }
+        for (lists, used) in self.lists.iter_mut().zip(self.used) {
+            if !used {
+                continue;
+            }
+            for &i in &a.idle_lists {
+                if let Some(list) = lists.get_mut(i as usize) {
+                    list.live = list.live.saturating_sub(1);
                 }
             }
         }
@@ -198,9 +210,11 @@ impl Availability {
             Some(used) if !*used => *used = true,
             _ => return,
         }
-        for list in self.lists.iter_mut().filter_map(|p| p.get_mut(mi)) {
-            *list = IdleList::default();
-        }
+        let Some(lists) = self.lists.get_mut(mi) else {
+            return;
+        };
+        lists.clear();
+        lists.resize_with(self.list_count, IdleList::default);
         for (slot, a) in agents.iter().enumerate() {
             let Some(a) = a else { continue };
             let Some(key) = a.idle_keys.and_then(|k| k.get(mi).copied()) else {
@@ -208,7 +222,7 @@ impl Availability {
             };
             let epoch = self.epoch.get(slot).copied().unwrap_or(0);
             for &t in &a.idle_lists {
-                if let Some(list) = self.lists.get_mut(t as usize).and_then(|p| p.get_mut(mi)) {
+                if let Some(list) = lists.get_mut(t as usize) {
                     list.insert(Entry {
                         key,
                         slot: slot as u32,
@@ -233,12 +247,8 @@ impl Availability {
         skills: impl Iterator<Item = SkillId>,
     ) -> (usize, usize) {
         let mi = measure_index(m);
-        let live = |i: usize| {
-            self.lists
-                .get(i)
-                .and_then(|p| p.get(mi))
-                .map_or(0, |l| l.live)
-        };
+        let lists = self.lists.get(mi);
+        let live = |i: usize| lists.and_then(|l| l.get(i)).map_or(0, |l| l.live);
         skills
             .map(|s| self.skill_lists.get(&s).copied().unwrap_or(usize::MAX))
             .min_by_key(|&i| live(i))
@@ -258,8 +268,8 @@ impl Availability {
     ) -> Option<u32> {
         let l = self
             .lists
-            .get_mut(list)
-            .and_then(|p| p.get_mut(measure_index(m)))?;
+            .get_mut(measure_index(m))
+            .and_then(|l| l.get_mut(list))?;
         let free = self.free.get(channel.index())?;
         let epochs = &self.epoch;
         let valid = |e: &Entry| is_current(epochs, e);

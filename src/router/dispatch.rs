@@ -24,7 +24,15 @@ impl Router {
                 None => break,
             }
         }
-        let key = key.to_key();
+        self.new_group(key.to_key(), fingerprint, first)
+    }
+
+    /// Creates the group of `key` with its eligible agents; `first` is the
+    /// group that had its fingerprint until now. Kept out of line: it runs
+    /// once per distinct key.
+    #[cold]
+    #[inline(never)]
+    fn new_group(&mut self, key: GroupKey, fingerprint: u64, first: Option<u32>) -> u32 {
         let g = self.groups.len() as u32;
         let mut eligible_now = SlotSet::default();
         let mut delayed = Vec::new();

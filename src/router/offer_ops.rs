@@ -140,11 +140,24 @@ impl Router {
     /// Gives contact `slot`, no longer waiting, to `agent`: connects it, or
     /// offers it under its queue's policy (ringing more agents at once or
     /// later as the mode says). The caller refreshes `agent` afterwards.
+    #[inline]
     pub(super) fn give(&mut self, slot: u32, agent: u32, now: Timestamp, out: &mut Decisions) {
-        let Some(policy) = self.offer_policy(slot) else {
-            self.assign(slot, agent, now, out);
-            return;
-        };
+        match self.offer_policy(slot) {
+            None => self.assign(slot, agent, now, out),
+            Some(policy) => self.give_offers(slot, agent, policy, now, out),
+        }
+    }
+
+    /// Offers contact `slot` to `agent` and, by `policy`'s mode, to more.
+    #[inline(never)]
+    fn give_offers(
+        &mut self,
+        slot: u32,
+        agent: u32,
+        policy: OfferPolicy,
+        now: Timestamp,
+        out: &mut Decisions,
+    ) {
         self.offer(slot, agent, policy, now, out);
         match policy.mode {
             OfferMode::One => {}

@@ -66,6 +66,7 @@ impl GroupKey {
     }
 
     /// Whether this key is the one `k` describes.
+    #[inline]
     pub(crate) fn is(&self, k: &KeyRef<'_>) -> bool {
         self.queue == k.queue
             && self.channel == k.channel
@@ -102,6 +103,7 @@ impl<'a> KeyRef<'a> {
     /// The fingerprint the router indexes groups by. One word per skill
     /// requirement (skill and minimum together), so that the common key of
     /// one to three skills hashes in a handful of multiplications.
+    #[inline]
     pub(crate) fn fingerprint(&self) -> u64 {
         let mut h = IdHasher::default();
         h.write_u64(u64::from(self.queue) << 8 | self.channel.index() as u64);
