@@ -99,31 +99,29 @@ impl Router {
         let mut ladder = Ladder::new(now);
         ladder.bonus = bonus;
         ladder.upset = upset.is_some();
-        let state = ContactState {
-            contact,
-            queue,
-            home,
-            group,
-            seq,
-            arrived,
-            phase: Phase::Waiting,
-            offers: Vec::new(),
-            extend: None,
-            delays_scheduled: false,
-            ladder,
-        };
         let slot = match self.vacant_contact_slots.pop() {
-            Some(s) => {
-                if let Some(cell) = self.contacts.get_mut(s as usize) {
-                    *cell = Some(state);
-                }
-                s
-            }
+            Some(s) => s,
             None => {
-                self.contacts.push(Some(state));
+                self.contacts.push(None);
                 self.contacts.len() as u32 - 1
             }
         };
+        // Built in its cell: a record built first and moved in is copied.
+        if let Some(cell) = self.contacts.get_mut(slot as usize) {
+            *cell = Some(ContactState {
+                contact,
+                queue,
+                home,
+                group,
+                seq,
+                arrived,
+                phase: Phase::Waiting,
+                offers: Vec::new(),
+                extend: None,
+                delays_scheduled: false,
+                ladder,
+            });
+        }
         self.contact_slots.insert(id, slot);
         if let Some(q) = self.queues.get_mut(home as usize) {
             q.stats.offered += 1;
