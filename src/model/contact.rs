@@ -56,10 +56,30 @@ pub struct Contact {
 ///     .prefer(Preference::new([AgentId::new(7)], TimeSpan::from_secs(60)));
 /// assert_eq!(c.preference.map(|p| p.agents().len()), Some(1));
 /// ```
+///
+/// Held in one box, so that the many contacts without a preference stay
+/// small; deserializing one sorts and de-duplicates its agents as
+/// [`Preference::new`] does.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Preference {
+#[serde(from = "PreferenceFields", into = "PreferenceFields")]
+pub struct Preference(Box<PreferenceFields>);
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+struct PreferenceFields {
     agents: Vec<AgentId>,
     wait_up_to: TimeSpan,
+}
+
+impl From<PreferenceFields> for Preference {
+    fn from(f: PreferenceFields) -> Self {
+        Preference::new(f.agents, f.wait_up_to)
+    }
+}
+
+impl From<Preference> for PreferenceFields {
+    fn from(p: Preference) -> Self {
+        *p.0
+    }
 }
 
 impl Preference {
@@ -69,19 +89,19 @@ impl Preference {
         let mut agents: Vec<AgentId> = agents.into_iter().collect();
         agents.sort_unstable();
         agents.dedup();
-        Preference { agents, wait_up_to }
+        Preference(Box::new(PreferenceFields { agents, wait_up_to }))
     }
 
     /// The preferred agents, sorted.
     #[must_use]
     pub fn agents(&self) -> &[AgentId] {
-        &self.agents
+        &self.0.agents
     }
 
     /// How long the contact waits for them.
     #[must_use]
     pub fn wait_up_to(&self) -> TimeSpan {
-        self.wait_up_to
+        self.0.wait_up_to
     }
 }
 
@@ -142,5 +162,24 @@ impl Contact {
     pub fn prefer(mut self, preference: Preference) -> Self {
         self.preference = Some(preference);
         self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_deserialized_preference_is_sorted_and_deduplicated() -> serde_json::Result<()> {
+        let json = r#"{"agents":[9,2,9,5],"wait_up_to":1000}"#;
+        let p: Preference = serde_json::from_str(json)?;
+        assert_eq!(
+            p.agents(),
+            &[AgentId::new(2), AgentId::new(5), AgentId::new(9)]
+        );
+        assert_eq!(p.wait_up_to(), TimeSpan::from_millis(1000));
+        let back = serde_json::to_string(&p)?;
+        assert_eq!(back, r#"{"agents":[2,5,9],"wait_up_to":1000}"#);
+        Ok(())
     }
 }
