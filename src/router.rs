@@ -363,9 +363,9 @@ impl Router {
             now.saturating_since(c.arrived),
         );
         let custom = self.scoring.contact_points(&c.contact);
-        b.escalation = c.ladder.bonus;
+        b.escalation = c.bonus();
         b.custom = custom;
-        b.total += c.ladder.bonus + custom;
+        b.total += c.bonus() + custom;
         b
     }
 
@@ -378,7 +378,7 @@ impl Router {
         let score =
             self.weights
                 .static_score(base, c.contact.stage, c.contact.sentiment, c.contact.value)
-                + c.ladder.bonus
+                + c.bonus()
                 + self.scoring.contact_points(&c.contact);
         WaitKey {
             key: self.weights.order_key(score, c.arrived),

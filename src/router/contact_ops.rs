@@ -6,7 +6,7 @@ use crate::policy::PriorityBreakdown;
 use crate::router::config::Unstaffed;
 use crate::router::decision::{Decision, Decisions};
 use crate::router::resume::Kept;
-use crate::router::state::{self, ContactState, Ladder, Phase, Timer};
+use crate::router::state::{self, ContactState, Ladder, More, Phase, Timer};
 use crate::router::waiting::KeyRef;
 use crate::time::{TimeSpan, Timestamp};
 
@@ -96,9 +96,16 @@ impl Router {
             .queues
             .get(queue as usize)
             .is_some_and(|q| !q.config.escalation.is_empty());
-        let mut ladder = Ladder::new(now);
-        ladder.bonus = bonus;
-        ladder.upset = upset.is_some();
+        // A ladder other than the default one (see `ContactState::new`).
+        let more = (resumed.is_some() || upset.is_some() || bonus != 0.0).then(|| More {
+            offers: Vec::new(),
+            extend: None,
+            ladder: Ladder {
+                bonus,
+                upset: upset.is_some(),
+                ..Ladder::new(now)
+            },
+        });
         let slot = match self.vacant_contact_slots.pop() {
             Some(s) => s,
             None => {
@@ -108,19 +115,14 @@ impl Router {
         };
         // Built in its cell: a record built first and moved in is copied.
         if let Some(cell) = self.contacts.get_mut(slot as usize) {
-            *cell = Some(ContactState {
+            *cell = Some(ContactState::new(
                 contact,
-                queue,
-                home,
-                group,
+                [queue, home, group],
                 seq,
                 arrived,
-                phase: Phase::Waiting,
-                offers: Vec::new(),
-                extend: None,
-                delays_scheduled: false,
-                ladder,
-            });
+                Phase::Waiting,
+                more,
+            ));
         }
         self.contact_slots.insert(id, slot);
         if let Some(q) = self.queues.get_mut(home as usize) {
@@ -378,7 +380,7 @@ impl Router {
             Phase::Waiting => ContactStatus::Waiting { since: c.arrived },
             Phase::Offered => ContactStatus::Offered {
                 since: c.arrived,
-                agents: c.offers.len() as u32,
+                agents: c.offers().len() as u32,
             },
             Phase::InService { agent } => ContactStatus::InService {
                 agent: self

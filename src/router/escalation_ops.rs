@@ -6,7 +6,7 @@ use super::{Router, RouterError};
 use crate::model::{AgentId, Channel, Contact, ContactId, QueueId, Requirements, SkillRequirement};
 use crate::router::decision::{Decision, Decisions};
 use crate::router::escalation::Escalation;
-use crate::router::state::{Phase, Timer, TimerKey, spend};
+use crate::router::state::{ContactState, Phase, Timer, TimerKey, spend};
 use crate::router::waiting::KeyRef;
 use crate::time::{TimeSpan, Timestamp};
 
@@ -134,19 +134,20 @@ impl Router {
         let Some(c) = self.contact_at(slot) else {
             return;
         };
-        if c.ladder.timer.is_some() || matches!(c.phase, Phase::InService { .. }) {
+        let ladder = c.ladder();
+        if ladder.timer.is_some() || matches!(c.phase, Phase::InService { .. }) {
             return;
         }
         let step = self
             .queues
             .get(c.queue as usize)
-            .and_then(|q| q.config.escalation.get(usize::from(c.ladder.step)));
-        let Some(due) = step.map(|s| c.ladder.entered + s.after) else {
+            .and_then(|q| q.config.escalation.get(usize::from(ladder.step)));
+        let Some(due) = step.map(|s| ladder.entered + s.after) else {
             return;
         };
         let t = self.schedule(due, Timer::Escalate { contact: slot });
         if let Some(c) = self.contact_mut(slot) {
-            c.ladder.timer = Some(t);
+            c.more_mut().ladder.timer = Some(t);
         }
     }
 
@@ -167,7 +168,7 @@ impl Router {
         }
         let t = self.schedule(c.arrived + limit, Timer::PreferenceEnds { contact: slot });
         if let Some(c) = self.contact_mut(slot) {
-            c.ladder.prefer_timer = Some(t);
+            c.more_mut().ladder.prefer_timer = Some(t);
         }
     }
 
@@ -181,7 +182,8 @@ impl Router {
     ) {
         let spent = self
             .contact_mut(slot)
-            .is_some_and(|c| spend(&mut c.ladder.prefer_timer, key));
+            .and_then(ContactState::more_if_any)
+            .is_some_and(|m| spend(&mut m.ladder.prefer_timer, key));
         if !spent {
             return;
         }
@@ -191,13 +193,13 @@ impl Router {
     /// Removes the pending timers of a contact leaving the ladder (served
     /// or gone).
     pub(super) fn leave_ladder(&mut self, slot: u32) {
-        let Some(c) = self.contact_mut(slot) else {
+        let Some(m) = self.contact_mut(slot).and_then(ContactState::more_if_any) else {
             return;
         };
-        if c.ladder.timer.is_none() && c.ladder.prefer_timer.is_none() {
+        if m.ladder.timer.is_none() && m.ladder.prefer_timer.is_none() {
             return;
         }
-        let timers = [c.ladder.timer.take(), c.ladder.prefer_timer.take()];
+        let timers = [m.ladder.timer.take(), m.ladder.prefer_timer.take()];
         for t in timers.into_iter().flatten() {
             self.timers.remove(&t);
         }
@@ -214,11 +216,15 @@ impl Router {
         let Some(c) = self.contact_mut(slot) else {
             return;
         };
-        if !spend(&mut c.ladder.timer, key) {
+        let queue = c.queue;
+        let Some(m) = c.more_if_any() else {
+            return;
+        };
+        if !spend(&mut m.ladder.timer, key) {
             return;
         }
-        let (queue, step) = (c.queue, c.ladder.step);
-        c.ladder.step = step.saturating_add(1);
+        let step = m.ladder.step;
+        m.ladder.step = step.saturating_add(1);
         let action = self
             .queues
             .get(queue as usize)
@@ -236,7 +242,7 @@ impl Router {
         let Some(c) = self.contact_at(slot) else {
             return;
         };
-        if c.ladder.upset || matches!(c.phase, Phase::InService { .. }) {
+        if c.ladder().upset || matches!(c.phase, Phase::InService { .. }) {
             return;
         }
         let rule = self
@@ -247,7 +253,7 @@ impl Router {
             return;
         };
         if let Some(c) = self.contact_mut(slot) {
-            c.ladder.upset = true;
+            c.more_mut().ladder.upset = true;
         }
         self.escalate(slot, rule.action, Cause::Upset, now, out);
         self.schedule_step(slot);
@@ -309,19 +315,23 @@ impl Router {
                 .get(c.group as usize)
                 .map(|g| g.key.only.clone())
                 .unwrap_or_default(),
-            bonus: c.ladder.bonus,
+            bonus: c.bonus(),
             moved: false,
         };
         let r = self.escalated(current, action, &c.contact.requirements);
         if r.moved
-            && let Some(t) = self.contact_mut(slot).and_then(|c| c.ladder.timer.take())
+            && let Some(t) = self
+                .contact_mut(slot)
+                .and_then(ContactState::more_if_any)
+                .and_then(|m| m.ladder.timer.take())
         {
             self.timers.remove(&t);
         }
         if r.only.is_empty()
             && let Some(t) = self
                 .contact_mut(slot)
-                .and_then(|c| c.ladder.prefer_timer.take())
+                .and_then(ContactState::more_if_any)
+                .and_then(|m| m.ladder.prefer_timer.take())
         {
             self.timers.remove(&t);
         }
@@ -329,10 +339,13 @@ impl Router {
         if let Some(c) = self.contact_mut(slot) {
             c.queue = r.queue;
             c.group = group;
-            c.ladder.bonus = r.bonus;
-            if r.moved {
-                c.ladder.entered = now;
-                c.ladder.step = 0;
+            if r.moved || r.bonus != c.bonus() {
+                let m = c.more_mut();
+                m.ladder.bonus = r.bonus;
+                if r.moved {
+                    m.ladder.entered = now;
+                    m.ladder.step = 0;
+                }
             }
         }
         if let Some(q) = self.queues.get(r.queue as usize) {

@@ -47,7 +47,12 @@ impl Router {
         let (slot, winner) = self.pending_offer(contact, agent, now)?;
         self.clock = now;
         let (offers, extend) = match self.contact_mut(slot) {
-            Some(c) => (core::mem::take(&mut c.offers), c.extend.take()),
+            Some(c) => (
+                c.more_if_any()
+                    .map(|m| core::mem::take(&mut m.offers))
+                    .unwrap_or_default(),
+                c.more_if_any().and_then(|m| m.extend.take()),
+            ),
             None => (Vec::new(), None),
         };
         for t in offers.iter().map(|o| o.timer).chain(extend) {
@@ -108,7 +113,7 @@ impl Router {
         self.clock = now;
         let timer = self
             .contact_at(slot)
-            .and_then(|c| c.offers.iter().find(|o| o.agent == agent))
+            .and_then(|c| c.offers().iter().find(|o| o.agent == agent))
             .map(|o| o.timer);
         if let Some(t) = timer {
             self.timers.remove(&t);
@@ -130,7 +135,7 @@ impl Router {
         self.check_time(now)?;
         let offered = self
             .contact_at(slot)
-            .is_some_and(|c| c.offers.iter().any(|o| o.agent == agent_slot));
+            .is_some_and(|c| c.offers().iter().any(|o| o.agent == agent_slot));
         if !offered {
             return Err(RouterError::NoSuchOffer { contact, agent });
         }
@@ -169,7 +174,7 @@ impl Router {
             OfferMode::Progressive { every, .. } => {
                 let t = self.schedule(now + every, Timer::OfferExtend { contact: slot });
                 if let Some(c) = self.contact_mut(slot) {
-                    c.extend = Some(t);
+                    c.more_mut().extend = Some(t);
                 }
             }
         }
@@ -181,7 +186,7 @@ impl Router {
     }
 
     fn offer_count(&self, slot: u32) -> usize {
-        self.contact_at(slot).map_or(0, |c| c.offers.len())
+        self.contact_at(slot).map_or(0, |c| c.offers().len())
     }
 
     /// Offers contact `slot` to `agent`, reserving one unit of its capacity.
@@ -208,7 +213,7 @@ impl Router {
         );
         if let Some(c) = self.contact_mut(slot) {
             c.phase = Phase::Offered;
-            c.offers.push(Offer { agent, timer });
+            c.more_mut().offers.push(Offer { agent, timer });
         }
         let Some(a) = self.agent_mut(agent) else {
             return;
@@ -236,7 +241,7 @@ impl Router {
     pub(super) fn best_free_agent(&mut self, slot: u32, now: Timestamp) -> Option<u32> {
         let c = self.contact_at(slot)?;
         let waited = now.saturating_since(c.arrived);
-        let offered: Vec<u32> = c.offers.iter().map(|o| o.agent).collect();
+        let offered: Vec<u32> = c.offers().iter().map(|o| o.agent).collect();
         let (group, contact) = (c.group, c.contact.clone());
         self.best_free_in(group, &contact, waited, &offered)
     }
@@ -268,9 +273,9 @@ impl Router {
     ) {
         // Spent first, even if the contact has since moved to a queue that
         // offers no more.
-        let spent = self
-            .contact_mut(slot)
-            .is_some_and(|c| c.phase == Phase::Offered && spend(&mut c.extend, key));
+        let spent = self.contact_mut(slot).is_some_and(|c| {
+            c.phase == Phase::Offered && c.more_if_any().is_some_and(|m| spend(&mut m.extend, key))
+        });
         if !spent {
             return;
         }
@@ -286,7 +291,7 @@ impl Router {
         if self.offer_count(slot) < usize::from(agents) {
             let t = self.schedule(at + every, Timer::OfferExtend { contact: slot });
             if let Some(c) = self.contact_mut(slot) {
-                c.extend = Some(t);
+                c.more_mut().extend = Some(t);
             }
         }
     }
@@ -297,7 +302,7 @@ impl Router {
         let Some(c) = self.contact_mut(slot) else {
             return;
         };
-        c.offers.retain(|o| o.agent != agent);
+        c.more_mut().offers.retain(|o| o.agent != agent);
         let (channel, id) = (c.contact.channel, c.contact.id);
         let Some(a) = self.agent_mut(agent) else {
             return;
@@ -384,7 +389,7 @@ impl Router {
             let extend = self.contact_mut(slot).and_then(|c| {
                 c.phase = Phase::Waiting;
                 c.delays_scheduled = false;
-                c.extend.take()
+                c.more_if_any().and_then(|m| m.extend.take())
             });
             if let Some(t) = extend {
                 self.timers.remove(&t);
@@ -420,7 +425,7 @@ impl Router {
             g.eligible_now.contains(s) || g.delayed.iter().any(|&(d, a)| a == s && d <= waited)
         };
         let gone: Vec<Offer> = c
-            .offers
+            .offers()
             .iter()
             .copied()
             .filter(|o| !allowed(o.agent))
@@ -442,7 +447,7 @@ impl Router {
     pub(super) fn route_again(&mut self, slot: u32, now: Timestamp, out: &mut Decisions) {
         let extend = self.contact_mut(slot).and_then(|c| {
             c.phase = Phase::Waiting;
-            c.extend.take()
+            c.more_if_any().and_then(|m| m.extend.take())
         });
         if let Some(t) = extend {
             self.timers.remove(&t);
@@ -460,7 +465,10 @@ impl Router {
     /// agents take other work at once.
     pub(super) fn withdraw_offers(&mut self, slot: u32, now: Timestamp, out: &mut Decisions) {
         let (offers, extend) = match self.contact_mut(slot) {
-            Some(c) => (c.offers.clone(), c.extend.take()),
+            Some(c) => (
+                c.offers().to_vec(),
+                c.more_if_any().and_then(|m| m.extend.take()),
+            ),
             None => return,
         };
         for t in offers.iter().map(|o| o.timer).chain(extend) {

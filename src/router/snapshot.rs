@@ -18,7 +18,9 @@ use crate::router::error::RouterError;
 use crate::router::estimate::AnswerPace;
 use crate::router::offer::MissedOffers;
 use crate::router::resume::Kept;
-use crate::router::state::{ContactState, Ladder, Offer, Phase, Presence, Timer, TimerKey, WrapUp};
+use crate::router::state::{
+    ContactState, Ladder, More, Offer, Phase, Presence, Timer, TimerKey, WrapUp,
+};
 use crate::router::stats::QueueStats;
 use crate::router::waiting::KeyRef;
 use crate::time::Timestamp;
@@ -270,6 +272,7 @@ impl Router {
             .flatten()
             .map(|c| {
                 let key = self.groups.get(c.group as usize).map(|g| &g.key);
+                let ladder = c.ladder();
                 ContactRecord {
                     contact: c.contact.clone(),
                     queue: queue_id(c.queue).unwrap_or(c.contact.queue),
@@ -279,12 +282,12 @@ impl Router {
                         .map(|k| k.widen.iter().filter_map(|&q| queue_id(q)).collect())
                         .unwrap_or_default(),
                     only: key.map(|k| k.only.clone()).unwrap_or_default(),
-                    prefer_timer: c.ladder.prefer_timer,
-                    entered: c.ladder.entered,
-                    step: c.ladder.step,
-                    step_timer: c.ladder.timer,
-                    bonus: c.ladder.bonus,
-                    upset: c.ladder.upset,
+                    prefer_timer: ladder.prefer_timer,
+                    entered: ladder.entered,
+                    step: ladder.step,
+                    step_timer: ladder.timer,
+                    bonus: ladder.bonus,
+                    upset: ladder.upset,
                     seq: c.seq,
                     arrived: c.arrived,
                     agent: match c.phase {
@@ -292,11 +295,11 @@ impl Router {
                         Phase::InService { agent } => agent_id(agent),
                     },
                     offers: c
-                        .offers
+                        .offers()
                         .iter()
                         .filter_map(|o| Some((agent_id(o.agent)?, o.timer.0, o.timer.1)))
                         .collect(),
-                    extend: c.extend,
+                    extend: c.extend(),
                     delays_scheduled: c.delays_scheduled,
                 }
             })
@@ -639,26 +642,26 @@ impl Router {
                 "{id} rings more agents but is not offered"
             )));
         }
-        let state = ContactState {
-            contact: rec.contact,
-            queue,
-            home,
-            group,
-            seq: rec.seq,
-            arrived: rec.arrived,
+        let mut state = ContactState::new(
+            rec.contact,
+            [queue, home, group],
+            rec.seq,
+            rec.arrived,
             phase,
-            offers,
-            extend: rec.extend,
-            delays_scheduled: rec.delays_scheduled,
-            ladder: Ladder {
-                entered: rec.entered,
-                step: rec.step,
-                timer: rec.step_timer,
-                bonus: rec.bonus,
-                upset: rec.upset,
-                prefer_timer: rec.prefer_timer,
-            },
-        };
+            Some(More {
+                offers,
+                extend: rec.extend,
+                ladder: Ladder {
+                    entered: rec.entered,
+                    step: rec.step,
+                    timer: rec.step_timer,
+                    bonus: rec.bonus,
+                    upset: rec.upset,
+                    prefer_timer: rec.prefer_timer,
+                },
+            }),
+        );
+        state.delays_scheduled = rec.delays_scheduled;
         let key = self.wait_key(&state);
         self.contacts.push(Some(state));
         self.contact_slots.insert(id, slot);

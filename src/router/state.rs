@@ -211,13 +211,96 @@ pub(crate) struct ContactState {
     pub(crate) seq: u64,
     pub(crate) arrived: Timestamp,
     pub(crate) phase: Phase,
+    /// Whether the timers of delayed routing-profile entries were set.
+    pub(crate) delays_scheduled: bool,
+    /// Offers and the escalation ladder, which most contacts never need:
+    /// boxed, so that the record every arrival writes stays small. `None`
+    /// means no offer and the ladder of [`Ladder::new`]`(arrived)`.
+    more: Option<Box<More>>,
+}
+
+/// The part of a contact's record that most contacts never need.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct More {
     /// Pending offers, in the order made.
     pub(crate) offers: Vec<Offer>,
     /// A progressive offer's timer for one more agent.
     pub(crate) extend: Option<TimerKey>,
-    /// Whether the timers of delayed routing-profile entries were set.
-    pub(crate) delays_scheduled: bool,
     pub(crate) ladder: Ladder,
+}
+
+impl ContactState {
+    /// A contact waiting from `arrived`, with `more` (see the field).
+    #[inline]
+    pub(crate) fn new(
+        contact: Contact,
+        [queue, home, group]: [u32; 3],
+        seq: u64,
+        arrived: Timestamp,
+        phase: Phase,
+        more: Option<More>,
+    ) -> Self {
+        let more = more
+            .filter(|m| {
+                !m.offers.is_empty() || m.extend.is_some() || m.ladder != Ladder::new(arrived)
+            })
+            .map(Box::new);
+        ContactState {
+            contact,
+            queue,
+            home,
+            group,
+            seq,
+            arrived,
+            phase,
+            delays_scheduled: false,
+            more,
+        }
+    }
+
+    /// Its ladder (a copy).
+    #[inline]
+    pub(crate) fn ladder(&self) -> Ladder {
+        self.more
+            .as_ref()
+            .map_or_else(|| Ladder::new(self.arrived), |m| m.ladder)
+    }
+
+    /// The points its escalations added.
+    #[inline]
+    pub(crate) fn bonus(&self) -> f64 {
+        self.more.as_ref().map_or(0.0, |m| m.ladder.bonus)
+    }
+
+    /// Its pending offers.
+    #[inline]
+    pub(crate) fn offers(&self) -> &[Offer] {
+        self.more.as_ref().map_or(&[], |m| &m.offers)
+    }
+
+    /// Its progressive offer's timer.
+    #[inline]
+    pub(crate) fn extend(&self) -> Option<TimerKey> {
+        self.more.as_ref().and_then(|m| m.extend)
+    }
+
+    /// The rarely needed part, created on first need.
+    pub(crate) fn more_mut(&mut self) -> &mut More {
+        let arrived = self.arrived;
+        self.more.get_or_insert_with(|| {
+            Box::new(More {
+                offers: Vec::new(),
+                extend: None,
+                ladder: Ladder::new(arrived),
+            })
+        })
+    }
+
+    /// The rarely needed part, if it exists; for taking what it holds.
+    #[inline]
+    pub(crate) fn more_if_any(&mut self) -> Option<&mut More> {
+        self.more.as_deref_mut()
+    }
 }
 
 /// Where a contact stands on its queue's escalation ladder.
