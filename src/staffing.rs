@@ -1,5 +1,6 @@
-//! Staffing mathematics: Erlang B and Erlang C, exact and stable at any size
-//! a real center has, and the fewest agents that meet a target.
+//! Staffing mathematics: Erlang B, Erlang C and Erlang A (with
+//! abandonment), exact and stable at any size a real center has, and the
+//! fewest agents that meet a target.
 //!
 //! Pure functions of their inputs, independent of the router. Loads are in
 //! Erlangs ([`Load`]); times are in seconds as `f64` (handle times and
@@ -13,11 +14,17 @@
 //! NaN). Erlang C follows from Erlang B.
 
 mod erlang;
+mod erlang_a;
 mod error;
 mod load;
 mod solve;
+mod special;
 
 pub use erlang::{ErlangC, erlang_b};
+pub use erlang_a::{ErlangA, ServiceLevelDefinition};
 pub use error::StaffingError;
 pub use load::Load;
-pub use solve::{Interval, IntervalPlan, Targets, fewest_agents, plan_day, scheduled_staff};
+pub use solve::{
+    Interval, IntervalPlan, Targets, fewest_agents, fewest_agents_with_abandonment, plan_day,
+    scheduled_staff,
+};

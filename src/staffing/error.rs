@@ -15,6 +15,17 @@ pub enum StaffingError {
     /// A handle time of zero: no load can be computed from it.
     #[error("the handle time is zero")]
     ZeroHandleTime,
+    /// A mean patience of zero: Erlang A needs callers who wait at all.
+    #[error("the mean patience is zero")]
+    ZeroPatience,
+    /// The queue's state distribution is too wide to sum exactly (a mean
+    /// patience far longer than the handle time under a load far above the
+    /// agents).
+    #[error("about {states} waiting states would be needed: too many to sum")]
+    TooManyStates {
+        /// How many.
+        states: f64,
+    },
     /// A target share outside (0, 1].
     #[error("target share {0} is not in (0, 1]")]
     InvalidTarget(f64),

@@ -1,14 +1,20 @@
 //! The fewest agents that meet targets, shrinkage, and a day's plan.
 
 use super::erlang::{ErlangC, next_b};
+use super::erlang_a::{ErlangA, ServiceLevelDefinition};
 use super::load::nonnegative;
 use super::{Load, StaffingError};
 
 /// What a staffing must reach; every target set must hold at once.
 ///
 /// ```
-/// use callroute::staffing::Targets;
-/// let t = Targets::new().service_level(0.8, 20.0)?.max_speed_of_answer(15.0)?.max_occupancy(0.9)?;
+/// use callroute::staffing::{ServiceLevelDefinition, Targets};
+/// let t = Targets::new()
+///     .service_level(0.8, 20.0)?
+///     .max_speed_of_answer(15.0)?
+///     .max_occupancy(0.9)?
+///     .max_abandonment(0.05)?
+///     .counting(ServiceLevelDefinition::OfAnswered);
 /// assert_eq!(t.occupancy, Some(0.9));
 /// # Ok::<(), callroute::staffing::StaffingError>(())
 /// ```
@@ -16,10 +22,16 @@ use super::{Load, StaffingError};
 pub struct Targets {
     /// At least this share answered within this many seconds.
     pub service_level: Option<(f64, f64)>,
+    /// Which callers the service level counts (it matters only when
+    /// callers abandon); by default all arrivals.
+    pub definition: ServiceLevelDefinition,
     /// An average speed of answer of at most this many seconds.
     pub speed_of_answer: Option<f64>,
     /// An occupancy of at most this share (agents busy with the load).
     pub occupancy: Option<f64>,
+    /// At most this share of arrivals abandoning (always met without
+    /// abandonment, as in Erlang C).
+    pub abandonment: Option<f64>,
 }
 
 impl Targets {
@@ -63,18 +75,87 @@ impl Targets {
         Ok(self)
     }
 
+    /// At most `share` of arrivals abandoning.
+    ///
+    /// # Errors
+    ///
+    /// [`StaffingError::InvalidTarget`] unless `0 < share ≤ 1`.
+    pub fn max_abandonment(mut self, share: f64) -> Result<Self, StaffingError> {
+        self.abandonment = Some(share_in_range(share)?);
+        Ok(self)
+    }
+
+    /// Counts the service level by `definition`.
+    #[must_use]
+    pub fn counting(mut self, definition: ServiceLevelDefinition) -> Self {
+        self.definition = definition;
+        self
+    }
+
     /// Whether the queue meets every target.
-    fn met_by(&self, q: &ErlangC) -> Result<bool, StaffingError> {
+    fn met_by(&self, q: &impl Measures) -> Result<bool, StaffingError> {
         if let Some((share, within)) = self.service_level
-            && q.service_level(within)? < share
+            && q.service_level_by(within, self.definition)? < share
         {
             return Ok(false);
         }
         let asa = self
             .speed_of_answer
-            .is_none_or(|s| q.average_speed_of_answer() <= s);
-        let occupancy = self.occupancy.is_none_or(|o| q.occupancy() <= o);
-        Ok(asa && occupancy)
+            .is_none_or(|s| q.speed_of_answer() <= s);
+        let occupancy = self.occupancy.is_none_or(|o| q.busy_share() <= o);
+        let abandonment = self.abandonment.is_none_or(|a| q.abandon_share() <= a);
+        Ok(asa && occupancy && abandonment)
+    }
+}
+
+/// What the targets are checked against, for both queue models.
+trait Measures {
+    fn service_level_by(
+        &self,
+        within_secs: f64,
+        definition: ServiceLevelDefinition,
+    ) -> Result<f64, StaffingError>;
+    fn speed_of_answer(&self) -> f64;
+    fn busy_share(&self) -> f64;
+    fn abandon_share(&self) -> f64;
+}
+
+impl Measures for ErlangC {
+    /// Without abandonment every definition is the same.
+    fn service_level_by(
+        &self,
+        within: f64,
+        _: ServiceLevelDefinition,
+    ) -> Result<f64, StaffingError> {
+        self.service_level(within)
+    }
+    fn speed_of_answer(&self) -> f64 {
+        self.average_speed_of_answer()
+    }
+    fn busy_share(&self) -> f64 {
+        self.occupancy()
+    }
+    fn abandon_share(&self) -> f64 {
+        0.0
+    }
+}
+
+impl Measures for ErlangA {
+    fn service_level_by(
+        &self,
+        within: f64,
+        d: ServiceLevelDefinition,
+    ) -> Result<f64, StaffingError> {
+        self.service_level(within, d)
+    }
+    fn speed_of_answer(&self) -> f64 {
+        self.average_speed_of_answer()
+    }
+    fn busy_share(&self) -> f64 {
+        self.occupancy()
+    }
+    fn abandon_share(&self) -> f64 {
+        self.prob_abandon()
     }
 }
 
@@ -121,9 +202,7 @@ pub fn fewest_agents(
         return Ok(0);
     }
     let first = a.floor() as u32 + 1;
-    let limit = (a + 1_000.0 + 20.0 * a.sqrt())
-        .ceil()
-        .min(f64::from(u32::MAX)) as u32;
+    let limit = search_limit(a);
     let mut b = 1.0;
     for n in 1..first {
         b = next_b(b, n, a);
@@ -136,6 +215,82 @@ pub fn fewest_agents(
         }
     }
     Err(StaffingError::Unreachable { limit })
+}
+
+/// The fewest agents with which an Erlang A queue (callers abandon after
+/// an exponential patience of mean `patience_secs`) of `load` and mean
+/// handle time `handle_secs` meets every target.
+///
+/// Abandonment keeps the queue stable at any load, so the search starts
+/// from no agent at all, not from the load: a large center may meet a
+/// service-level target with fewer agents than Erlangs by letting callers
+/// abandon — cap that with [`Targets::max_abandonment`]. Each measure is
+/// monotone in the agents (more agents never serve worse), so a binary
+/// search over `0..=load + 1000 + 20·√load` finds the true minimum; the
+/// Erlang B probabilities come from one pass of the recurrence.
+///
+/// # Errors
+///
+/// The input errors of [`ErlangA::new`]; [`StaffingError::Unreachable`]
+/// when the largest count tried falls short.
+///
+/// ```
+/// use callroute::staffing::{Load, ServiceLevelDefinition, Targets, fewest_agents_with_abandonment};
+/// // 15,000 calls an hour of 240 s (1,000 Erlangs), callers patient 60 s on
+/// // average, 80% of the answered within 20 s:
+/// let load = Load::from_rate(15_000.0, 240.0)?;
+/// let target = Targets::new().service_level(0.8, 20.0)?.counting(ServiceLevelDefinition::OfAnswered);
+/// let n = fewest_agents_with_abandonment(load, 240.0, 60.0, &target)?;
+/// assert!(n < 1_000); // fewer agents than Erlangs, at the price of abandonment
+/// // Capping abandonment at 5% needs more.
+/// let capped = fewest_agents_with_abandonment(load, 240.0, 60.0, &target.max_abandonment(0.05)?)?;
+/// assert!(capped > n);
+/// # Ok::<(), callroute::staffing::StaffingError>(())
+/// ```
+pub fn fewest_agents_with_abandonment(
+    load: Load,
+    handle_secs: f64,
+    patience_secs: f64,
+    targets: &Targets,
+) -> Result<u32, StaffingError> {
+    let a = load.erlangs();
+    let limit = search_limit(a);
+    let mut erlang_b = Vec::with_capacity(limit as usize + 1);
+    let mut b = 1.0;
+    erlang_b.push(b);
+    for n in 1..=limit {
+        b = next_b(b, n, a);
+        erlang_b.push(b);
+    }
+    let meets = |n: u32| -> Result<bool, StaffingError> {
+        let b = erlang_b.get(n as usize).copied().unwrap_or(0.0);
+        let q = ErlangA::from_erlang_b(n, load, handle_secs, patience_secs, b)?;
+        targets.met_by(&q)
+    };
+    if meets(0)? {
+        return Ok(0);
+    }
+    if !meets(limit)? {
+        return Err(StaffingError::Unreachable { limit });
+    }
+    // meets(lo) is false, meets(hi) true.
+    let (mut lo, mut hi) = (0, limit);
+    while hi - lo > 1 {
+        let mid = lo + (hi - lo) / 2;
+        if meets(mid)? {
+            hi = mid;
+        } else {
+            lo = mid;
+        }
+    }
+    Ok(hi)
+}
+
+/// The largest count a search tries for `erlangs` of load.
+fn search_limit(erlangs: f64) -> u32 {
+    (erlangs + 1_000.0 + 20.0 * erlangs.sqrt())
+        .ceil()
+        .min(f64::from(u32::MAX - 1)) as u32
 }
 
 /// Staff to schedule so that `on_phones` agents are available after
