@@ -177,8 +177,9 @@ impl ErlangA {
             peak as f64 * (lambda / theta).ln() - ln_gamma_ratio(s + 1.0, peak as f64)
         };
         let factor = |j: usize| lambda / (n + j as f64 * theta);
-        // Terms relative to the peak, outwards until negligible.
-        let mut below = Vec::new();
+        // Terms relative to the peak, outwards until negligible: below the
+        // peak first (stored from the peak down, then reversed).
+        let mut terms = Vec::with_capacity(64);
         let mut u = 1.0;
         let mut j = peak;
         while j > 0 {
@@ -187,10 +188,10 @@ impl ErlangA {
             if u < NEGLIGIBLE {
                 break;
             }
-            below.push(u);
+            terms.push(u);
         }
-        let first = peak - below.len();
-        let mut terms: Vec<f64> = below.into_iter().rev().collect();
+        let first = peak - terms.len();
+        terms.reverse();
         terms.push(1.0);
         let mut u = 1.0;
         let mut j = peak;
@@ -207,7 +208,11 @@ impl ErlangA {
             }
             terms.push(u);
         }
-        let sum: f64 = terms.iter().sum();
+        let (mut sum, mut weighted) = (0.0, 0.0);
+        for (i, t) in terms.iter().enumerate() {
+            sum += t;
+            weighted += (first + i) as f64 * t;
+        }
         // Weights with π(n) = B and the states below n summing to 1 − B.
         let ln_waiting = b.ln() + ln_peak + sum.ln();
         let ln_total = if ln_waiting > 0.0 {
@@ -220,11 +225,7 @@ impl ErlangA {
             *t *= scale;
         }
         q.no_wait = ((1.0 - b).ln() - ln_total).exp().clamp(0.0, 1.0);
-        q.queue_length = terms
-            .iter()
-            .enumerate()
-            .map(|(i, w)| (first + i) as f64 * w)
-            .sum();
+        q.queue_length = weighted * scale;
         q.first = first;
         q.ahead = terms;
         Ok(q)

@@ -267,14 +267,28 @@ pub fn fewest_agents_with_abandonment(
         let q = ErlangA::from_erlang_b(n, load, handle_secs, patience_secs, b)?;
         targets.met_by(&q)
     };
-    if meets(0)? {
-        return Ok(0);
-    }
     if !meets(limit)? {
         return Err(StaffingError::Unreachable { limit });
     }
+    // Fewer agents than these cannot work: agents answer at most their
+    // count in Erlangs, so the answered share is at most n / load.
+    let answered_at_least = [
+        targets
+            .service_level
+            .filter(|_| targets.definition == ServiceLevelDefinition::OfOffered)
+            .map(|(share, _)| share),
+        targets.abandonment.map(|cap| 1.0 - cap),
+    ];
+    let known_short = answered_at_least
+        .into_iter()
+        .flatten()
+        .map(|share| (share * a).ceil() - 1.0)
+        .fold(-1.0f64, f64::max);
+    if known_short < 0.0 && meets(0)? {
+        return Ok(0);
+    }
     // meets(lo) is false, meets(hi) true.
-    let (mut lo, mut hi) = (0, limit);
+    let (mut lo, mut hi) = (known_short.max(0.0).min(f64::from(limit)) as u32, limit);
     while hi - lo > 1 {
         let mid = lo + (hi - lo) / 2;
         if meets(mid)? {
