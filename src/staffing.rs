@@ -25,6 +25,6 @@ pub use erlang_a::{ErlangA, ServiceLevelDefinition};
 pub use error::StaffingError;
 pub use load::Load;
 pub use solve::{
-    Interval, IntervalPlan, Targets, fewest_agents, fewest_agents_with_abandonment, plan_day,
-    scheduled_staff,
+    Interval, IntervalPlan, Targets, fewest_agents, fewest_agents_with_abandonment,
+    fewest_chat_agents, plan_day, scheduled_staff,
 };

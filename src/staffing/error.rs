@@ -26,6 +26,9 @@ pub enum StaffingError {
         /// How many.
         states: f64,
     },
+    /// A chat concurrency of zero: an agent must hold at least one chat.
+    #[error("the chat concurrency is zero")]
+    ZeroConcurrency,
     /// A target share outside (0, 1].
     #[error("target share {0} is not in (0, 1]")]
     InvalidTarget(f64),

@@ -118,6 +118,7 @@ trait Measures {
     fn speed_of_answer(&self) -> f64;
     fn busy_share(&self) -> f64;
     fn abandon_share(&self) -> f64;
+    fn wait_share(&self) -> f64;
 }
 
 impl Measures for ErlangC {
@@ -138,6 +139,9 @@ impl Measures for ErlangC {
     fn abandon_share(&self) -> f64 {
         0.0
     }
+    fn wait_share(&self) -> f64 {
+        self.prob_wait()
+    }
 }
 
 impl Measures for ErlangA {
@@ -156,6 +160,9 @@ impl Measures for ErlangA {
     }
     fn abandon_share(&self) -> f64 {
         self.prob_abandon()
+    }
+    fn wait_share(&self) -> f64 {
+        self.prob_wait()
     }
 }
 
@@ -300,6 +307,53 @@ pub fn fewest_agents_with_abandonment(
     Ok(hi)
 }
 
+/// The fewest agents for chat when each agent holds up to `concurrency`
+/// chats at once, by the usual approximation:
+///
+/// - each chat slot is an independent server, so `agents × concurrency`
+///   slots form one Erlang C queue (or Erlang A with `patience_secs`);
+/// - `handle_secs` is the mean chat duration *at that concurrency* (a chat
+///   shared with others lasts longer than one alone: measure it as
+///   handled), and does not depend on how many slots are busy;
+/// - an agent's slots are all available or all away together;
+/// - the fewest slots that meet `targets` are divided by the concurrency,
+///   rounded up. An occupancy target then limits slot occupancy.
+///
+/// The approximation is optimistic when agents slow down as they take on
+/// more chats than the measured average; the simulator, which models each
+/// agent's capacity, is the check.
+///
+/// # Errors
+///
+/// [`StaffingError::ZeroConcurrency`], and those of [`fewest_agents`] or
+/// [`fewest_agents_with_abandonment`].
+///
+/// ```
+/// use callroute::staffing::{Load, Targets, fewest_agents, fewest_chat_agents};
+/// // 120 chats an hour lasting 10 minutes at 3 at a time: 20 Erlangs of slots.
+/// let load = Load::from_rate(120.0, 600.0)?;
+/// let target = Targets::new().service_level(0.8, 60.0)?;
+/// let slots = fewest_agents(load, 600.0, &target)?;
+/// assert_eq!(fewest_chat_agents(load, 600.0, 3, None, &target)?, slots.div_ceil(3));
+/// # Ok::<(), callroute::staffing::StaffingError>(())
+/// ```
+pub fn fewest_chat_agents(
+    load: Load,
+    handle_secs: f64,
+    concurrency: u32,
+    patience_secs: Option<f64>,
+    targets: &Targets,
+) -> Result<u32, StaffingError> {
+    if concurrency == 0 {
+        return Err(StaffingError::ZeroConcurrency);
+    }
+    let slots = match patience_secs {
+        None => fewest_agents(load, handle_secs, targets)?,
+        Some(p) => fewest_agents_with_abandonment(load, handle_secs, p, targets)?,
+    };
+    Ok(slots.div_ceil(concurrency))
+}
+
 /// The largest count a search tries for `erlangs` of load.
 fn search_limit(erlangs: f64) -> u32 {
     (erlangs + 1_000.0 + 20.0 * erlangs.sqrt())
@@ -337,14 +391,17 @@ pub fn scheduled_staff(on_phones: u32, shrinkage: f64) -> Result<u32, StaffingEr
     Ok(staff.min(f64::from(u32::MAX)) as u32)
 }
 
-/// One interval of a forecast: how many contacts arrive in it and their
-/// mean handle time.
+/// One interval of a forecast: how many contacts arrive in it, their mean
+/// handle time, and (optionally) how patient callers are.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Interval {
     /// Contacts arriving in the interval.
     pub arrivals: f64,
     /// Their mean handle time, in seconds.
     pub handle_secs: f64,
+    /// Their mean patience in seconds: `Some` plans with Erlang A (callers
+    /// abandon), `None` with Erlang C (callers wait as long as it takes).
+    pub patience_secs: Option<f64>,
 }
 
 /// The plan for one interval: its load, the fewest agents on the phones
@@ -355,9 +412,14 @@ pub struct IntervalPlan {
     pub load: Load,
     /// Agents needed on the phones (0 when nothing arrives).
     pub agents: u32,
-    /// The probability of waiting with those agents (0 with none needed).
+    /// The share of arrivals who wait (0 with none needed).
     pub prob_wait: f64,
-    /// The average speed of answer, in seconds.
+    /// The share of arrivals who abandon (0 under Erlang C).
+    pub prob_abandon: f64,
+    /// The service level of the targets' threshold and definition, if the
+    /// targets set one.
+    pub service_level: Option<f64>,
+    /// The average speed of answer of the answered, in seconds.
     pub speed_of_answer: f64,
     /// The occupancy.
     pub occupancy: f64,
@@ -365,23 +427,27 @@ pub struct IntervalPlan {
 
 /// Plans a day (or any run of intervals of `interval_secs` each, such as
 /// 48 half hours): each interval's load is `arrivals × handle / interval`,
-/// and its staffing the fewest agents meeting `targets` (intervals are
-/// treated as independent steady states, the usual planning assumption).
+/// and its staffing the fewest agents meeting `targets` — by Erlang C, or
+/// by Erlang A for intervals that give a patience (intervals are treated
+/// as independent steady states, the usual planning assumption).
 ///
 /// # Errors
 ///
-/// As [`fewest_agents`], for the first interval at fault; a zero or bad
-/// interval length is [`StaffingError::ZeroHandleTime`] /
-/// [`StaffingError::Negative`].
+/// As [`fewest_agents`] and [`fewest_agents_with_abandonment`], for the
+/// first interval at fault; a zero or bad interval length is
+/// [`StaffingError::ZeroHandleTime`] / [`StaffingError::Negative`].
 ///
 /// ```
 /// use callroute::staffing::{Interval, Targets, plan_day};
 /// let day = [
-///     Interval { arrivals: 100.0, handle_secs: 180.0 },
-///     Interval { arrivals: 0.0, handle_secs: 180.0 },
+///     Interval { arrivals: 100.0, handle_secs: 180.0, patience_secs: None },
+///     Interval { arrivals: 0.0, handle_secs: 180.0, patience_secs: None },
+///     Interval { arrivals: 100.0, handle_secs: 180.0, patience_secs: Some(90.0) },
 /// ];
 /// let plan = plan_day(&day, 1_800.0, &Targets::new().service_level(0.8, 20.0)?)?;
 /// assert_eq!((plan[0].load.erlangs(), plan[0].agents, plan[1].agents), (10.0, 14, 0));
+/// assert!(plan[2].agents <= 14 && plan[2].prob_abandon > 0.0);
+/// assert!(plan[2].service_level >= Some(0.8));
 /// # Ok::<(), callroute::staffing::StaffingError>(())
 /// ```
 pub fn plan_day(
@@ -399,24 +465,46 @@ pub fn plan_day(
             let arrivals = nonnegative("arrivals", i.arrivals)?;
             let aht = nonnegative("handle time", i.handle_secs)?;
             let load = Load::new(arrivals * aht / len)?;
-            let agents = fewest_agents(load, aht.max(f64::MIN_POSITIVE), targets)?;
-            if agents == 0 {
-                return Ok(IntervalPlan {
-                    load,
-                    agents,
-                    prob_wait: 0.0,
-                    speed_of_answer: 0.0,
-                    occupancy: 0.0,
-                });
-            }
-            let q = ErlangC::new(agents, load, aht)?;
-            Ok(IntervalPlan {
+            let aht = aht.max(f64::MIN_POSITIVE);
+            let mut plan = IntervalPlan {
                 load,
-                agents,
-                prob_wait: q.prob_wait(),
-                speed_of_answer: q.average_speed_of_answer(),
-                occupancy: q.occupancy(),
-            })
+                agents: 0,
+                prob_wait: 0.0,
+                prob_abandon: 0.0,
+                service_level: targets.service_level.map(|_| 1.0),
+                speed_of_answer: 0.0,
+                occupancy: 0.0,
+            };
+            match i.patience_secs {
+                None => {
+                    plan.agents = fewest_agents(load, aht, targets)?;
+                    if plan.agents > 0 {
+                        let q = ErlangC::new(plan.agents, load, aht)?;
+                        plan.fill(&q, targets)?;
+                    }
+                }
+                Some(patience) => {
+                    plan.agents = fewest_agents_with_abandonment(load, aht, patience, targets)?;
+                    let q = ErlangA::new(plan.agents, load, aht, patience)?;
+                    plan.fill(&q, targets)?;
+                }
+            }
+            Ok(plan)
         })
         .collect()
+}
+
+impl IntervalPlan {
+    /// Records what queue `q` achieves.
+    fn fill(&mut self, q: &impl Measures, targets: &Targets) -> Result<(), StaffingError> {
+        self.prob_abandon = q.abandon_share();
+        self.speed_of_answer = q.speed_of_answer();
+        self.occupancy = q.busy_share();
+        self.prob_wait = q.wait_share();
+        self.service_level = match targets.service_level {
+            Some((_, within)) => Some(q.service_level_by(within, targets.definition)?),
+            None => None,
+        };
+        Ok(())
+    }
 }

@@ -177,6 +177,34 @@ fn unstable_and_bad_inputs_are_typed_errors() {
 }
 
 #[test]
+fn the_search_starts_at_the_first_stable_count() {
+    // 10.6 Erlangs of 60 s calls, 30% within 60 s: 11 agents suffice, where
+    // a search starting at round(load + 1) = 12 answers one too many.
+    let target = Targets::new().service_level(0.3, 60.0).unwrap();
+    assert_eq!(fewest_agents(load(10.6), 60.0, &target), Ok(11));
+    let q = ErlangC::new(11, load(10.6), 60.0).unwrap();
+    assert!(q.service_level(60.0).unwrap() >= 0.3);
+}
+
+#[test]
+fn chat_agents_hold_several_chats() {
+    let target = Targets::new().service_level(0.8, 60.0).unwrap();
+    let a = Load::from_rate(300.0, 900.0).unwrap(); // 75 Erlangs of chat slots
+    let slots = fewest_agents(a, 900.0, &target).unwrap();
+    for k in 1..=5 {
+        let agents = fewest_chat_agents(a, 900.0, k, None, &target).unwrap();
+        assert!(agents * k >= slots && (agents - 1) * k < slots, "k = {k}");
+    }
+    let with_patience = fewest_chat_agents(a, 900.0, 3, Some(300.0), &target).unwrap();
+    let slots = fewest_agents_with_abandonment(a, 900.0, 300.0, &target).unwrap();
+    assert_eq!(with_patience, slots.div_ceil(3));
+    assert_eq!(
+        fewest_chat_agents(a, 900.0, 0, None, &target),
+        Err(StaffingError::ZeroConcurrency)
+    );
+}
+
+#[test]
 fn whole_number_loads_stay_whole() {
     // 50 Erlangs must not become 50.000000000001 and need 51 agents.
     assert_eq!(Load::from_rate(1_800.0, 100.0).unwrap().erlangs(), 50.0);
