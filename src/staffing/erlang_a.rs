@@ -324,6 +324,10 @@ impl ErlangA {
         let mut answered_within = self.no_wait;
         for (i, w) in self.ahead.iter().enumerate() {
             let j = self.first + i;
+            if j + 1 > served.last() {
+                // Every tail from here on is 0.
+                break;
+            }
             answered_within += w * n / (n + (j as f64 + 1.0) * th) * served.at_least(j + 1);
         }
         let denominator = match definition {
@@ -398,15 +402,33 @@ impl NegativeBinomialTails {
             (ln_gamma_ratio(shape, i) - ln_gamma(i + 1.0) + i * ln_x + ln_rest).exp()
         };
         let ratio = |i: usize| x * (i as f64 + shape) / (i as f64 + 1.0);
-        let mode = if shape > 1.0 {
+        let true_mode = if shape > 1.0 {
             ((shape - 1.0) * x / (1.0 - x)).floor()
         } else {
             0.0
         };
-        let mode = if mode >= hi as f64 {
+        // Beyond 12 standard deviations (plus a margin for small ones) of
+        // the mode the probabilities are below 1e-25: tails there are 0 or
+        // 1, and only the range between needs its probabilities.
+        let spread = 12.0 * (shape * x).sqrt() / (1.0 - x) + 16.0;
+        if true_mode + spread < lo as f64 {
+            return NegativeBinomialTails {
+                first: lo,
+                tail: Vec::new(),
+            };
+        }
+        if true_mode - spread > hi as f64 {
+            return NegativeBinomialTails {
+                first: hi + 1,
+                tail: Vec::new(),
+            };
+        }
+        let lo = lo.max((true_mode - spread).max(0.0) as usize);
+        let hi = hi.min((true_mode + spread) as usize).max(lo);
+        let mode = if true_mode >= hi as f64 {
             hi
         } else {
-            (mode as usize).max(lo)
+            (true_mode as usize).max(lo)
         };
         // P(N = i) for i in lo..=hi, from the mode outwards.
         let mut p = vec![0.0; hi - lo + 1];
@@ -464,6 +486,11 @@ impl NegativeBinomialTails {
             }
         }
         NegativeBinomialTails { first: lo, tail }
+    }
+
+    /// The largest `k` whose tail may be above 0.
+    fn last(&self) -> usize {
+        self.first + self.tail.len()
     }
 
     /// `P(N ≥ k)` for `k ≥ 1`.

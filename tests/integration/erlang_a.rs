@@ -261,7 +261,7 @@ fn bad_inputs_are_typed_errors() {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 1000, ..ProptestConfig::default() })]
 
     /// Probabilities in [0, 1], the definitions in their order, and more
     /// agents never serve worse.
@@ -289,7 +289,13 @@ proptest! {
             prop_assert!(off <= 1.0 - q.prob_abandon() + 1e-12);
         }
         let eps = 1e-9;
-        prop_assert!(sl(&q2, ServiceLevelDefinition::OfOffered) + eps >= sl(&q1, ServiceLevelDefinition::OfOffered));
+        for d in [
+            ServiceLevelDefinition::OfOffered,
+            ServiceLevelDefinition::OfAnswered,
+            ServiceLevelDefinition::IgnoringShortAbandons,
+        ] {
+            prop_assert!(sl(&q2, d) + eps >= sl(&q1, d), "{:?}", d);
+        }
         prop_assert!(q2.prob_wait() <= q1.prob_wait() + eps);
         prop_assert!(q2.prob_abandon() <= q1.prob_abandon() + eps);
         prop_assert!(q2.average_wait() <= q1.average_wait() + eps * aht);
