@@ -41,30 +41,22 @@ impl Bitset {
             .flat_map(|(wi, (a, b))| Bits(a & b).map(move |bit| wi as u32 * 64 + bit))
     }
 
-    /// `self ∩ other` as a new set.
-    pub(crate) fn and(&self, other: &Bitset) -> Bitset {
-        Bitset {
-            words: self
-                .words
-                .iter()
-                .zip(&other.words)
-                .map(|(a, b)| a & b)
-                .collect(),
+    /// Keeps only the members also in `other`, in place.
+    pub(crate) fn and_with(&mut self, other: &Bitset) {
+        self.words.truncate(other.words.len());
+        for (w, o) in self.words.iter_mut().zip(&other.words) {
+            *w &= o;
         }
     }
 
-    /// `self ∪ other` as a new set.
-    pub(crate) fn or(&self, other: &Bitset) -> Bitset {
-        let (long, short) = if self.words.len() >= other.words.len() {
-            (self, other)
-        } else {
-            (other, self)
-        };
-        let mut words = long.words.clone();
-        for (w, o) in words.iter_mut().zip(&short.words) {
+    /// Adds the members of `other`, in place.
+    pub(crate) fn or_with(&mut self, other: &Bitset) {
+        if self.words.len() < other.words.len() {
+            self.words.resize(other.words.len(), 0);
+        }
+        for (w, o) in self.words.iter_mut().zip(&other.words) {
             *w |= o;
         }
-        Bitset { words }
     }
 
     /// The members, in increasing order.
@@ -106,11 +98,20 @@ mod tests {
             b.insert(i);
         }
         assert_eq!(a.intersection(&b).collect::<Vec<_>>(), [3, 130]);
-        assert_eq!(a.and(&b).iter().collect::<Vec<_>>(), [3, 130]);
+        let mut both = a.clone();
+        both.and_with(&b);
+        assert_eq!(both.iter().collect::<Vec<_>>(), [3, 130]);
+        let mut either = b.clone();
+        either.or_with(&a);
         assert_eq!(
-            b.or(&a).iter().collect::<Vec<_>>(),
+            either.iter().collect::<Vec<_>>(),
             [0, 3, 64, 130, 131, 200, 500]
         );
+        let mut short = Bitset::default();
+        short.insert(3);
+        let mut long = a.clone();
+        long.and_with(&short);
+        assert_eq!(long.iter().collect::<Vec<_>>(), [3]);
         a.remove(3);
         a.remove(10_000);
         assert!(!a.contains(3) && a.contains(64));
@@ -160,6 +161,18 @@ pub(crate) struct SlotSet {
 const DENSE: usize = 256;
 
 impl SlotSet {
+    /// The set of `list`, which is sorted and has no repeats.
+    pub(crate) fn from_sorted(list: Vec<u32>) -> Self {
+        let bits = (list.len() >= DENSE).then(|| {
+            let mut b = Bitset::default();
+            for &s in &list {
+                b.insert(s);
+            }
+            b
+        });
+        SlotSet { list, bits }
+    }
+
     pub(crate) fn insert(&mut self, slot: u32) {
         if let Err(i) = self.list.binary_search(&slot) {
             self.list.insert(i, slot);

@@ -34,21 +34,28 @@ impl Router {
     #[inline(never)]
     fn new_group(&mut self, key: GroupKey, fingerprint: u64, first: Option<u32>) -> u32 {
         let g = self.groups.len() as u32;
-        let mut eligible_now = SlotSet::default();
+        let mut eligible_now = Vec::new();
         let mut delayed = Vec::new();
-        let mut pool = Bitset::default();
-        let mut queue_ids = Vec::new();
-        for q in key.queues() {
+        // Candidates: members of the key's queues with every required
+        // skill, word by word in place.
+        let mut pool = self
+            .queues
+            .get(key.queue as usize)
+            .map(|q| q.members.clone())
+            .unwrap_or_default();
+        let own_id = self.queues.get(key.queue as usize).map(|q| q.config.id);
+        let mut widen_ids = Vec::new();
+        for &q in &key.widen {
             if let Some(q) = self.queues.get(q as usize) {
-                pool = pool.or(&q.members);
-                queue_ids.push(q.config.id);
+                pool.or_with(&q.members);
+                widen_ids.push(q.config.id);
             }
         }
         for r in key.requirements.skills() {
-            pool = match self.skill_agents.get(&r.skill) {
-                Some(has) => pool.and(has),
-                None => Bitset::default(),
-            };
+            match self.skill_agents.get(&r.skill) {
+                Some(has) => pool.and_with(has),
+                None => pool = Bitset::default(),
+            }
         }
         let preferred_first = self
             .queues
@@ -61,7 +68,10 @@ impl Router {
             if !key.admits(a.spec.id) || !a.qualifies(&key.requirements) {
                 continue;
             }
-            let Some(entry) = first_entry(&a.spec, &queue_ids) else {
+            let entry = own_id
+                .and_then(|q| a.spec.profile.entry(q).copied())
+                .or_else(|| first_entry(&a.spec, &widen_ids));
+            let Some(entry) = entry else {
                 continue;
             };
             let rank = link_rank(&key, preferred_first, entry.rank);
@@ -70,11 +80,12 @@ impl Router {
                 a.links.insert(i, link);
             }
             if entry.delay == TimeSpan::ZERO {
-                eligible_now.insert(slot);
+                eligible_now.push(slot);
             } else {
                 delayed.push((entry.delay, slot));
             }
         }
+        let eligible_now = SlotSet::from_sorted(eligible_now);
         delayed.sort_unstable();
         if let Some(q) = self.queues.get_mut(key.queue as usize) {
             q.groups.push(g);
