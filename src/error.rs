@@ -3,6 +3,7 @@
 use crate::model::ModelError;
 use crate::policy::PolicyError;
 use crate::router::{RouterError, SnapshotError};
+use crate::sim::SimError;
 use crate::staffing::StaffingError;
 
 /// Any error of `callroute`; each layer's own enum converts into it with `?`.
@@ -30,4 +31,7 @@ pub enum Error {
     /// A staffing computation had bad input or an unstable queue.
     #[error(transparent)]
     Staffing(#[from] StaffingError),
+    /// A scenario could not be simulated.
+    #[error(transparent)]
+    Sim(#[from] SimError),
 }

@@ -67,6 +67,7 @@ mod error;
 pub mod model;
 pub mod policy;
 pub mod router;
+pub mod sim;
 pub mod staffing;
 mod time;
 

@@ -6,6 +6,7 @@ mod erlang_a;
 mod in_depth;
 mod properties;
 mod scenarios;
+mod simulation;
 mod snapshots;
 mod staffing;
 mod support;

@@ -1,0 +1,414 @@
+//! The discrete-event loop around the real router.
+
+use super::SimError;
+use super::dist::Sampler;
+use super::scenario::Scenario;
+use super::stats::{Report, Segment};
+use crate::model::{Channel, Contact, ContactId, LifecycleStage};
+use crate::router::{Decision, Decisions, Router, RouterError};
+use crate::time::Timestamp;
+use rand::{RngExt, SeedableRng};
+use rand_pcg::Pcg64Mcg;
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap};
+
+/// Something the calendar holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Event {
+    /// The next arrival of a stream.
+    Arrival(u32),
+    /// A contact's service ends.
+    Finish(ContactId),
+    /// A waiting contact's patience runs out.
+    Abandon(ContactId),
+}
+
+/// A stream's generators and state.
+#[derive(Debug)]
+struct StreamState {
+    arrivals: Pcg64Mcg,
+    attributes: Pcg64Mcg,
+    handle: Sampler,
+    patience: Option<Sampler>,
+    /// Arrivals per millisecond, per interval.
+    rates: Vec<f64>,
+    /// The stream's own clock, ms (fractional, so gaps do not round away).
+    clock: f64,
+    /// Its contacts, but for their ids.
+    template: Contact,
+}
+
+/// A contact in the system.
+#[derive(Debug, Clone, Copy)]
+struct Live {
+    stream: u32,
+    arrived: u64,
+    handle_ms: u64,
+    interval: u32,
+    answered: bool,
+}
+
+/// One run of a scenario with one seed.
+#[derive(Debug)]
+pub struct Simulation {
+    router: Router,
+    streams: Vec<StreamState>,
+    calendar: BinaryHeap<Reverse<(u64, u64, Event)>>,
+    seq: u64,
+    live: HashMap<ContactId, Live>,
+    next_contact: u64,
+    interval_ms: u64,
+    intervals: u32,
+    /// Per stream: the indexes of its segments in the report's lists.
+    segment_of: Vec<[usize; 4]>,
+    /// Per stream: its queue's service-level threshold, ms.
+    target_ms: Vec<u64>,
+    agents: u64,
+    now: u64,
+    report: Report,
+}
+
+/// The seed of generator `purpose` of stream `stream` in a run seeded
+/// `seed`: distinct for every pair, well mixed (SplitMix64's finalizer).
+fn derive_seed(seed: u64, stream: u32, purpose: u32) -> u64 {
+    let mut z = seed.wrapping_add(
+        0x9E37_79B9_7F4A_7C15u64.wrapping_mul(u64::from(stream) * 2 + u64::from(purpose) + 1),
+    );
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+impl Simulation {
+    /// A run of `scenario` seeded by `seed`: the scenario is checked, the
+    /// router built with its queues and agents (all logged in at time 0),
+    /// and each stream's first arrival drawn.
+    ///
+    /// # Errors
+    ///
+    /// [`SimError::Invalid`] naming the field at fault; [`SimError::Router`]
+    /// when the router refuses the scenario's queues or agents.
+    pub fn new(scenario: &Scenario, seed: u64) -> Result<Self, SimError> {
+        scenario.validate()?;
+        let mut router = Router::new(scenario.router.clone())
+            .map_err(|e| SimError::invalid("router", e.to_string()))?;
+        for q in &scenario.queues {
+            router.add_queue(q.clone())?;
+        }
+        let mut agents = 0;
+        for spec in scenario.agents() {
+            let id = spec.id;
+            router.add_agent(spec)?;
+            let _ = router.log_in(id, Timestamp::ZERO)?;
+            agents += 1;
+        }
+        let position = |q| scenario.queues.iter().position(|c| c.id == q).unwrap_or(0);
+        let segment_of = scenario
+            .streams
+            .iter()
+            .enumerate()
+            .map(|(i, s)| [position(s.queue), s.stage.index(), s.channel.index(), i])
+            .collect();
+        let target_ms = scenario
+            .streams
+            .iter()
+            .map(|s| {
+                scenario.queues[position(s.queue)]
+                    .service_level
+                    .within()
+                    .as_millis()
+            })
+            .collect();
+        let streams = scenario
+            .streams
+            .iter()
+            .enumerate()
+            .map(|(i, s)| StreamState {
+                arrivals: Pcg64Mcg::seed_from_u64(derive_seed(seed, i as u32, 0)),
+                attributes: Pcg64Mcg::seed_from_u64(derive_seed(seed, i as u32, 1)),
+                handle: s.handle.sampler(),
+                patience: s.patience.as_ref().map(super::Dist::sampler),
+                rates: s.rates_per_hour.iter().map(|r| r / 3_600_000.0).collect(),
+                clock: 0.0,
+                template: Contact::new(ContactId::new(0), s.queue, s.channel)
+                    .stage(s.stage)
+                    .sentiment(s.sentiment)
+                    .value(s.value)
+                    .requirements(s.requirements.clone()),
+            })
+            .collect();
+        let report = Report {
+            overall: Segment::default(),
+            queues: scenario
+                .queues
+                .iter()
+                .map(|q| (q.id, Segment::default()))
+                .collect(),
+            stages: LifecycleStage::ALL
+                .iter()
+                .map(|&s| (s, Segment::default()))
+                .collect(),
+            channels: Channel::ALL
+                .iter()
+                .map(|&c| (c, Segment::default()))
+                .collect(),
+            streams: scenario
+                .streams
+                .iter()
+                .map(|s| (s.name.clone(), Segment::default()))
+                .collect(),
+            intervals: vec![Segment::default(); scenario.intervals as usize],
+            occupancy: 0.0,
+        };
+        let mut sim = Simulation {
+            router,
+            streams,
+            calendar: BinaryHeap::new(),
+            seq: 0,
+            live: HashMap::new(),
+            next_contact: 0,
+            interval_ms: scenario.interval_secs.saturating_mul(1_000),
+            intervals: scenario.intervals,
+            segment_of,
+            target_ms,
+            agents,
+            now: 0,
+            report,
+        };
+        for i in 0..sim.streams.len() as u32 {
+            sim.schedule_arrival(i);
+        }
+        Ok(sim)
+    }
+
+    /// Runs to the end: arrivals stop at the horizon, and the contacts
+    /// still in the system are served or abandon. Returns the report.
+    ///
+    /// # Errors
+    ///
+    /// [`SimError::Router`] if the router refuses an operation (which would
+    /// be a defect: the simulator only sends what the router allows).
+    pub fn run(mut self) -> Result<Report, SimError> {
+        while self.step()? {}
+        Ok(self.finish())
+    }
+
+    /// Applies the next event (after the router timers due by then).
+    /// Returns whether anything was left to do.
+    fn step(&mut self) -> Result<bool, SimError> {
+        let next_event = self.calendar.peek().map(|Reverse((t, _, _))| *t);
+        let next_timer = self.router.next_timer().map(Timestamp::as_millis);
+        match (next_event, next_timer) {
+            (None, None) => Ok(false),
+            (event, Some(due)) if event.is_none_or(|t| due <= t) => {
+                self.now = self.now.max(due);
+                let d = self.router.advance(Timestamp::from_millis(due))?;
+                self.apply(&d)?;
+                Ok(true)
+            }
+            _ => {
+                let Some(Reverse((t, _, event))) = self.calendar.pop() else {
+                    return Ok(false);
+                };
+                self.now = t;
+                match event {
+                    Event::Arrival(stream) => self.arrive(stream)?,
+                    Event::Finish(contact) => {
+                        self.live.remove(&contact);
+                        let d = self.router.finish(contact, self.at())?;
+                        self.apply(&d)?;
+                    }
+                    Event::Abandon(contact) => self.abandon(contact)?,
+                }
+                Ok(true)
+            }
+        }
+    }
+
+    fn at(&self) -> Timestamp {
+        Timestamp::from_millis(self.now)
+    }
+
+    fn push(&mut self, at: u64, event: Event) {
+        self.seq += 1;
+        self.calendar.push(Reverse((at, self.seq, event)));
+    }
+
+    /// Draws the stream's next arrival (Poisson with a rate per interval;
+    /// memoryless, so a gap that crosses into the next interval restarts
+    /// there at that interval's rate) and puts it on the calendar, unless
+    /// it falls after the horizon.
+    fn schedule_arrival(&mut self, stream: u32) {
+        let (interval_ms, intervals) = (self.interval_ms as f64, self.intervals);
+        let Some(s) = self.streams.get_mut(stream as usize) else {
+            return;
+        };
+        let at = loop {
+            let k = (s.clock / interval_ms) as u32;
+            if k >= intervals {
+                return;
+            }
+            let rate = match s.rates.len() {
+                1 => s.rates.first().copied().unwrap_or(0.0),
+                _ => s.rates.get(k as usize).copied().unwrap_or(0.0),
+            };
+            let end = f64::from(k + 1) * interval_ms;
+            if rate <= 0.0 {
+                s.clock = end;
+                continue;
+            }
+            // An exponential gap from a uniform in (0, 1].
+            let u: f64 = 1.0 - s.arrivals.random::<f64>();
+            let next = s.clock - u.ln() / rate;
+            if next < end {
+                s.clock = next;
+                break next;
+            }
+            s.clock = end;
+        };
+        self.push(at.floor() as u64, Event::Arrival(stream));
+    }
+
+    fn arrive(&mut self, stream: u32) -> Result<(), SimError> {
+        self.schedule_arrival(stream);
+        let now = self.now;
+        let Some(s) = self.streams.get_mut(stream as usize) else {
+            return Ok(());
+        };
+        let handle_ms = to_ms(s.handle.sample(&mut s.attributes));
+        let patience_ms = s
+            .patience
+            .as_ref()
+            .map(|p| to_ms(p.sample(&mut s.attributes)));
+        let id = ContactId::new(self.next_contact);
+        let mut contact = s.template.clone();
+        contact.id = id;
+        self.next_contact += 1;
+        let interval =
+            ((now / self.interval_ms.max(1)) as u32).min(self.intervals.saturating_sub(1));
+        self.live.insert(
+            id,
+            Live {
+                stream,
+                arrived: now,
+                handle_ms,
+                interval,
+                answered: false,
+            },
+        );
+        self.tally(stream, interval, Segment::arrived);
+        if let Some(p) = patience_ms {
+            self.push(now.saturating_add(p), Event::Abandon(id));
+        }
+        let d = self.router.arrive(contact, self.at())?;
+        self.apply(&d)
+    }
+
+    fn abandon(&mut self, contact: ContactId) -> Result<(), SimError> {
+        let Some(l) = self.live.get(&contact).copied() else {
+            return Ok(());
+        };
+        if l.answered {
+            return Ok(());
+        }
+        self.live.remove(&contact);
+        let wait = secs(self.now - l.arrived);
+        self.tally(l.stream, l.interval, |s| s.abandoned(wait));
+        let d = self.router.abandon(contact, self.at())?;
+        self.apply(&d)
+    }
+
+    /// Carries out the router's decisions: an assignment starts service; an
+    /// offer is accepted at once.
+    fn apply(&mut self, decisions: &Decisions) -> Result<(), SimError> {
+        for d in decisions.iter() {
+            match *d {
+                Decision::Assigned { contact, .. } => self.answered(contact),
+                Decision::Offered { contact, agent, .. }
+                    if self.live.get(&contact).is_some_and(|l| !l.answered) =>
+                {
+                    match self.router.accept(contact, agent, self.at()) {
+                        Ok(more) => self.apply(&more)?,
+                        // Another agent of a ring-all already won.
+                        Err(RouterError::NoSuchOffer { .. }) => {}
+                        Err(e) => return Err(e.into()),
+                    }
+                }
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+
+    fn answered(&mut self, contact: ContactId) {
+        let now = self.now;
+        let Some(l) = self.live.get_mut(&contact) else {
+            return;
+        };
+        if l.answered {
+            return;
+        }
+        l.answered = true;
+        let l = *l;
+        let waited = now - l.arrived;
+        let within = self
+            .target_ms
+            .get(l.stream as usize)
+            .is_some_and(|&t| waited <= t);
+        let (wait, handle) = (secs(waited), secs(l.handle_ms));
+        self.tally(l.stream, l.interval, |s| s.answered(wait, within, handle));
+        self.push(now.saturating_add(l.handle_ms), Event::Finish(contact));
+    }
+
+    /// Applies `f` to every segment of a contact of `stream` that arrived
+    /// in `interval`.
+    fn tally(&mut self, stream: u32, interval: u32, f: impl Fn(&mut Segment)) {
+        let r = &mut self.report;
+        f(&mut r.overall);
+        if let Some([q, stage, channel, s]) = self.segment_of.get(stream as usize).copied() {
+            for seg in [
+                r.queues.get_mut(q).map(|x| &mut x.1),
+                r.stages.get_mut(stage).map(|x| &mut x.1),
+                r.channels.get_mut(channel).map(|x| &mut x.1),
+                r.streams.get_mut(s).map(|x| &mut x.1),
+            ]
+            .into_iter()
+            .flatten()
+            {
+                f(seg);
+            }
+        }
+        if let Some(seg) = r.intervals.get_mut(interval as usize) {
+            f(seg);
+        }
+    }
+
+    /// Closes the report: contacts still waiting, occupancy.
+    fn finish(mut self) -> Report {
+        let waiting: Vec<Live> = self
+            .live
+            .values()
+            .filter(|l| !l.answered)
+            .copied()
+            .collect();
+        for l in waiting {
+            self.tally(l.stream, l.interval, |s| s.waiting_at_end += 1);
+        }
+        let span = secs(self.now.max(self.interval_ms * u64::from(self.intervals)));
+        let capacity = self.agents as f64 * span;
+        self.report.occupancy = if capacity > 0.0 {
+            (self.report.overall.handle_secs / capacity).min(1.0)
+        } else {
+            0.0
+        };
+        self.report
+    }
+}
+
+fn to_ms(secs: f64) -> u64 {
+    (secs * 1_000.0).round().clamp(0.0, 1e15) as u64
+}
+
+fn secs(ms: u64) -> f64 {
+    ms as f64 / 1_000.0
+}

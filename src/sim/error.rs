@@ -1,0 +1,31 @@
+//! Errors of the simulator.
+
+use crate::router::RouterError;
+
+/// A scenario that cannot be run, named by the field at fault, or a router
+/// error the simulation met.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum SimError {
+    /// A field of the scenario is out of its domain.
+    #[error("scenario field `{field}`: {problem}")]
+    Invalid {
+        /// The field, as a path (`streams[2].handle`).
+        field: String,
+        /// What is wrong with it.
+        problem: String,
+    },
+    /// The router refused an operation the scenario led to (a queue or
+    /// agent the scenario names twice, for example).
+    #[error(transparent)]
+    Router(#[from] RouterError),
+}
+
+impl SimError {
+    pub(crate) fn invalid(field: impl Into<String>, problem: impl Into<String>) -> Self {
+        SimError::Invalid {
+            field: field.into(),
+            problem: problem.into(),
+        }
+    }
+}

@@ -1,0 +1,182 @@
+//! Independent replications: every figure with its mean and 95% confidence
+//! interval.
+
+use super::stats::Segment;
+use super::{Report, Scenario, SimError, Simulation};
+use serde::{Deserialize, Serialize};
+
+/// A figure over replications: its mean and the half-width of its 95%
+/// confidence interval (Student's t; 0 with one replication).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Estimate {
+    /// The mean over replications.
+    pub mean: f64,
+    /// Half the width of the 95% confidence interval of the mean.
+    pub half_width: f64,
+}
+
+impl Estimate {
+    /// The estimate of `values`, one per replication.
+    #[must_use]
+    pub fn of(values: &[f64]) -> Self {
+        let n = values.len();
+        if n == 0 {
+            return Estimate {
+                mean: 0.0,
+                half_width: 0.0,
+            };
+        }
+        let mean = values.iter().sum::<f64>() / n as f64;
+        if n == 1 {
+            return Estimate {
+                mean,
+                half_width: 0.0,
+            };
+        }
+        let var = values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (n - 1) as f64;
+        Estimate {
+            mean,
+            half_width: t_975(n - 1) * (var / n as f64).sqrt(),
+        }
+    }
+
+    /// Whether `value` lies in the interval.
+    #[must_use]
+    pub fn contains(&self, value: f64) -> bool {
+        (value - self.mean).abs() <= self.half_width
+    }
+}
+
+/// The 97.5% quantile of Student's t with `df` degrees of freedom.
+fn t_975(df: usize) -> f64 {
+    const TABLE: [f64; 30] = [
+        12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.160,
+        2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086, 2.080, 2.074, 2.069, 2.064, 2.060, 2.056,
+        2.052, 2.048, 2.045, 2.042,
+    ];
+    match df {
+        0 => f64::INFINITY,
+        1..=30 => TABLE.get(df - 1).copied().unwrap_or(1.96),
+        // Beyond 30 degrees of freedom, the normal quantile corrected to
+        // first order in 1/df.
+        _ => 1.959_964 * (1.0 + 1.0 / (4.0 * df as f64)),
+    }
+}
+
+/// A segment's figures over replications.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct SegmentSummary {
+    /// Contacts arriving.
+    pub offered: Estimate,
+    /// Service level (abandons as misses).
+    pub service_level: Estimate,
+    /// Share abandoning.
+    pub abandonment: Estimate,
+    /// Mean wait of the answered, seconds.
+    pub average_speed_of_answer: Estimate,
+    /// Mean wait of all who left the queue, seconds.
+    pub average_wait: Estimate,
+    /// 90th percentile of the wait, seconds.
+    pub wait_p90: Estimate,
+    /// Longest wait, seconds.
+    pub longest_wait: Estimate,
+}
+
+impl SegmentSummary {
+    fn of(segments: &[&Segment]) -> Self {
+        let est = |f: &dyn Fn(&Segment) -> f64| {
+            Estimate::of(&segments.iter().map(|s| f(s)).collect::<Vec<_>>())
+        };
+        SegmentSummary {
+            offered: est(&|s| s.offered as f64),
+            service_level: est(&Segment::service_level),
+            abandonment: est(&Segment::abandonment),
+            average_speed_of_answer: est(&Segment::average_speed_of_answer),
+            average_wait: est(&Segment::average_wait),
+            wait_p90: est(&|s| s.wait_percentile(0.9)),
+            longest_wait: est(&|s| s.longest_wait_secs),
+        }
+    }
+}
+
+/// Figures over independent replications.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Summary {
+    /// How many replications.
+    pub replications: u32,
+    /// Every contact.
+    pub overall: SegmentSummary,
+    /// By queue, stage, channel and stream, named as in the reports.
+    pub segments: Vec<(String, SegmentSummary)>,
+    /// Agents' busy share.
+    pub occupancy: Estimate,
+}
+
+/// Runs `replications` independent replications of `scenario`, the
+/// `r`-th seeded by `seed + r`, and summarizes them. The same scenario and
+/// seed give the same summary; two scenarios run with the same seed meet
+/// the same customers.
+///
+/// # Errors
+///
+/// As [`Simulation::new`] and [`Simulation::run`];
+/// [`SimError::Invalid`] for zero replications.
+///
+/// ```
+/// use callroute::sim::{Dist, Scenario, replicate};
+/// let s = Scenario::single_queue(12, 600.0, Dist::exponential(60.0)?, None, 3_600);
+/// let summary = replicate(&s, 1, 5)?;
+/// assert_eq!(summary.replications, 5);
+/// assert!(summary.overall.service_level.half_width > 0.0);
+/// # Ok::<(), callroute::sim::SimError>(())
+/// ```
+pub fn replicate(scenario: &Scenario, seed: u64, replications: u32) -> Result<Summary, SimError> {
+    if replications == 0 {
+        return Err(SimError::invalid("replications", "must be above 0"));
+    }
+    let reports = (0..replications)
+        .map(|r| Simulation::new(scenario, seed.wrapping_add(u64::from(r)))?.run())
+        .collect::<Result<Vec<Report>, SimError>>()?;
+    let overall = SegmentSummary::of(&reports.iter().map(|r| &r.overall).collect::<Vec<_>>());
+    let mut segments = Vec::new();
+    let named = |r: &Report| -> Vec<(String, Segment)> {
+        let mut v: Vec<(String, Segment)> = Vec::new();
+        v.extend(
+            r.queues
+                .iter()
+                .map(|(q, s)| (format!("queue {q}"), s.clone())),
+        );
+        v.extend(
+            r.stages
+                .iter()
+                .map(|(st, s)| (format!("stage {st:?}"), s.clone())),
+        );
+        v.extend(
+            r.channels
+                .iter()
+                .map(|(c, s)| (format!("channel {c:?}"), s.clone())),
+        );
+        v.extend(
+            r.streams
+                .iter()
+                .map(|(n, s)| (format!("stream {n}"), s.clone())),
+        );
+        v
+    };
+    let per_report: Vec<Vec<(String, Segment)>> = reports.iter().map(named).collect();
+    if let Some(first) = per_report.first() {
+        for (i, (name, _)) in first.iter().enumerate() {
+            let segs: Vec<&Segment> = per_report
+                .iter()
+                .filter_map(|v| v.get(i).map(|x| &x.1))
+                .collect();
+            segments.push((name.clone(), SegmentSummary::of(&segs)));
+        }
+    }
+    Ok(Summary {
+        replications,
+        overall,
+        segments,
+        occupancy: Estimate::of(&reports.iter().map(|r| r.occupancy).collect::<Vec<_>>()),
+    })
+}

@@ -1,0 +1,229 @@
+//! What a simulation runs: streams of contacts, agent groups, queues and the
+//! router's configuration.
+
+use super::{Dist, SimError};
+use crate::model::{
+    AgentId, AgentSpec, Capacity, Channel, CustomerValue, LifecycleStage, Proficiency, QueueId,
+    Requirements, RoutingProfile, Sentiment, SkillId,
+};
+use crate::router::{QueueConfig, RouterConfig};
+use serde::{Deserialize, Serialize};
+
+/// A simulated day (or any horizon): `intervals` of `interval_secs` each.
+/// Arrivals stop at the horizon; contacts still in the system are then
+/// served or abandon before the run ends.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    /// The length of an interval, seconds.
+    pub interval_secs: u64,
+    /// How many intervals.
+    pub intervals: u32,
+    /// The router's configuration (priority weights and its seed).
+    #[serde(default)]
+    pub router: RouterConfig,
+    /// The queues.
+    pub queues: Vec<QueueConfig>,
+    /// The streams of arriving contacts.
+    pub streams: Vec<Stream>,
+    /// The agents, by group.
+    pub groups: Vec<AgentGroup>,
+}
+
+/// A stream of contacts alike: one queue, channel, stage, mood and value,
+/// Poisson arrivals at a rate per interval, handle times and patience from
+/// distributions.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Stream {
+    /// A name for the report.
+    pub name: String,
+    /// The queue its contacts arrive in.
+    pub queue: QueueId,
+    /// Their channel.
+    pub channel: Channel,
+    /// Their lifecycle stage.
+    #[serde(default)]
+    pub stage: LifecycleStage,
+    /// Their sentiment at arrival.
+    #[serde(default)]
+    pub sentiment: Sentiment,
+    /// Their value.
+    #[serde(default)]
+    pub value: CustomerValue,
+    /// What they need of an agent.
+    #[serde(default)]
+    pub requirements: Requirements,
+    /// Arrivals per hour in each interval; one rate applies to every
+    /// interval.
+    pub rates_per_hour: Vec<f64>,
+    /// Handle time.
+    pub handle: Dist,
+    /// Patience (time until a waiting caller hangs up); `None` waits as long
+    /// as it takes.
+    #[serde(default)]
+    pub patience: Option<Dist>,
+}
+
+/// Agents alike: `count` of them with these skills, capacity and routing
+/// profile, on duty for the whole horizon.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AgentGroup {
+    /// A name for the report.
+    pub name: String,
+    /// How many agents.
+    pub count: u32,
+    /// Their skills and proficiencies.
+    #[serde(default)]
+    pub skills: Vec<(SkillId, Proficiency)>,
+    /// Their capacity per channel.
+    #[serde(default)]
+    pub capacity: Capacity,
+    /// The queues they serve, with ranks and delays.
+    pub profile: RoutingProfile,
+}
+
+/// The most agents and the most arrivals per hour a scenario may ask for:
+/// far beyond any real center, low enough that nothing absurd is allocated.
+const MAX_AGENTS: u64 = 1_000_000;
+const MAX_RATE_PER_HOUR: f64 = 1e7;
+const MAX_HORIZON_SECS: u64 = 366 * 24 * 3_600;
+
+impl Scenario {
+    /// One queue, one stream of voice calls and one group of `agents`:
+    /// `per_hour` arrivals an hour for `horizon_secs` (one interval), the
+    /// given handle and patience.
+    #[must_use]
+    pub fn single_queue(
+        agents: u32,
+        per_hour: f64,
+        handle: Dist,
+        patience: Option<Dist>,
+        horizon_secs: u64,
+    ) -> Self {
+        let q = QueueId::new(0);
+        Scenario {
+            interval_secs: horizon_secs,
+            intervals: 1,
+            router: RouterConfig::default(),
+            queues: vec![QueueConfig::new(q)],
+            streams: vec![Stream {
+                name: "calls".into(),
+                queue: q,
+                channel: Channel::Voice,
+                stage: LifecycleStage::default(),
+                sentiment: Sentiment::NEUTRAL,
+                value: CustomerValue::default(),
+                requirements: Requirements::new(),
+                rates_per_hour: vec![per_hour],
+                handle,
+                patience,
+            }],
+            groups: vec![AgentGroup {
+                name: "agents".into(),
+                count: agents,
+                skills: Vec::new(),
+                capacity: Capacity::default(),
+                profile: RoutingProfile::new().serve(q, 1),
+            }],
+        }
+    }
+
+    /// Checks every field; the first at fault is named in the error.
+    ///
+    /// # Errors
+    ///
+    /// [`SimError::Invalid`] naming the field.
+    pub fn validate(&self) -> Result<(), SimError> {
+        if self.interval_secs == 0 {
+            return Err(SimError::invalid("interval_secs", "must be above 0"));
+        }
+        if self.intervals == 0 {
+            return Err(SimError::invalid("intervals", "must be above 0"));
+        }
+        if self.interval_secs.saturating_mul(u64::from(self.intervals)) > MAX_HORIZON_SECS {
+            return Err(SimError::invalid(
+                "intervals",
+                format!("the horizon exceeds {MAX_HORIZON_SECS} seconds"),
+            ));
+        }
+        if self.queues.is_empty() {
+            return Err(SimError::invalid("queues", "no queue"));
+        }
+        for (i, s) in self.streams.iter().enumerate() {
+            let field = |f: &str| format!("streams[{i}].{f}");
+            if !self.queues.iter().any(|q| q.id == s.queue) {
+                return Err(SimError::invalid(
+                    field("queue"),
+                    format!("{} is not a queue of the scenario", s.queue),
+                ));
+            }
+            let n = s.rates_per_hour.len();
+            if n != 1 && n != self.intervals as usize {
+                return Err(SimError::invalid(
+                    field("rates_per_hour"),
+                    format!(
+                        "{n} rates for {} intervals (give one, or one per interval)",
+                        self.intervals
+                    ),
+                ));
+            }
+            for (k, &r) in s.rates_per_hour.iter().enumerate() {
+                if !(r.is_finite() && (0.0..=MAX_RATE_PER_HOUR).contains(&r)) {
+                    return Err(SimError::invalid(
+                        format!("streams[{i}].rates_per_hour[{k}]"),
+                        format!("{r} is not a rate between 0 and {MAX_RATE_PER_HOUR} an hour"),
+                    ));
+                }
+            }
+            s.handle.check(&field("handle"))?;
+            if let Some(p) = &s.patience {
+                p.check(&field("patience"))?;
+            }
+        }
+        let mut total = 0u64;
+        for (i, g) in self.groups.iter().enumerate() {
+            total = total.saturating_add(u64::from(g.count));
+            if total > MAX_AGENTS {
+                return Err(SimError::invalid(
+                    format!("groups[{i}].count"),
+                    format!("more than {MAX_AGENTS} agents in all"),
+                ));
+            }
+            if g.capacity.total() == 0 {
+                return Err(SimError::invalid(
+                    format!("groups[{i}].capacity"),
+                    "no capacity on any channel",
+                ));
+            }
+            for e in g.profile.entries() {
+                if !self.queues.iter().any(|q| q.id == e.queue) {
+                    return Err(SimError::invalid(
+                        format!("groups[{i}].profile"),
+                        format!("{} is not a queue of the scenario", e.queue),
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The agents of every group, with ids numbered from 0 in group order.
+    pub(crate) fn agents(&self) -> impl Iterator<Item = AgentSpec> + '_ {
+        let mut next = 0u32;
+        self.groups.iter().flat_map(move |g| {
+            let first = next;
+            next = next.saturating_add(g.count);
+            (first..first.saturating_add(g.count)).map(move |id| {
+                let mut spec = AgentSpec::new(AgentId::new(id))
+                    .capacity(g.capacity)
+                    .profile(g.profile.clone());
+                for &(s, p) in &g.skills {
+                    spec = spec.skill(s, p);
+                }
+                spec
+            })
+        })
+    }
+}

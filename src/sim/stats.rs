@@ -1,0 +1,188 @@
+//! What a run measures: per segment, streaming tallies (counts, sums, the
+//! longest wait and a histogram of waits for percentiles), so memory does
+//! not grow with the number of contacts.
+
+use crate::model::{Channel, LifecycleStage, QueueId};
+use serde::{Deserialize, Serialize};
+
+/// Waits below this many seconds fall in one-second bins...
+const FINE_UP_TO: usize = 600;
+/// ...then in ten-second bins up to this; longer waits share the last bin.
+const COARSE_UP_TO: usize = 3_600;
+const BINS: usize = FINE_UP_TO + (COARSE_UP_TO - FINE_UP_TO) / 10 + 1;
+
+/// The tallies of one segment of contacts (all of them, a queue, a stage,
+/// a channel, a stream or an interval of arrival).
+///
+/// The service level counts abandoned contacts as misses: answered within
+/// the queue's threshold over the contacts that were answered or abandoned.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Segment {
+    /// Contacts that arrived.
+    pub offered: u64,
+    /// Contacts answered by an agent.
+    pub answered: u64,
+    /// Contacts that hung up while waiting.
+    pub abandoned: u64,
+    /// Contacts still waiting when the run ended (none could serve them).
+    pub waiting_at_end: u64,
+    /// Contacts answered within their queue's service-level threshold.
+    pub answered_within_target: u64,
+    /// The sum of the answered contacts' waits, seconds.
+    pub answered_wait_secs: f64,
+    /// The sum of the waits of every contact that left the queue (answered
+    /// or abandoned), seconds.
+    pub total_wait_secs: f64,
+    /// The longest wait of a contact that left the queue, seconds.
+    pub longest_wait_secs: f64,
+    /// Waits of contacts that left the queue: one-second bins up to 600 s,
+    /// ten-second bins up to 3,600 s, then one bin for longer waits.
+    pub wait_histogram: Vec<u64>,
+    /// Agents' handle time spent on these contacts, seconds.
+    pub handle_secs: f64,
+}
+
+impl Default for Segment {
+    fn default() -> Self {
+        Segment {
+            offered: 0,
+            answered: 0,
+            abandoned: 0,
+            waiting_at_end: 0,
+            answered_within_target: 0,
+            answered_wait_secs: 0.0,
+            total_wait_secs: 0.0,
+            longest_wait_secs: 0.0,
+            wait_histogram: vec![0; BINS],
+            handle_secs: 0.0,
+        }
+    }
+}
+
+fn bin(wait_secs: f64) -> usize {
+    let w = wait_secs.max(0.0) as usize;
+    if w < FINE_UP_TO {
+        w
+    } else if w < COARSE_UP_TO {
+        FINE_UP_TO + (w - FINE_UP_TO) / 10
+    } else {
+        BINS - 1
+    }
+}
+
+/// The upper edge of a bin, seconds.
+fn bin_edge(i: usize) -> f64 {
+    if i < FINE_UP_TO {
+        (i + 1) as f64
+    } else if i < BINS - 1 {
+        (FINE_UP_TO + (i - FINE_UP_TO + 1) * 10) as f64
+    } else {
+        f64::INFINITY
+    }
+}
+
+impl Segment {
+    pub(crate) fn arrived(&mut self) {
+        self.offered += 1;
+    }
+
+    pub(crate) fn answered(&mut self, wait_secs: f64, within_target: bool, handle_secs: f64) {
+        self.answered += 1;
+        self.answered_within_target += u64::from(within_target);
+        self.answered_wait_secs += wait_secs;
+        self.handle_secs += handle_secs;
+        self.left(wait_secs);
+    }
+
+    pub(crate) fn abandoned(&mut self, wait_secs: f64) {
+        self.abandoned += 1;
+        self.left(wait_secs);
+    }
+
+    fn left(&mut self, wait_secs: f64) {
+        self.total_wait_secs += wait_secs;
+        self.longest_wait_secs = self.longest_wait_secs.max(wait_secs);
+        if let Some(b) = self.wait_histogram.get_mut(bin(wait_secs)) {
+            *b += 1;
+        }
+    }
+
+    /// Answered within the threshold over answered and abandoned (1 when
+    /// no contact left the queue).
+    #[must_use]
+    pub fn service_level(&self) -> f64 {
+        let left = self.answered + self.abandoned;
+        if left == 0 {
+            return 1.0;
+        }
+        self.answered_within_target as f64 / left as f64
+    }
+
+    /// Abandoned over answered and abandoned.
+    #[must_use]
+    pub fn abandonment(&self) -> f64 {
+        let left = self.answered + self.abandoned;
+        if left == 0 {
+            return 0.0;
+        }
+        self.abandoned as f64 / left as f64
+    }
+
+    /// The mean wait of the answered, seconds.
+    #[must_use]
+    pub fn average_speed_of_answer(&self) -> f64 {
+        if self.answered == 0 {
+            return 0.0;
+        }
+        self.answered_wait_secs / self.answered as f64
+    }
+
+    /// The mean wait of every contact that left the queue, seconds.
+    #[must_use]
+    pub fn average_wait(&self) -> f64 {
+        let left = self.answered + self.abandoned;
+        if left == 0 {
+            return 0.0;
+        }
+        self.total_wait_secs / left as f64
+    }
+
+    /// The wait that a share `p` (in [0, 1]) of the contacts that left did
+    /// not exceed, to the histogram's resolution (the upper edge of the
+    /// bin), seconds.
+    #[must_use]
+    pub fn wait_percentile(&self, p: f64) -> f64 {
+        let total: u64 = self.wait_histogram.iter().sum();
+        if total == 0 {
+            return 0.0;
+        }
+        let wanted = (p.clamp(0.0, 1.0) * total as f64).ceil().max(1.0) as u64;
+        let mut seen = 0;
+        for (i, n) in self.wait_histogram.iter().enumerate() {
+            seen += n;
+            if seen >= wanted {
+                return bin_edge(i).min(self.longest_wait_secs.max(0.0));
+            }
+        }
+        self.longest_wait_secs
+    }
+}
+
+/// What one run measured.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Report {
+    /// Every contact.
+    pub overall: Segment,
+    /// By the queue they arrived in, in the scenario's order.
+    pub queues: Vec<(QueueId, Segment)>,
+    /// By lifecycle stage, in lifecycle order.
+    pub stages: Vec<(LifecycleStage, Segment)>,
+    /// By channel.
+    pub channels: Vec<(Channel, Segment)>,
+    /// By stream, in the scenario's order.
+    pub streams: Vec<(String, Segment)>,
+    /// By the interval they arrived in.
+    pub intervals: Vec<Segment>,
+    /// Agents' busy share: handle time served over agents × horizon.
+    pub occupancy: f64,
+}

@@ -1,0 +1,169 @@
+//! The simulator against queueing theory (Erlang C and Erlang A), its
+//! determinism, conservation, and scenario validation.
+
+use callroute::sim::*;
+use callroute::staffing::{ErlangA, ErlangC, Load, ServiceLevelDefinition};
+
+/// `value` lies within two half-widths of the 95% interval (about 99.8%
+/// with ten replications): a deterministic check on fixed seeds that a
+/// correct simulator passes with near certainty.
+fn agrees(e: Estimate, value: f64, what: &str) {
+    assert!(
+        (e.mean - value).abs() <= 2.0 * e.half_width,
+        "{what}: simulated {} ± {}, theory {value}",
+        e.mean,
+        e.half_width
+    );
+}
+
+#[test]
+fn one_queue_without_abandonment_agrees_with_erlang_c() {
+    // 9 Erlangs on 10 agents: 540 calls an hour of 60 s on average.
+    let s = Scenario::single_queue(
+        10,
+        540.0,
+        Dist::exponential(60.0).unwrap(),
+        None,
+        48 * 3_600,
+    );
+    let summary = replicate(&s, 11, 10).unwrap();
+    let q = ErlangC::new(10, Load::new(9.0).unwrap(), 60.0).unwrap();
+    agrees(
+        summary.overall.service_level,
+        q.service_level(20.0).unwrap(),
+        "service level",
+    );
+    agrees(
+        summary.overall.average_speed_of_answer,
+        q.average_speed_of_answer(),
+        "average speed of answer",
+    );
+    agrees(summary.occupancy, q.occupancy(), "occupancy");
+    assert_eq!(summary.overall.abandonment.mean, 0.0);
+}
+
+#[test]
+fn one_queue_with_patience_agrees_with_erlang_a() {
+    // 11 Erlangs on 10 agents, mean patience 120 s: stable only because
+    // callers abandon.
+    let s = Scenario::single_queue(
+        10,
+        660.0,
+        Dist::exponential(60.0).unwrap(),
+        Some(Dist::exponential(120.0).unwrap()),
+        48 * 3_600,
+    );
+    let summary = replicate(&s, 5, 10).unwrap();
+    let q = ErlangA::new(10, Load::new(11.0).unwrap(), 60.0, 120.0).unwrap();
+    agrees(summary.overall.abandonment, q.prob_abandon(), "abandonment");
+    agrees(
+        summary.overall.service_level,
+        q.service_level(20.0, ServiceLevelDefinition::OfOffered)
+            .unwrap(),
+        "service level",
+    );
+    agrees(
+        summary.overall.average_wait,
+        q.average_wait(),
+        "average wait",
+    );
+}
+
+#[test]
+fn the_same_seed_gives_the_same_report() {
+    let s = Scenario::single_queue(
+        5,
+        300.0,
+        Dist::log_normal(50.0, 30.0).unwrap(),
+        Some(Dist::gamma(2.0, 90.0).unwrap()),
+        3_600,
+    );
+    let a = Simulation::new(&s, 42).unwrap().run().unwrap();
+    let b = Simulation::new(&s, 42).unwrap().run().unwrap();
+    assert_eq!(
+        serde_json::to_string(&a).unwrap(),
+        serde_json::to_string(&b).unwrap()
+    );
+    let c = Simulation::new(&s, 43).unwrap().run().unwrap();
+    assert_ne!(a, c);
+}
+
+#[test]
+fn every_contact_is_answered_abandoned_or_still_waiting() {
+    let s = Scenario::single_queue(
+        3,
+        400.0,
+        Dist::exponential(40.0).unwrap(),
+        Some(Dist::exponential(30.0).unwrap()),
+        2 * 3_600,
+    );
+    let r = Simulation::new(&s, 3).unwrap().run().unwrap();
+    let segments = std::iter::once(&r.overall)
+        .chain(r.queues.iter().map(|x| &x.1))
+        .chain(r.stages.iter().map(|x| &x.1))
+        .chain(r.channels.iter().map(|x| &x.1))
+        .chain(r.streams.iter().map(|x| &x.1))
+        .chain(r.intervals.iter());
+    for seg in segments {
+        assert_eq!(
+            seg.offered,
+            seg.answered + seg.abandoned + seg.waiting_at_end
+        );
+        assert_eq!(
+            seg.wait_histogram.iter().sum::<u64>(),
+            seg.answered + seg.abandoned
+        );
+    }
+    assert!(r.overall.offered > 500 && r.overall.abandoned > 0);
+    // No agent serves the queue: everyone abandons.
+    let mut nobody = s.clone();
+    nobody.groups[0].profile = callroute::RoutingProfile::new();
+    let r = Simulation::new(&nobody, 3).unwrap().run().unwrap();
+    assert_eq!(r.overall.abandoned, r.overall.offered);
+}
+
+#[test]
+fn common_random_numbers_give_the_same_customers() {
+    // More agents change waits, not who arrives or how long they need.
+    let fewer = Scenario::single_queue(4, 300.0, Dist::exponential(45.0).unwrap(), None, 3_600);
+    let mut more = fewer.clone();
+    more.groups[0].count = 6;
+    let a = Simulation::new(&fewer, 9).unwrap().run().unwrap();
+    let b = Simulation::new(&more, 9).unwrap().run().unwrap();
+    assert_eq!(a.overall.offered, b.overall.offered);
+    assert!((a.overall.handle_secs - b.overall.handle_secs).abs() < 1e-6);
+    assert!(b.overall.average_wait() <= a.overall.average_wait());
+}
+
+#[test]
+fn bad_scenarios_name_the_field_at_fault() {
+    let good = Scenario::single_queue(5, 300.0, Dist::exponential(60.0).unwrap(), None, 3_600);
+    let field = |s: &Scenario| match Simulation::new(s, 1) {
+        Err(SimError::Invalid { field, .. }) => field,
+        other => panic!("expected an invalid field, got {other:?}"),
+    };
+    let mut s = good.clone();
+    s.streams[0].rates_per_hour = vec![1.0, 2.0];
+    assert_eq!(field(&s), "streams[0].rates_per_hour");
+    let mut s = good.clone();
+    s.streams[0].rates_per_hour = vec![f64::NAN];
+    assert_eq!(field(&s), "streams[0].rates_per_hour[0]");
+    let mut s = good.clone();
+    s.streams[0].handle = Dist::Exponential { mean: -3.0 };
+    assert_eq!(field(&s), "streams[0].handle.mean");
+    let mut s = good.clone();
+    s.streams[0].queue = callroute::QueueId::new(9);
+    assert_eq!(field(&s), "streams[0].queue");
+    let mut s = good.clone();
+    s.intervals = 0;
+    assert_eq!(field(&s), "intervals");
+    let mut s = good.clone();
+    s.groups[0].count = 2_000_000;
+    assert_eq!(field(&s), "groups[0].count");
+    // A scenario read from JSON: unknown fields are refused.
+    let json = serde_json::to_string(&good).unwrap();
+    let back: Scenario = serde_json::from_str(&json).unwrap();
+    assert_eq!(back, good);
+    let wrong = json.replacen("\"intervals\"", "\"intervalz\"", 1);
+    assert!(serde_json::from_str::<Scenario>(&wrong).is_err());
+}
