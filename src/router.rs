@@ -52,7 +52,7 @@ mod error;
 mod escalation;
 mod escalation_ops;
 mod estimate;
-mod hash;
+pub(crate) mod hash;
 mod offer;
 mod offer_ops;
 mod resume;

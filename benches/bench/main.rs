@@ -10,7 +10,8 @@ use criterion::{criterion_group, criterion_main};
 #[allow(dead_code)]
 mod naive;
 mod router;
+mod sim;
 mod staffing;
 
-criterion_group!(benches, router::define, staffing::define);
+criterion_group!(benches, router::define, staffing::define, sim::define);
 criterion_main!(benches);

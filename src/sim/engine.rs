@@ -5,15 +5,16 @@ use super::dist::Sampler;
 use super::scenario::Scenario;
 use super::stats::{Report, Segment};
 use crate::model::{Channel, Contact, ContactId, LifecycleStage};
+use crate::router::hash::IdMap;
 use crate::router::{Decision, Decisions, Router, RouterError};
 use crate::time::Timestamp;
 use rand::{RngExt, SeedableRng};
 use rand_pcg::Pcg64Mcg;
 use std::cmp::Reverse;
-use std::collections::{BinaryHeap, HashMap};
+use std::collections::BinaryHeap;
 
 /// Something the calendar holds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Event {
     /// The next arrival of a stream.
     Arrival(u32),
@@ -21,6 +22,40 @@ enum Event {
     Finish(ContactId),
     /// A waiting contact's patience runs out.
     Abandon(ContactId),
+}
+
+/// A calendar entry: ordered by time, then by the order of scheduling
+/// (both packed in one key, so the heap compares one integer).
+#[derive(Debug, Clone, Copy)]
+struct Entry {
+    key: u128,
+    event: Event,
+}
+
+impl Entry {
+    fn time(&self) -> u64 {
+        (self.key >> 64) as u64
+    }
+}
+
+impl PartialEq for Entry {
+    fn eq(&self, other: &Self) -> bool {
+        self.key == other.key
+    }
+}
+
+impl Eq for Entry {}
+
+impl PartialOrd for Entry {
+    fn partial_cmp(&self, other: &Self) -> Option<core::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Entry {
+    fn cmp(&self, other: &Self) -> core::cmp::Ordering {
+        self.key.cmp(&other.key)
+    }
 }
 
 /// A stream's generators and state.
@@ -53,9 +88,9 @@ struct Live {
 pub struct Simulation {
     router: Router,
     streams: Vec<StreamState>,
-    calendar: BinaryHeap<Reverse<(u64, u64, Event)>>,
+    calendar: BinaryHeap<Reverse<Entry>>,
     seq: u64,
-    live: HashMap<ContactId, Live>,
+    live: IdMap<ContactId, Live>,
     next_contact: u64,
     interval_ms: u64,
     intervals: u32,
@@ -165,7 +200,7 @@ impl Simulation {
             streams,
             calendar: BinaryHeap::new(),
             seq: 0,
-            live: HashMap::new(),
+            live: IdMap::default(),
             next_contact: 0,
             interval_ms: scenario.interval_secs.saturating_mul(1_000),
             intervals: scenario.intervals,
@@ -196,7 +231,7 @@ impl Simulation {
     /// Applies the next event (after the router timers due by then).
     /// Returns whether anything was left to do.
     fn step(&mut self) -> Result<bool, SimError> {
-        let next_event = self.calendar.peek().map(|Reverse((t, _, _))| *t);
+        let next_event = self.calendar.peek().map(|Reverse(e)| e.time());
         let next_timer = self.router.next_timer().map(Timestamp::as_millis);
         match (next_event, next_timer) {
             (None, None) => Ok(false),
@@ -207,11 +242,11 @@ impl Simulation {
                 Ok(true)
             }
             _ => {
-                let Some(Reverse((t, _, event))) = self.calendar.pop() else {
+                let Some(Reverse(entry)) = self.calendar.pop() else {
                     return Ok(false);
                 };
-                self.now = t;
-                match event {
+                self.now = entry.time();
+                match entry.event {
                     Event::Arrival(stream) => self.arrive(stream)?,
                     Event::Finish(contact) => {
                         self.live.remove(&contact);
@@ -231,7 +266,8 @@ impl Simulation {
 
     fn push(&mut self, at: u64, event: Event) {
         self.seq += 1;
-        self.calendar.push(Reverse((at, self.seq, event)));
+        let key = u128::from(at) << 64 | u128::from(self.seq);
+        self.calendar.push(Reverse(Entry { key, event }));
     }
 
     /// Draws the stream's next arrival (Poisson with a rate per interval;

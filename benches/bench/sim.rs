@@ -1,0 +1,35 @@
+//! Simulator benchmarks: simulated contacts per second with the full
+//! router in the loop, for an M/M/c+M center (arrival rate 95% of the
+//! agents' capacity, mean patience two handle times) of 100 and 10,000
+//! agents.
+
+use callroute::sim::{Dist, Scenario, Simulation};
+use criterion::{BenchmarkId, Criterion, Throughput};
+use std::hint::black_box;
+
+pub(crate) fn define(c: &mut Criterion) {
+    let mut g = c.benchmark_group("sim");
+    g.sample_size(10);
+    // (agents, horizon seconds): about 60,000 contacts per run.
+    for (agents, horizon) in [(100u32, 36_000u64), (10_000, 360)] {
+        let per_hour = f64::from(agents) * 0.95 * 60.0; // handle 60 s
+        let s = Scenario::single_queue(
+            agents,
+            per_hour,
+            Dist::exponential(60.0).unwrap(),
+            Some(Dist::exponential(120.0).unwrap()),
+            horizon,
+        );
+        let contacts = Simulation::new(&s, 1)
+            .unwrap()
+            .run()
+            .unwrap()
+            .overall
+            .offered;
+        g.throughput(Throughput::Elements(contacts));
+        g.bench_function(BenchmarkId::new("mmc_m", agents), |b| {
+            b.iter(|| Simulation::new(black_box(&s), 1).unwrap().run().unwrap())
+        });
+    }
+    g.finish();
+}
