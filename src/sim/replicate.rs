@@ -3,6 +3,7 @@
 
 use super::stats::Segment;
 use super::{Report, Scenario, SimError, Simulation};
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 /// A figure over replications: its mean and the half-width of its 95%
@@ -117,6 +118,11 @@ pub struct Summary {
 /// seed give the same summary; two scenarios run with the same seed meet
 /// the same customers.
 ///
+/// Replications run in parallel on rayon's thread pool; each is one
+/// sequential run with its own seed and the reports are combined in
+/// replication order, so the summary does not depend on the number of
+/// threads.
+///
 /// # Errors
 ///
 /// As [`Simulation::new`] and [`Simulation::run`];
@@ -135,6 +141,7 @@ pub fn replicate(scenario: &Scenario, seed: u64, replications: u32) -> Result<Su
         return Err(SimError::invalid("replications", "must be above 0"));
     }
     let reports = (0..replications)
+        .into_par_iter()
         .map(|r| Simulation::new(scenario, seed.wrapping_add(u64::from(r)))?.run())
         .collect::<Result<Vec<Report>, SimError>>()?;
     let overall = SegmentSummary::of(&reports.iter().map(|r| &r.overall).collect::<Vec<_>>());

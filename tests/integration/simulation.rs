@@ -89,6 +89,27 @@ fn the_same_seed_gives_the_same_report() {
 }
 
 #[test]
+fn replications_do_not_depend_on_the_thread_count() {
+    let s = Scenario::single_queue(
+        6,
+        400.0,
+        Dist::exponential(45.0).unwrap(),
+        Some(Dist::exponential(60.0).unwrap()),
+        3_600,
+    );
+    let on = |threads: usize| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap()
+            .install(|| replicate(&s, 77, 8).unwrap())
+    };
+    let one = on(1);
+    assert_eq!(one, on(2));
+    assert_eq!(one, on(5));
+}
+
+#[test]
 fn every_contact_is_answered_abandoned_or_still_waiting() {
     let s = Scenario::single_queue(
         3,
