@@ -76,18 +76,24 @@ pub struct QueueConfig {
     /// The queue's id.
     pub id: QueueId,
     /// Points added to every contact of the queue (default 0).
+    #[serde(default)]
     pub base_priority: f64,
     /// Requirements every contact of the queue has (default none).
+    #[serde(default)]
     pub requirements: Requirements,
     /// The service-level target (default 80% within 20 s).
+    #[serde(default)]
     pub service_level: ServiceLevelTarget,
     /// The most contacts that may wait at once; a contact that would wait
     /// beyond it is refused (default: no limit).
+    #[serde(default)]
     pub max_waiting: Option<u32>,
     /// How an agent is chosen when several can take a contact (default
     /// longest idle since the last contact).
+    #[serde(default)]
     pub selection: Selection,
     /// After-contact work after each contact of the queue (default none).
+    #[serde(default)]
     pub wrap_up: TimeSpan,
     /// Whether contacts are offered before they connect, and how (default
     /// `None`: connected at once).

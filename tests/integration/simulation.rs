@@ -188,3 +188,26 @@ fn bad_scenarios_name_the_field_at_fault() {
     let wrong = json.replacen("\"intervals\"", "\"intervalz\"", 1);
     assert!(serde_json::from_str::<Scenario>(&wrong).is_err());
 }
+
+#[test]
+fn the_sample_scenarios_load_and_run() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/scenarios");
+    let mut ran = 0;
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "toml") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        let scenario: Scenario = toml::from_str(&text).unwrap_or_else(|e| panic!("{path:?}: {e}"));
+        let r = Simulation::new(&scenario, 1).unwrap().run().unwrap();
+        let all = &r.overall;
+        assert!(all.offered > 0, "{path:?}");
+        assert_eq!(
+            all.offered,
+            all.answered + all.abandoned + all.waiting_at_end
+        );
+        ran += 1;
+    }
+    assert!(ran >= 1);
+}
