@@ -1,7 +1,7 @@
 //! Erlang B and Erlang C (M/M/c).
 
 use super::StaffingError;
-use super::load::{Load, nonnegative};
+use super::load::{Load, handle_time, nonnegative};
 
 /// Erlang B: the probability that an arrival finds all `agents` busy (and,
 /// with no queue, is lost), under `load`. In [0, 1]; 1 with no agent.
@@ -81,10 +81,7 @@ impl ErlangC {
         handle_secs: f64,
         b: f64,
     ) -> Result<Self, StaffingError> {
-        let aht = nonnegative("handle time", handle_secs)?;
-        if aht == 0.0 {
-            return Err(StaffingError::ZeroHandleTime);
-        }
+        let aht = handle_time(handle_secs)?;
         let a = load.erlangs();
         if a >= f64::from(agents) {
             return Err(StaffingError::Unstable { agents, load: a });

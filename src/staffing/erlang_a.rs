@@ -40,8 +40,8 @@
 //! - [`ErlangA::occupancy`]: the carried load (the answered share of the
 //!   offered load) per agent.
 
-use super::erlang::next_b;
-use super::load::nonnegative;
+use super::erlang::erlang_b;
+use super::load::{handle_time, nonnegative};
 use super::special::{digamma_difference, ln_gamma, ln_gamma_ratio};
 use super::{Load, StaffingError};
 
@@ -120,11 +120,13 @@ impl ErlangA {
         handle_secs: f64,
         patience_secs: f64,
     ) -> Result<Self, StaffingError> {
-        let mut b = 1.0;
-        for n in 1..=agents {
-            b = next_b(b, n, load.erlangs());
-        }
-        ErlangA::from_erlang_b(agents, load, handle_secs, patience_secs, b)
+        ErlangA::from_erlang_b(
+            agents,
+            load,
+            handle_secs,
+            patience_secs,
+            erlang_b(agents, load),
+        )
     }
 
     /// The queue from its Erlang B probability `b`.
@@ -135,10 +137,7 @@ impl ErlangA {
         patience_secs: f64,
         b: f64,
     ) -> Result<Self, StaffingError> {
-        let h = nonnegative("handle time", handle_secs)?;
-        if h == 0.0 {
-            return Err(StaffingError::ZeroHandleTime);
-        }
+        let h = handle_time(handle_secs)?;
         let p = nonnegative("patience", patience_secs)?;
         if p == 0.0 {
             return Err(StaffingError::ZeroPatience);

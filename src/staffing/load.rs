@@ -42,11 +42,7 @@ impl Load {
     /// [`StaffingError::ZeroHandleTime`].
     pub fn from_rate(per_hour: f64, handle_secs: f64) -> Result<Self, StaffingError> {
         let rate = nonnegative("arrivals per hour", per_hour)?;
-        let aht = nonnegative("handle time", handle_secs)?;
-        if aht == 0.0 {
-            return Err(StaffingError::ZeroHandleTime);
-        }
-        Load::new(rate * aht / 3_600.0)
+        Load::new(rate * handle_time(handle_secs)? / 3_600.0)
     }
 
     /// The load in Erlangs.
@@ -54,6 +50,15 @@ impl Load {
     pub fn erlangs(self) -> f64 {
         self.0
     }
+}
+
+/// A mean handle time in seconds, if finite and above 0.
+pub(super) fn handle_time(secs: f64) -> Result<f64, StaffingError> {
+    let h = nonnegative("handle time", secs)?;
+    if h == 0.0 {
+        return Err(StaffingError::ZeroHandleTime);
+    }
+    Ok(h)
 }
 
 /// `value` if finite and at least 0.
