@@ -2,9 +2,11 @@
 
 use super::SimError;
 use super::dist::Sampler;
-use super::scenario::Scenario;
+use super::scenario::{Scenario, Shift};
 use super::stats::{Report, Segment};
-use crate::model::{Channel, Contact, ContactId, LifecycleStage};
+use crate::model::{
+    AgentId, AgentStatus, Channel, Contact, ContactId, LifecycleStage, NotReadyReason,
+};
 use crate::router::hash::IdMap;
 use crate::router::{Decision, Decisions, Router, RouterError};
 use crate::time::Timestamp;
@@ -22,6 +24,10 @@ enum Event {
     Finish(ContactId),
     /// A waiting contact's patience runs out.
     Abandon(ContactId),
+    /// A group's agents come on duty.
+    ShiftStart(u32),
+    /// A group's agents go off duty once their contacts are done.
+    ShiftEnd(u32),
 }
 
 /// A calendar entry: ordered by time, then by the order of scheduling
@@ -98,7 +104,10 @@ pub struct Simulation {
     segment_of: Vec<[usize; 4]>,
     /// Per stream: its queue's service-level threshold, ms.
     target_ms: Vec<u64>,
-    agents: u64,
+    /// Per group: its agents on duty.
+    group_agents: Vec<Vec<AgentId>>,
+    /// Per group: agents on duty, and their shifts.
+    duty: Vec<(u32, Vec<Shift>)>,
     now: u64,
     report: Report,
 }
@@ -130,13 +139,18 @@ impl Simulation {
         for q in &scenario.queues {
             router.add_queue(q.clone())?;
         }
-        let mut agents = 0;
-        for spec in scenario.agents() {
-            let id = spec.id;
+        let mut group_agents = vec![Vec::new(); scenario.groups.len()];
+        for (g, spec) in scenario.agents() {
+            if let Some(list) = group_agents.get_mut(g as usize) {
+                list.push(spec.id);
+            }
             router.add_agent(spec)?;
-            let _ = router.log_in(id, Timestamp::ZERO)?;
-            agents += 1;
         }
+        let duty: Vec<(u32, Vec<Shift>)> = scenario
+            .groups
+            .iter()
+            .map(|g| (g.on_duty(), g.periods()))
+            .collect();
         let position = |q| scenario.queues.iter().position(|c| c.id == q).unwrap_or(0);
         let segment_of = scenario
             .streams
@@ -206,10 +220,25 @@ impl Simulation {
             intervals: scenario.intervals,
             segment_of,
             target_ms,
-            agents,
+            group_agents,
+            duty,
             now: 0,
             report,
         };
+        // Shifts first, so that agents are on duty for arrivals at the same
+        // instant.
+        let shifts: Vec<(u32, Shift)> = sim
+            .duty
+            .iter()
+            .zip(0u32..)
+            .flat_map(|((_, shifts), g)| shifts.iter().map(move |&sh| (g, sh)))
+            .collect();
+        for (g, sh) in shifts {
+            sim.push(sh.start_secs.saturating_mul(1_000), Event::ShiftStart(g));
+            if sh.end_secs < u64::MAX / 1_000 {
+                sim.push(sh.end_secs.saturating_mul(1_000), Event::ShiftEnd(g));
+            }
+        }
         for i in 0..sim.streams.len() as u32 {
             sim.schedule_arrival(i);
         }
@@ -254,6 +283,8 @@ impl Simulation {
                         self.apply(&d)?;
                     }
                     Event::Abandon(contact) => self.abandon(contact)?,
+                    Event::ShiftStart(g) => self.shift_starts(g)?,
+                    Event::ShiftEnd(g) => self.shift_ends(g)?,
                 }
                 Ok(true)
             }
@@ -338,6 +369,39 @@ impl Simulation {
         }
         let d = self.router.arrive(contact, self.at())?;
         self.apply(&d)
+    }
+
+    /// A group comes on duty: its agents log in (or, back from a break,
+    /// become ready) and take waiting contacts.
+    fn shift_starts(&mut self, group: u32) -> Result<(), SimError> {
+        let agents = self
+            .group_agents
+            .get(group as usize)
+            .cloned()
+            .unwrap_or_default();
+        for a in agents {
+            let d = match self.router.agent_status(a)? {
+                AgentStatus::LoggedOut => self.router.log_in(a, self.at())?,
+                _ => self.router.set_ready(a, self.at())?,
+            };
+            self.apply(&d)?;
+        }
+        Ok(())
+    }
+
+    /// A group goes off duty: its agents take no new contact (those in
+    /// service are finished).
+    fn shift_ends(&mut self, group: u32) -> Result<(), SimError> {
+        let agents = self
+            .group_agents
+            .get(group as usize)
+            .cloned()
+            .unwrap_or_default();
+        for a in agents {
+            self.router
+                .set_not_ready(a, NotReadyReason::Break, self.at())?;
+        }
+        Ok(())
     }
 
     fn abandon(&mut self, contact: ContactId) -> Result<(), SimError> {
@@ -430,8 +494,25 @@ impl Simulation {
         for l in waiting {
             self.tally(l.stream, l.interval, |s| s.waiting_at_end += 1);
         }
-        let span = secs(self.now.max(self.interval_ms * u64::from(self.intervals)));
-        let capacity = self.agents as f64 * span;
+        // Agent time on duty, up to the end of the run.
+        let end = self.now.max(self.interval_ms * u64::from(self.intervals));
+        let capacity: f64 = self
+            .duty
+            .iter()
+            .map(|(agents, shifts)| {
+                let on: u64 = shifts
+                    .iter()
+                    .map(|sh| {
+                        let (a, b) = (
+                            sh.start_secs.saturating_mul(1_000),
+                            sh.end_secs.saturating_mul(1_000),
+                        );
+                        b.min(end).saturating_sub(a.min(end))
+                    })
+                    .sum();
+                f64::from(*agents) * secs(on)
+            })
+            .sum();
         self.report.occupancy = if capacity > 0.0 {
             (self.report.overall.handle_secs / capacity).min(1.0)
         } else {

@@ -66,7 +66,8 @@ pub struct Stream {
 }
 
 /// Agents alike: `count` of them with these skills, capacity and routing
-/// profile, on duty for the whole horizon.
+/// profile, on duty during their shifts (the whole horizon if none is
+/// given), less shrinkage.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AgentGroup {
@@ -82,6 +83,48 @@ pub struct AgentGroup {
     pub capacity: Capacity,
     /// The queues they serve, with ranks and delays.
     pub profile: RoutingProfile,
+    /// When they are on duty, in order and without overlap; a gap between
+    /// two shifts is a break (agents finish their contacts, then take no
+    /// new one until the next shift). None: from the start until every
+    /// contact is done.
+    #[serde(default)]
+    pub shifts: Vec<Shift>,
+    /// The share of the group absent (leave, sickness, training): only
+    /// `count × (1 − shrinkage)`, rounded to the nearest whole agent, are
+    /// on duty. Default 0.
+    #[serde(default)]
+    pub shrinkage: f64,
+}
+
+/// A period on duty, in seconds from the start of the horizon.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Shift {
+    /// Start, seconds.
+    pub start_secs: u64,
+    /// End, seconds (after the start).
+    pub end_secs: u64,
+}
+
+impl AgentGroup {
+    /// The agents on duty after shrinkage.
+    pub(crate) fn on_duty(&self) -> u32 {
+        (f64::from(self.count) * (1.0 - self.shrinkage))
+            .round()
+            .max(0.0) as u32
+    }
+
+    /// The shifts, or one that never ends.
+    pub(crate) fn periods(&self) -> Vec<Shift> {
+        if self.shifts.is_empty() {
+            vec![Shift {
+                start_secs: 0,
+                end_secs: u64::MAX / 1_000,
+            }]
+        } else {
+            self.shifts.clone()
+        }
+    }
 }
 
 /// The most agents and the most arrivals per hour a scenario may ask for:
@@ -126,6 +169,8 @@ impl Scenario {
                 skills: Vec::new(),
                 capacity: Capacity::default(),
                 profile: RoutingProfile::new().serve(q, 1),
+                shifts: Vec::new(),
+                shrinkage: 0.0,
             }],
         }
     }
@@ -197,6 +242,22 @@ impl Scenario {
                     "no capacity on any channel",
                 ));
             }
+            if !(0.0..1.0).contains(&g.shrinkage) {
+                return Err(SimError::invalid(
+                    format!("groups[{i}].shrinkage"),
+                    format!("{} is not a share in [0, 1)", g.shrinkage),
+                ));
+            }
+            let mut last_end = 0;
+            for (k, sh) in g.shifts.iter().enumerate() {
+                if sh.end_secs <= sh.start_secs || sh.start_secs < last_end {
+                    return Err(SimError::invalid(
+                        format!("groups[{i}].shifts[{k}]"),
+                        "a shift must end after it starts, and after the previous one ends",
+                    ));
+                }
+                last_end = sh.end_secs;
+            }
             for e in g.profile.entries() {
                 if !self.queues.iter().any(|q| q.id == e.queue) {
                     return Err(SimError::invalid(
@@ -209,20 +270,22 @@ impl Scenario {
         Ok(())
     }
 
-    /// The agents of every group, with ids numbered from 0 in group order.
-    pub(crate) fn agents(&self) -> impl Iterator<Item = AgentSpec> + '_ {
+    /// The agents on duty of every group, with ids numbered from 0 in
+    /// group order, and their group's index.
+    pub(crate) fn agents(&self) -> impl Iterator<Item = (u32, AgentSpec)> + '_ {
         let mut next = 0u32;
-        self.groups.iter().flat_map(move |g| {
+        self.groups.iter().zip(0u32..).flat_map(move |(g, gi)| {
             let first = next;
-            next = next.saturating_add(g.count);
-            (first..first.saturating_add(g.count)).map(move |id| {
+            let n = g.on_duty();
+            next = next.saturating_add(n);
+            (first..first.saturating_add(n)).map(move |id| {
                 let mut spec = AgentSpec::new(AgentId::new(id))
                     .capacity(g.capacity)
                     .profile(g.profile.clone());
                 for &(s, p) in &g.skills {
                     spec = spec.skill(s, p);
                 }
-                spec
+                (gi, spec)
             })
         })
     }

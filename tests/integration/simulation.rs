@@ -211,3 +211,52 @@ fn the_sample_scenarios_load_and_run() {
     }
     assert!(ran >= 1);
 }
+
+#[test]
+fn agents_work_their_shifts_and_shrinkage_takes_some_away() {
+    let mut s = Scenario::single_queue(2, 60.0, Dist::exponential(60.0).unwrap(), None, 7_200);
+    s.groups[0].shifts = vec![
+        Shift {
+            start_secs: 0,
+            end_secs: 1_800,
+        },
+        Shift {
+            start_secs: 3_600,
+            end_secs: 7_200,
+        },
+    ];
+    let r = Simulation::new(&s, 4).unwrap().run().unwrap();
+    // Callers of the break wait for the second shift.
+    assert!(
+        r.overall.longest_wait_secs > 1_200.0,
+        "{}",
+        r.overall.longest_wait_secs
+    );
+    assert_eq!(r.overall.waiting_at_end, 0);
+    // Occupancy is over the time on duty: two agents for 1,800 + 3,600 s.
+    let handled = r.overall.handle_secs;
+    assert!((r.occupancy - handled / (2.0 * 5_400.0)).abs() < 1e-9);
+    // 10 agents at 30% shrinkage are 7 on duty: the same run as 7 agents.
+    let mut ten = Scenario::single_queue(10, 300.0, Dist::exponential(60.0).unwrap(), None, 3_600);
+    ten.groups[0].shrinkage = 0.3;
+    let mut seven = ten.clone();
+    seven.groups[0].count = 7;
+    seven.groups[0].shrinkage = 0.0;
+    assert_eq!(
+        Simulation::new(&ten, 2).unwrap().run().unwrap(),
+        Simulation::new(&seven, 2).unwrap().run().unwrap()
+    );
+    // Shifts out of order, and a shrinkage of 1, are named.
+    let mut bad = s.clone();
+    bad.groups[0].shifts.swap(0, 1);
+    assert!(matches!(
+        Simulation::new(&bad, 1),
+        Err(SimError::Invalid { field, .. }) if field == "groups[0].shifts[1]"
+    ));
+    let mut bad = s.clone();
+    bad.groups[0].shrinkage = 1.0;
+    assert!(matches!(
+        Simulation::new(&bad, 1),
+        Err(SimError::Invalid { field, .. }) if field == "groups[0].shrinkage"
+    ));
+}
