@@ -45,5 +45,5 @@ pub use dist::Dist;
 pub use engine::Simulation;
 pub use error::SimError;
 pub use replicate::{Estimate, SegmentSummary, Summary, replicate};
-pub use scenario::{AgentGroup, Scenario, Shift, Stream};
+pub use scenario::{AgentGroup, Costs, SENTIMENT_UPDATE_SECS, Scenario, Shift, Stream};
 pub use stats::{Report, Segment};

@@ -2,15 +2,16 @@
 
 use super::SimError;
 use super::dist::Sampler;
-use super::scenario::{Scenario, Shift};
+use super::scenario::{Costs, SENTIMENT_UPDATE_SECS, Scenario, Shift, sentiment_band};
 use super::stats::{Report, Segment};
 use crate::model::{
-    AgentId, AgentStatus, Channel, Contact, ContactId, LifecycleStage, NotReadyReason,
+    AgentId, AgentStatus, Channel, Contact, ContactId, LifecycleStage, NotReadyReason, Sentiment,
 };
 use crate::router::hash::IdMap;
 use crate::router::{Decision, Decisions, Router, RouterError};
 use crate::time::Timestamp;
 use rand::{RngExt, SeedableRng};
+use rand_distr::{Distribution, Normal};
 use rand_pcg::Pcg64Mcg;
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
@@ -28,6 +29,8 @@ enum Event {
     ShiftStart(u32),
     /// A group's agents go off duty once their contacts are done.
     ShiftEnd(u32),
+    /// A waiting contact's drifting sentiment is reported.
+    SentimentTick(ContactId),
 }
 
 /// A calendar entry: ordered by time, then by the order of scheduling
@@ -75,14 +78,19 @@ struct StreamState {
     rates: Vec<f64>,
     /// The stream's own clock, ms (fractional, so gaps do not round away).
     clock: f64,
-    /// Its contacts, but for their ids.
+    /// Its contacts, but for their ids and sentiment.
     template: Contact,
+    /// Mean and spread of the sentiment at arrival; its drift per minute.
+    sentiment: (f64, Option<Normal<f64>>, f64),
 }
 
 /// A contact in the system.
 #[derive(Debug, Clone, Copy)]
 struct Live {
     stream: u32,
+    /// Its sentiment at arrival and its band.
+    sentiment: f64,
+    band: u8,
     arrived: u64,
     handle_ms: u64,
     interval: u32,
@@ -108,6 +116,7 @@ pub struct Simulation {
     group_agents: Vec<Vec<AgentId>>,
     /// Per group: agents on duty, and their shifts.
     duty: Vec<(u32, Vec<Shift>)>,
+    costs: Costs,
     now: u64,
     report: Report,
 }
@@ -184,6 +193,13 @@ impl Simulation {
                     .sentiment(s.sentiment)
                     .value(s.value)
                     .requirements(s.requirements.clone()),
+                sentiment: (
+                    s.sentiment.get(),
+                    (s.sentiment_sd > 0.0)
+                        .then(|| Normal::new(s.sentiment.get(), s.sentiment_sd).ok())
+                        .flatten(),
+                    s.sentiment_drift_per_minute,
+                ),
             })
             .collect();
         let report = Report {
@@ -200,6 +216,10 @@ impl Simulation {
             channels: Channel::ALL
                 .iter()
                 .map(|&c| (c, Segment::default()))
+                .collect(),
+            sentiment_bands: ["negative", "neutral", "positive"]
+                .iter()
+                .map(|b| ((*b).to_owned(), Segment::default()))
                 .collect(),
             streams: scenario
                 .streams
@@ -222,6 +242,7 @@ impl Simulation {
             target_ms,
             group_agents,
             duty,
+            costs: scenario.costs,
             now: 0,
             report,
         };
@@ -285,6 +306,7 @@ impl Simulation {
                     Event::Abandon(contact) => self.abandon(contact)?,
                     Event::ShiftStart(g) => self.shift_starts(g)?,
                     Event::ShiftEnd(g) => self.shift_ends(g)?,
+                    Event::SentimentTick(contact) => self.sentiment_drifts(contact)?,
                 }
                 Ok(true)
             }
@@ -347,9 +369,12 @@ impl Simulation {
             .patience
             .as_ref()
             .map(|p| to_ms(p.sample(&mut s.attributes)));
+        let (mean, spread, drift) = s.sentiment;
+        let sentiment = spread.map_or(mean, |d| d.sample(&mut s.attributes).clamp(-1.0, 1.0));
         let id = ContactId::new(self.next_contact);
         let mut contact = s.template.clone();
         contact.id = id;
+        contact.sentiment = Sentiment::new(sentiment).unwrap_or(Sentiment::NEUTRAL);
         self.next_contact += 1;
         let interval =
             ((now / self.interval_ms.max(1)) as u32).min(self.intervals.saturating_sub(1));
@@ -357,13 +382,26 @@ impl Simulation {
             id,
             Live {
                 stream,
+                sentiment,
+                band: sentiment_band(sentiment) as u8,
                 arrived: now,
                 handle_ms,
                 interval,
                 answered: false,
             },
         );
-        self.tally(stream, interval, Segment::arrived);
+        self.tally(
+            stream,
+            interval,
+            sentiment_band(sentiment),
+            Segment::arrived,
+        );
+        if drift != 0.0 {
+            self.push(
+                now.saturating_add(SENTIMENT_UPDATE_SECS * 1_000),
+                Event::SentimentTick(id),
+            );
+        }
         if let Some(p) = patience_ms {
             self.push(now.saturating_add(p), Event::Abandon(id));
         }
@@ -413,7 +451,12 @@ impl Simulation {
         }
         self.live.remove(&contact);
         let wait = secs(self.now - l.arrived);
-        self.tally(l.stream, l.interval, |s| s.abandoned(wait));
+        let stage = self.segment_of.get(l.stream as usize).map_or(0, |s| s[1]);
+        let cost = self.costs.abandoned.get(stage).copied().unwrap_or(0.0)
+            + self.waiting_cost(l.band, wait);
+        self.tally(l.stream, l.interval, usize::from(l.band), |s| {
+            s.abandoned(wait, cost);
+        });
         let d = self.router.abandon(contact, self.at())?;
         self.apply(&d)
     }
@@ -456,15 +499,59 @@ impl Simulation {
             .get(l.stream as usize)
             .is_some_and(|&t| waited <= t);
         let (wait, handle) = (secs(waited), secs(l.handle_ms));
-        self.tally(l.stream, l.interval, |s| s.answered(wait, within, handle));
+        let cost = self.waiting_cost(l.band, wait);
+        self.tally(l.stream, l.interval, usize::from(l.band), |s| {
+            s.answered(wait, within, handle, cost);
+        });
         self.push(now.saturating_add(l.handle_ms), Event::Finish(contact));
     }
 
+    /// What `wait` seconds of waiting cost for sentiment band `band`.
+    fn waiting_cost(&self, band: u8, wait: f64) -> f64 {
+        self.costs
+            .waiting_per_second
+            .get(usize::from(band))
+            .copied()
+            .unwrap_or(0.0)
+            * wait
+    }
+
+    /// Reports the drifted sentiment of a contact still waiting, and
+    /// schedules the next report.
+    fn sentiment_drifts(&mut self, contact: ContactId) -> Result<(), SimError> {
+        let Some(l) = self.live.get(&contact).copied() else {
+            return Ok(());
+        };
+        if l.answered {
+            return Ok(());
+        }
+        let drift = self
+            .streams
+            .get(l.stream as usize)
+            .map_or(0.0, |s| s.sentiment.2);
+        let minutes = (self.now - l.arrived) as f64 / 60_000.0;
+        let score = (l.sentiment + drift * minutes).clamp(-1.0, 1.0);
+        if let Ok(sentiment) = Sentiment::new(score) {
+            let d = self
+                .router
+                .update_sentiment(contact, sentiment, self.at())?;
+            self.apply(&d)?;
+        }
+        self.push(
+            self.now.saturating_add(SENTIMENT_UPDATE_SECS * 1_000),
+            Event::SentimentTick(contact),
+        );
+        Ok(())
+    }
+
     /// Applies `f` to every segment of a contact of `stream` that arrived
-    /// in `interval`.
-    fn tally(&mut self, stream: u32, interval: u32, f: impl Fn(&mut Segment)) {
+    /// in `interval` with sentiment band `band`.
+    fn tally(&mut self, stream: u32, interval: u32, band: usize, f: impl Fn(&mut Segment)) {
         let r = &mut self.report;
         f(&mut r.overall);
+        if let Some(seg) = r.sentiment_bands.get_mut(band) {
+            f(&mut seg.1);
+        }
         if let Some([q, stage, channel, s]) = self.segment_of.get(stream as usize).copied() {
             for seg in [
                 r.queues.get_mut(q).map(|x| &mut x.1),
@@ -492,7 +579,9 @@ impl Simulation {
             .copied()
             .collect();
         for l in waiting {
-            self.tally(l.stream, l.interval, |s| s.waiting_at_end += 1);
+            self.tally(l.stream, l.interval, usize::from(l.band), |s| {
+                s.waiting_at_end += 1;
+            });
         }
         // Agent time on duty, up to the end of the run.
         let end = self.now.max(self.interval_ms * u64::from(self.intervals));

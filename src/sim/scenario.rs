@@ -28,7 +28,38 @@ pub struct Scenario {
     pub streams: Vec<Stream>,
     /// The agents, by group.
     pub groups: Vec<AgentGroup>,
+    /// What waiting and abandonment cost, for comparing policies in money
+    /// (default: nothing).
+    #[serde(default)]
+    pub costs: Costs,
 }
+
+/// Business costs, in any one currency.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Costs {
+    /// The cost of a contact abandoning, by lifecycle stage (in lifecycle
+    /// order): a lost sale at the purchase stage, a churn risk after it.
+    pub abandoned: [f64; 5],
+    /// The cost of a second of waiting, by sentiment band at arrival
+    /// (negative below −0.3, neutral, positive above 0.3).
+    pub waiting_per_second: [f64; 3],
+}
+
+/// The sentiment bands of the report and of waiting costs.
+pub(crate) fn sentiment_band(score: f64) -> usize {
+    if score < -0.3 {
+        0
+    } else if score > 0.3 {
+        2
+    } else {
+        1
+    }
+}
+
+/// How often a waiting contact's drifting sentiment is reported to the
+/// router, seconds.
+pub const SENTIMENT_UPDATE_SECS: u64 = 30;
 
 /// A stream of contacts alike: one queue, channel, stage, mood and value,
 /// Poisson arrivals at a rate per interval, handle times and patience from
@@ -45,9 +76,20 @@ pub struct Stream {
     /// Their lifecycle stage.
     #[serde(default)]
     pub stage: LifecycleStage,
-    /// Their sentiment at arrival.
+    /// Their mean sentiment at arrival.
     #[serde(default)]
     pub sentiment: Sentiment,
+    /// The spread of their sentiment at arrival: each contact draws from a
+    /// normal distribution of this standard deviation around `sentiment`,
+    /// clipped to [-1, 1] (default 0: all alike).
+    #[serde(default)]
+    pub sentiment_sd: f64,
+    /// How their sentiment changes per minute of waiting (negative: it
+    /// sours), reported to the router as sentiment updates every
+    /// `SENTIMENT_UPDATE_SECS` seconds of waiting, so that it re-prioritizes
+    /// them (default 0: no drift).
+    #[serde(default)]
+    pub sentiment_drift_per_minute: f64,
     /// Their value.
     #[serde(default)]
     pub value: CustomerValue,
@@ -157,6 +199,8 @@ impl Scenario {
                 channel: Channel::Voice,
                 stage: LifecycleStage::default(),
                 sentiment: Sentiment::NEUTRAL,
+                sentiment_sd: 0.0,
+                sentiment_drift_per_minute: 0.0,
                 value: CustomerValue::default(),
                 requirements: Requirements::new(),
                 rates_per_hour: vec![per_hour],
@@ -172,6 +216,7 @@ impl Scenario {
                 shifts: Vec::new(),
                 shrinkage: 0.0,
             }],
+            costs: Costs::default(),
         }
     }
 
@@ -222,9 +267,34 @@ impl Scenario {
                     ));
                 }
             }
+            for (name, v) in [
+                ("sentiment_sd", s.sentiment_sd),
+                ("sentiment_drift_per_minute", s.sentiment_drift_per_minute),
+            ] {
+                if !v.is_finite() || (name == "sentiment_sd" && v < 0.0) {
+                    return Err(SimError::invalid(
+                        field(name),
+                        format!("{v} is out of range"),
+                    ));
+                }
+            }
             s.handle.check(&field("handle"))?;
             if let Some(p) = &s.patience {
                 p.check(&field("patience"))?;
+            }
+        }
+        for (k, v) in self
+            .costs
+            .abandoned
+            .iter()
+            .chain(&self.costs.waiting_per_second)
+            .enumerate()
+        {
+            if !v.is_finite() {
+                return Err(SimError::invalid(
+                    format!("costs[{k}]"),
+                    format!("{v} is not finite"),
+                ));
             }
         }
         let mut total = 0u64;

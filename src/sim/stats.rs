@@ -40,6 +40,9 @@ pub struct Segment {
     pub wait_histogram: Vec<u64>,
     /// Agents' handle time spent on these contacts, seconds.
     pub handle_secs: f64,
+    /// What their waiting and abandonment cost (see
+    /// [`Costs`](super::Costs)).
+    pub cost: f64,
 }
 
 impl Default for Segment {
@@ -55,6 +58,7 @@ impl Default for Segment {
             longest_wait_secs: 0.0,
             wait_histogram: vec![0; BINS],
             handle_secs: 0.0,
+            cost: 0.0,
         }
     }
 }
@@ -86,7 +90,14 @@ impl Segment {
         self.offered += 1;
     }
 
-    pub(crate) fn answered(&mut self, wait_secs: f64, within_target: bool, handle_secs: f64) {
+    pub(crate) fn answered(
+        &mut self,
+        wait_secs: f64,
+        within_target: bool,
+        handle_secs: f64,
+        cost: f64,
+    ) {
+        self.cost += cost;
         self.answered += 1;
         self.answered_within_target += u64::from(within_target);
         self.answered_wait_secs += wait_secs;
@@ -94,7 +105,8 @@ impl Segment {
         self.left(wait_secs);
     }
 
-    pub(crate) fn abandoned(&mut self, wait_secs: f64) {
+    pub(crate) fn abandoned(&mut self, wait_secs: f64, cost: f64) {
+        self.cost += cost;
         self.abandoned += 1;
         self.left(wait_secs);
     }
@@ -179,6 +191,9 @@ pub struct Report {
     pub stages: Vec<(LifecycleStage, Segment)>,
     /// By channel.
     pub channels: Vec<(Channel, Segment)>,
+    /// By sentiment band at arrival: negative (below −0.3), neutral,
+    /// positive (above 0.3).
+    pub sentiment_bands: Vec<(String, Segment)>,
     /// By stream, in the scenario's order.
     pub streams: Vec<(String, Segment)>,
     /// By the interval they arrived in.

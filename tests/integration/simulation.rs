@@ -260,3 +260,58 @@ fn agents_work_their_shifts_and_shrinkage_takes_some_away() {
         Err(SimError::Invalid { field, .. }) if field == "groups[0].shrinkage"
     ));
 }
+
+#[test]
+fn souring_callers_rise_and_costs_add_up() {
+    // One queue, calm callers and callers whose mood sours as they wait.
+    let mut s = Scenario::single_queue(
+        8,
+        400.0,
+        Dist::exponential(70.0).unwrap(),
+        Some(Dist::exponential(300.0).unwrap()),
+        4 * 3_600,
+    );
+    let mut souring = s.streams[0].clone();
+    souring.name = "souring".into();
+    souring.sentiment_drift_per_minute = -0.5;
+    s.streams[0].name = "calm".into();
+    s.streams.push(souring);
+    s.streams[0].sentiment_sd = 0.3;
+    s.costs = Costs {
+        abandoned: [100.0; 5],
+        waiting_per_second: [2.0, 1.0, 0.5],
+    };
+    let r = Simulation::new(&s, 8).unwrap().run().unwrap();
+    let asa = |name: &str| {
+        r.streams
+            .iter()
+            .find(|(n, _)| n == name)
+            .unwrap()
+            .1
+            .average_speed_of_answer()
+    };
+    // The router lifts the upset: they wait less than the calm.
+    assert!(
+        asa("souring") < asa("calm"),
+        "{} vs {}",
+        asa("souring"),
+        asa("calm")
+    );
+    // Without drift the two streams are alike (same mean mood).
+    let mut still = s.clone();
+    still.streams[1].sentiment_drift_per_minute = 0.0;
+    let q = Simulation::new(&still, 8).unwrap().run().unwrap();
+    let calm_still = q.streams[0].1.average_speed_of_answer();
+    assert!(asa("calm") > calm_still, "drift moves the calm back");
+    // Bands partition the contacts, and the costs add up: 100 per abandon
+    // plus waiting at the band's rate.
+    let bands: u64 = r.sentiment_bands.iter().map(|b| b.1.offered).sum();
+    assert_eq!(bands, r.overall.offered);
+    let expected: f64 = r
+        .sentiment_bands
+        .iter()
+        .zip([2.0, 1.0, 0.5])
+        .map(|((_, b), rate)| 100.0 * b.abandoned as f64 + rate * b.total_wait_secs)
+        .sum();
+    assert!((r.overall.cost - expected).abs() <= 1e-9 * expected.max(1.0));
+}
