@@ -40,6 +40,7 @@ mod error;
 mod replicate;
 mod scenario;
 mod stats;
+mod study;
 
 pub use dist::Dist;
 pub use engine::Simulation;
@@ -47,3 +48,4 @@ pub use error::SimError;
 pub use replicate::{Estimate, SegmentSummary, Summary, replicate};
 pub use scenario::{AgentGroup, Costs, SENTIMENT_UPDATE_SECS, Scenario, Shift, Stream};
 pub use stats::{Report, Segment};
+pub use study::{Difference, SegmentTarget, compare, fewest_agents_by_simulation};

@@ -107,7 +107,7 @@ pub struct Summary {
     pub replications: u32,
     /// Every contact.
     pub overall: SegmentSummary,
-    /// By queue, stage, channel and stream, named as in the reports.
+    /// Every segment, named as by [`Report::segments`] (`overall` first).
     pub segments: Vec<(String, SegmentSummary)>,
     /// Agents' busy share.
     pub occupancy: Estimate,
@@ -137,53 +137,43 @@ pub struct Summary {
 /// # Ok::<(), callroute::sim::SimError>(())
 /// ```
 pub fn replicate(scenario: &Scenario, seed: u64, replications: u32) -> Result<Summary, SimError> {
+    Ok(summarize(&run_replications(scenario, seed, replications)?))
+}
+
+/// The reports of `replications` runs, the `r`-th seeded by `seed + r`, in
+/// replication order (computed in parallel).
+pub(crate) fn run_replications(
+    scenario: &Scenario,
+    seed: u64,
+    replications: u32,
+) -> Result<Vec<Report>, SimError> {
     if replications == 0 {
         return Err(SimError::invalid("replications", "must be above 0"));
     }
-    let reports = (0..replications)
+    (0..replications)
         .into_par_iter()
         .map(|r| Simulation::new(scenario, seed.wrapping_add(u64::from(r)))?.run())
-        .collect::<Result<Vec<Report>, SimError>>()?;
-    let overall = SegmentSummary::of(&reports.iter().map(|r| &r.overall).collect::<Vec<_>>());
+        .collect()
+}
+
+/// The summary of reports of one scenario.
+pub(crate) fn summarize(reports: &[Report]) -> Summary {
+    let per_report: Vec<Vec<(String, &Segment)>> = reports.iter().map(Report::segments).collect();
     let mut segments = Vec::new();
-    let named = |r: &Report| -> Vec<(String, Segment)> {
-        let mut v: Vec<(String, Segment)> = Vec::new();
-        v.extend(
-            r.queues
-                .iter()
-                .map(|(q, s)| (format!("queue {q}"), s.clone())),
-        );
-        v.extend(
-            r.stages
-                .iter()
-                .map(|(st, s)| (format!("stage {st:?}"), s.clone())),
-        );
-        v.extend(
-            r.channels
-                .iter()
-                .map(|(c, s)| (format!("channel {c:?}"), s.clone())),
-        );
-        v.extend(
-            r.streams
-                .iter()
-                .map(|(n, s)| (format!("stream {n}"), s.clone())),
-        );
-        v
-    };
-    let per_report: Vec<Vec<(String, Segment)>> = reports.iter().map(named).collect();
     if let Some(first) = per_report.first() {
         for (i, (name, _)) in first.iter().enumerate() {
             let segs: Vec<&Segment> = per_report
                 .iter()
-                .filter_map(|v| v.get(i).map(|x| &x.1))
+                .filter_map(|v| v.get(i).map(|x| x.1))
                 .collect();
             segments.push((name.clone(), SegmentSummary::of(&segs)));
         }
     }
-    Ok(Summary {
-        replications,
+    let overall = SegmentSummary::of(&reports.iter().map(|r| &r.overall).collect::<Vec<_>>());
+    Summary {
+        replications: reports.len() as u32,
         overall,
         segments,
         occupancy: Estimate::of(&reports.iter().map(|r| r.occupancy).collect::<Vec<_>>()),
-    })
+    }
 }

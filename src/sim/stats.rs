@@ -15,7 +15,8 @@ const BINS: usize = FINE_UP_TO + (COARSE_UP_TO - FINE_UP_TO) / 10 + 1;
 /// a channel, a stream or an interval of arrival).
 ///
 /// The service level counts abandoned contacts as misses: answered within
-/// the queue's threshold over the contacts that were answered or abandoned.
+/// the queue's threshold over the contacts offered (a run ends when every
+/// contact is answered or abandoned, or could never be served).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Segment {
     /// Contacts that arrived.
@@ -119,25 +120,24 @@ impl Segment {
         }
     }
 
-    /// Answered within the threshold over answered and abandoned (1 when
-    /// no contact left the queue).
+    /// Answered within the threshold over every contact offered: abandoned
+    /// contacts, and those no agent ever took, are misses (1 when nothing
+    /// arrived).
     #[must_use]
     pub fn service_level(&self) -> f64 {
-        let left = self.answered + self.abandoned;
-        if left == 0 {
+        if self.offered == 0 {
             return 1.0;
         }
-        self.answered_within_target as f64 / left as f64
+        self.answered_within_target as f64 / self.offered as f64
     }
 
-    /// Abandoned over answered and abandoned.
+    /// Abandoned over offered.
     #[must_use]
     pub fn abandonment(&self) -> f64 {
-        let left = self.answered + self.abandoned;
-        if left == 0 {
+        if self.offered == 0 {
             return 0.0;
         }
-        self.abandoned as f64 / left as f64
+        self.abandoned as f64 / self.offered as f64
     }
 
     /// The mean wait of the answered, seconds.
@@ -200,4 +200,32 @@ pub struct Report {
     pub intervals: Vec<Segment>,
     /// Agents' busy share: handle time served over agents × horizon.
     pub occupancy: f64,
+}
+
+impl Report {
+    /// Every segment with its name: `overall`, then `queue …`, `stage …`,
+    /// `channel …`, `mood …` and `stream …` in the report's order (the
+    /// intervals are left out).
+    #[must_use]
+    pub fn segments(&self) -> Vec<(String, &Segment)> {
+        let mut v = vec![("overall".to_owned(), &self.overall)];
+        v.extend(self.queues.iter().map(|(q, s)| (format!("queue {q}"), s)));
+        v.extend(
+            self.stages
+                .iter()
+                .map(|(st, s)| (format!("stage {st:?}"), s)),
+        );
+        v.extend(
+            self.channels
+                .iter()
+                .map(|(c, s)| (format!("channel {c:?}"), s)),
+        );
+        v.extend(
+            self.sentiment_bands
+                .iter()
+                .map(|(b, s)| (format!("mood {b}"), s)),
+        );
+        v.extend(self.streams.iter().map(|(n, s)| (format!("stream {n}"), s)));
+        v
+    }
 }

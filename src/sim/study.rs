@@ -1,0 +1,181 @@
+//! Studies built on replications: two policies compared on the same
+//! customers, and the fewest agents of a group that meet per-segment
+//! targets where no formula applies.
+
+use super::replicate::{Estimate, run_replications, summarize};
+use super::stats::Segment;
+use super::{Report, Scenario, SimError, Summary};
+use serde::{Deserialize, Serialize};
+
+/// How two scenarios (two policies, or two staffings) differ on one
+/// segment: `b − a` per replication, paired on the same seeds, so the
+/// interval is that of the difference, narrower than the two intervals
+/// side by side.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Difference {
+    /// Service level (abandons as misses).
+    pub service_level: Estimate,
+    /// Share abandoning.
+    pub abandonment: Estimate,
+    /// Mean wait of the answered, seconds.
+    pub average_speed_of_answer: Estimate,
+    /// Cost.
+    pub cost: Estimate,
+}
+
+/// Compares scenario `b` with scenario `a` over `replications` paired
+/// replications (common random numbers: the `r`-th of each is seeded
+/// `seed + r`, so both meet the same customers). Returns each segment's
+/// name, as by [`Report::segments`], with its difference `b − a`.
+///
+/// # Errors
+///
+/// As [`replicate`](super::replicate); [`SimError::Invalid`] when the two
+/// scenarios do not report the same segments.
+///
+/// ```
+/// use callroute::sim::{Dist, Scenario, compare};
+/// let a = Scenario::single_queue(10, 540.0, Dist::exponential(60.0)?, None, 7_200);
+/// let mut b = a.clone();
+/// b.groups[0].count = 11;
+/// let diff = compare(&a, &b, 3, 10)?;
+/// let (name, overall) = &diff[0];
+/// assert_eq!(name, "overall");
+/// assert!(overall.service_level.mean > 0.0); // one more agent helps
+/// # Ok::<(), callroute::sim::SimError>(())
+/// ```
+pub fn compare(
+    a: &Scenario,
+    b: &Scenario,
+    seed: u64,
+    replications: u32,
+) -> Result<Vec<(String, Difference)>, SimError> {
+    let ra = run_replications(a, seed, replications)?;
+    let rb = run_replications(b, seed, replications)?;
+    let sa: Vec<Vec<(String, &Segment)>> = ra.iter().map(Report::segments).collect();
+    let sb: Vec<Vec<(String, &Segment)>> = rb.iter().map(Report::segments).collect();
+    let names: Vec<String> = sa
+        .first()
+        .map(|v| v.iter().map(|(n, _)| n.clone()).collect())
+        .unwrap_or_default();
+    let names_b: Vec<String> = sb
+        .first()
+        .map(|v| v.iter().map(|(n, _)| n.clone()).collect())
+        .unwrap_or_default();
+    if names != names_b {
+        return Err(SimError::invalid(
+            "b",
+            "the two scenarios do not have the same queues, streams and stages",
+        ));
+    }
+    let diff = |i: usize, f: &dyn Fn(&Segment) -> f64| {
+        let d: Vec<f64> = sa
+            .iter()
+            .zip(&sb)
+            .filter_map(|(x, y)| Some(f(y.get(i)?.1) - f(x.get(i)?.1)))
+            .collect();
+        Estimate::of(&d)
+    };
+    Ok(names
+        .into_iter()
+        .enumerate()
+        .map(|(i, name)| {
+            let d = Difference {
+                service_level: diff(i, &Segment::service_level),
+                abandonment: diff(i, &Segment::abandonment),
+                average_speed_of_answer: diff(i, &Segment::average_speed_of_answer),
+                cost: diff(i, &|s| s.cost),
+            };
+            (name, d)
+        })
+        .collect())
+}
+
+/// A service-level target for one segment of a simulated report.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SegmentTarget {
+    /// The segment, named as by [`Report::segments`] (`overall`,
+    /// `stage Conversion`, `stream purchase calls`, ...).
+    pub segment: String,
+    /// The least mean service level it must reach over the replications.
+    pub service_level: f64,
+}
+
+/// The fewest agents in group `group` of `scenario` (the others as they
+/// are) with which every target is met on average over `replications`
+/// replications, searching up to `max_agents`; returns the count and the
+/// summary there. Common random numbers make the results of two counts
+/// differ by staffing, not by luck, so the search is a binary search over
+/// the count (the service level is assumed to rise with agents).
+///
+/// # Errors
+///
+/// As [`replicate`](super::replicate); [`SimError::Invalid`] for a group
+/// or a segment that does not exist, or when `max_agents` falls short.
+///
+/// ```
+/// use callroute::sim::{Dist, Scenario, SegmentTarget, fewest_agents_by_simulation};
+/// let s = Scenario::single_queue(1, 540.0, Dist::exponential(60.0)?, None, 7_200);
+/// let target = [SegmentTarget { segment: "overall".into(), service_level: 0.8 }];
+/// let (agents, summary) = fewest_agents_by_simulation(&s, 0, &target, 1, 5, 40)?;
+/// assert!(summary.overall.service_level.mean >= 0.8);
+/// assert!((11..=14).contains(&agents)); // Erlang C says 12 for these
+/// # Ok::<(), callroute::sim::SimError>(())
+/// ```
+pub fn fewest_agents_by_simulation(
+    scenario: &Scenario,
+    group: usize,
+    targets: &[SegmentTarget],
+    seed: u64,
+    replications: u32,
+    max_agents: u32,
+) -> Result<(u32, Summary), SimError> {
+    if scenario.groups.get(group).is_none() {
+        return Err(SimError::invalid("group", format!("no group {group}")));
+    }
+    let with = |n: u32| -> Result<Summary, SimError> {
+        let mut s = scenario.clone();
+        if let Some(g) = s.groups.get_mut(group) {
+            g.count = n;
+        }
+        Ok(summarize(&run_replications(&s, seed, replications)?))
+    };
+    let meets = |summary: &Summary| -> Result<bool, SimError> {
+        for t in targets {
+            let Some((_, seg)) = summary.segments.iter().find(|(n, _)| *n == t.segment) else {
+                return Err(SimError::invalid(
+                    "targets",
+                    format!("no segment named `{}`", t.segment),
+                ));
+            };
+            if seg.service_level.mean < t.service_level {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    };
+    let top = with(max_agents)?;
+    if !meets(&top)? {
+        return Err(SimError::invalid(
+            "max_agents",
+            format!("{max_agents} agents do not meet the targets"),
+        ));
+    }
+    let (mut lo, mut hi, mut best) = (0u32, max_agents, top);
+    // meets(hi) holds; lo is below every count known to meet.
+    let zero = with(0)?;
+    if meets(&zero)? {
+        return Ok((0, zero));
+    }
+    while hi - lo > 1 {
+        let mid = lo + (hi - lo) / 2;
+        let s = with(mid)?;
+        if meets(&s)? {
+            hi = mid;
+            best = s;
+        } else {
+            lo = mid;
+        }
+    }
+    Ok((hi, best))
+}
