@@ -338,13 +338,15 @@ fn two_stage_center(weights: callroute::PriorityWeights) -> Scenario {
 
 #[test]
 fn lifecycle_priority_against_fifo_on_the_same_customers() {
-    let mut fifo = callroute::PriorityWeights::default();
-    fifo.stage = callroute::policy::StageWeights {
-        discovery: 0.0,
-        acquisition: 0.0,
-        conversion: 0.0,
-        retention: 0.0,
-        loyalty: 0.0,
+    let fifo = callroute::PriorityWeights {
+        stage: callroute::policy::StageWeights {
+            discovery: 0.0,
+            acquisition: 0.0,
+            conversion: 0.0,
+            retention: 0.0,
+            loyalty: 0.0,
+        },
+        ..callroute::PriorityWeights::default()
     };
     let a = two_stage_center(fifo);
     let b = two_stage_center(callroute::PriorityWeights::default());
