@@ -275,12 +275,18 @@ impl Simulation {
     /// be a defect: the simulator only sends what the router allows).
     pub fn run(mut self) -> Result<Report, SimError> {
         while self.step()? {}
-        Ok(self.finish())
+        Ok(self.into_report())
     }
 
-    /// Applies the next event (after the router timers due by then).
-    /// Returns whether anything was left to do.
-    fn step(&mut self) -> Result<bool, SimError> {
+    /// Applies the next event, or fires the next router timer if it is due
+    /// first. Returns whether there was anything to do (`false`: the run is
+    /// over). For a driver that watches the run as it goes; [`run`](Self::run)
+    /// steps to the end.
+    ///
+    /// # Errors
+    ///
+    /// As [`run`](Self::run).
+    pub fn step(&mut self) -> Result<bool, SimError> {
         let next_event = self.calendar.peek().map(|Reverse(e)| e.time());
         let next_timer = self.router.next_timer().map(Timestamp::as_millis);
         match (next_event, next_timer) {
@@ -315,6 +321,12 @@ impl Simulation {
 
     fn at(&self) -> Timestamp {
         Timestamp::from_millis(self.now)
+    }
+
+    /// The simulated time of the last step.
+    #[must_use]
+    pub fn now(&self) -> Timestamp {
+        self.at()
     }
 
     fn push(&mut self, at: u64, event: Event) {
@@ -537,6 +549,10 @@ impl Simulation {
                 .update_sentiment(contact, sentiment, self.at())?;
             self.apply(&d)?;
         }
+        if score.abs() >= 1.0 {
+            // At the end of the scale: nothing more to report.
+            return Ok(());
+        }
         self.push(
             self.now.saturating_add(SENTIMENT_UPDATE_SECS * 1_000),
             Event::SentimentTick(contact),
@@ -570,8 +586,11 @@ impl Simulation {
         }
     }
 
-    /// Closes the report: contacts still waiting, occupancy.
-    fn finish(mut self) -> Report {
+    /// The report: what has happened so far, with the contacts still
+    /// waiting counted as such (after [`run`](Self::run), or once
+    /// [`step`](Self::step) returns `false`, the whole run's).
+    #[must_use]
+    pub fn into_report(mut self) -> Report {
         let waiting: Vec<Live> = self
             .live
             .values()

@@ -366,3 +366,27 @@ fn lifecycle_priority_against_fifo_on_the_same_customers() {
     let (with_fifo, _) = fewest_agents_by_simulation(&a, 0, &target, 4, 5, 30).unwrap();
     assert!(with_priority <= with_fifo, "{with_priority} vs {with_fifo}");
 }
+
+#[test]
+fn a_run_can_be_stepped_and_ends_even_when_nobody_serves() {
+    let s = Scenario::single_queue(3, 300.0, Dist::exponential(60.0).unwrap(), None, 1_800);
+    let mut sim = Simulation::new(&s, 5).unwrap();
+    let mut steps = 0;
+    let mut last = sim.now();
+    while sim.step().unwrap() {
+        assert!(sim.now() >= last, "time never goes back");
+        last = sim.now();
+        steps += 1;
+    }
+    let stepped = sim.into_report();
+    assert!(steps > 100);
+    assert_eq!(stepped, Simulation::new(&s, 5).unwrap().run().unwrap());
+    // Nobody serves, callers wait forever and their mood sours: the run
+    // still ends (drift stops at the end of the scale).
+    let mut nobody = s.clone();
+    nobody.groups[0].profile = callroute::RoutingProfile::new();
+    nobody.streams[0].sentiment_drift_per_minute = -0.5;
+    let r = Simulation::new(&nobody, 5).unwrap().run().unwrap();
+    assert_eq!(r.overall.waiting_at_end, r.overall.offered);
+    assert_eq!(r.overall.service_level(), 0.0);
+}
