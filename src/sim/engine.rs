@@ -408,17 +408,22 @@ impl Simulation {
             sentiment_band(sentiment),
             Segment::arrived,
         );
-        if drift != 0.0 {
-            self.push(
-                now.saturating_add(SENTIMENT_UPDATE_SECS * 1_000),
-                Event::SentimentTick(id),
-            );
-        }
-        if let Some(p) = patience_ms {
-            self.push(now.saturating_add(p), Event::Abandon(id));
-        }
         let d = self.router.arrive(contact, self.at())?;
-        self.apply(&d)
+        self.apply(&d)?;
+        // A contact answered at once needs neither its patience nor its
+        // mood followed.
+        if self.live.get(&id).is_some_and(|l| !l.answered) {
+            if drift != 0.0 {
+                self.push(
+                    now.saturating_add(SENTIMENT_UPDATE_SECS * 1_000),
+                    Event::SentimentTick(id),
+                );
+            }
+            if let Some(p) = patience_ms {
+                self.push(now.saturating_add(p), Event::Abandon(id));
+            }
+        }
+        Ok(())
     }
 
     /// A group comes on duty: its agents log in (or, back from a break,
