@@ -94,17 +94,28 @@ impl Targets {
 
     /// Whether the queue meets every target.
     fn met_by(&self, q: &impl Measures) -> Result<bool, StaffingError> {
-        if let Some((share, within)) = self.service_level
-            && q.service_level_by(within, self.definition)? < share
-        {
-            return Ok(false);
+        Ok(self.slack(q)? >= 0.0)
+    }
+
+    /// How far the queue is from its tightest target: at least 0 exactly
+    /// when every target is met (a share above or below its target, a
+    /// speed of answer relative to its target plus a second); infinite
+    /// with no target. Rises with the agents as each measure improves.
+    fn slack(&self, q: &impl Measures) -> Result<f64, StaffingError> {
+        let mut slack = f64::INFINITY;
+        if let Some((share, within)) = self.service_level {
+            slack = slack.min(q.service_level_by(within, self.definition)? - share);
         }
-        let asa = self
-            .speed_of_answer
-            .is_none_or(|s| q.speed_of_answer() <= s);
-        let occupancy = self.occupancy.is_none_or(|o| q.busy_share() <= o);
-        let abandonment = self.abandonment.is_none_or(|a| q.abandon_share() <= a);
-        Ok(asa && occupancy && abandonment)
+        if let Some(s) = self.speed_of_answer {
+            slack = slack.min((s - q.speed_of_answer()) / (s + 1.0));
+        }
+        if let Some(o) = self.occupancy {
+            slack = slack.min(o - q.busy_share());
+        }
+        if let Some(a) = self.abandonment {
+            slack = slack.min(a - q.abandon_share());
+        }
+        Ok(slack)
     }
 }
 
@@ -269,14 +280,11 @@ pub fn fewest_agents_with_abandonment(
         b = next_b(b, n, a);
         erlang_b.push(b);
     }
-    let meets = |n: u32| -> Result<bool, StaffingError> {
+    let slack = |n: u32| -> Result<f64, StaffingError> {
         let b = erlang_b.get(n as usize).copied().unwrap_or(0.0);
         let q = ErlangA::from_erlang_b(n, load, handle_secs, patience_secs, b)?;
-        targets.met_by(&q)
+        targets.slack(&q)
     };
-    if !meets(limit)? {
-        return Err(StaffingError::Unreachable { limit });
-    }
     // Fewer agents than these cannot work: agents answer at most their
     // count in Erlangs, so the answered share is at most n / load.
     let answered_at_least = [
@@ -291,20 +299,78 @@ pub fn fewest_agents_with_abandonment(
         .flatten()
         .map(|share| (share * a).ceil() - 1.0)
         .fold(-1.0f64, f64::max);
-    if known_short < 0.0 && meets(0)? {
-        return Ok(0);
-    }
-    // meets(lo) is false, meets(hi) true.
-    let (mut lo, mut hi) = (known_short.max(0.0).min(f64::from(limit)) as u32, limit);
-    while hi - lo > 1 {
-        let mid = lo + (hi - lo) / 2;
-        if meets(mid)? {
-            hi = mid;
+    // The search keeps `lo` failing and `hi` meeting, with their slacks
+    // when known, and ends when they are one apart. Its first guess is
+    // the load; then it interpolates the slack (smooth in the agents) by
+    // the Illinois rule — when the same end is kept twice, the other end's
+    // slack is halved for the next guess, so a curved slack does not stall
+    // it — with a halving step after every two guesses that did not halve
+    // the bracket, so it never needs many more evaluations than halving
+    // alone.
+    let mut lo: Option<(u32, Option<f64>)> =
+        (known_short >= 0.0).then(|| (known_short.min(f64::from(limit)) as u32, None));
+    let first = (a.ceil() as u32).max(lo.map_or(0, |l| l.0 + 1)).min(limit);
+    let s = slack(first)?;
+    let (mut hi_n, hi_s) = if s >= 0.0 {
+        (first, s)
+    } else {
+        lo = Some((first, Some(s)));
+        let top = slack(limit)?;
+        if top < 0.0 {
+            return Err(StaffingError::Unreachable { limit });
+        }
+        (limit, top)
+    };
+    let (mut lo_n, lo_s) = match lo {
+        Some(l) => l,
+        None => {
+            // Nothing is known to fail: try no agent at all.
+            let s0 = slack(0)?;
+            if s0 >= 0.0 {
+                return Ok(0);
+            }
+            (0, Some(s0))
+        }
+    };
+    // The slacks used for interpolation (scaled by the Illinois rule) and
+    // the side kept by the last step.
+    let (mut lo_w, mut hi_w) = (lo_s, hi_s);
+    let mut kept_low = None;
+    let mut slow_steps = 0;
+    while hi_n - lo_n > 1 {
+        let width = hi_n - lo_n;
+        let mid = match lo_w {
+            Some(lw) if slow_steps < 2 && hi_w > lw => {
+                let t = -lw / (hi_w - lw);
+                let guess = f64::from(lo_n) + t * f64::from(width);
+                (guess.round() as u32).clamp(lo_n + 1, hi_n - 1)
+            }
+            _ => {
+                slow_steps = 0;
+                lo_n + width / 2
+            }
+        };
+        let s = slack(mid)?;
+        let keeps_low = s >= 0.0;
+        if keeps_low {
+            hi_n = mid;
+            hi_w = s;
+            if kept_low == Some(true) {
+                lo_w = lo_w.map(|w| w / 2.0);
+            }
         } else {
-            lo = mid;
+            lo_n = mid;
+            lo_w = Some(s);
+            if kept_low == Some(false) {
+                hi_w /= 2.0;
+            }
+        }
+        kept_low = Some(keeps_low);
+        if (hi_n - lo_n) * 2 > width {
+            slow_steps += 1;
         }
     }
-    Ok(hi)
+    Ok(hi_n)
 }
 
 /// The fewest agents for chat when each agent holds up to `concurrency`
