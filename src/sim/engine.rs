@@ -310,8 +310,8 @@ impl Simulation {
                         self.apply(&d)?;
                     }
                     Event::Abandon(contact) => self.abandon(contact)?,
-                    Event::ShiftStart(g) => self.shift_starts(g)?,
-                    Event::ShiftEnd(g) => self.shift_ends(g)?,
+                    Event::ShiftStart(g) => self.shift(g, true)?,
+                    Event::ShiftEnd(g) => self.shift(g, false)?,
                     Event::SentimentTick(contact) => self.sentiment_drifts(contact)?,
                 }
                 Ok(true)
@@ -426,35 +426,26 @@ impl Simulation {
         Ok(())
     }
 
-    /// A group comes on duty: its agents log in (or, back from a break,
-    /// become ready) and take waiting contacts.
-    fn shift_starts(&mut self, group: u32) -> Result<(), SimError> {
+    /// A group comes on duty (`on`): its agents log in (or, back from a
+    /// break, become ready) and take waiting contacts. Or it goes off duty:
+    /// its agents take no new contact (those in service are finished).
+    fn shift(&mut self, group: u32, on: bool) -> Result<(), SimError> {
         let agents = self
             .group_agents
             .get(group as usize)
             .cloned()
             .unwrap_or_default();
         for a in agents {
+            if !on {
+                self.router
+                    .set_not_ready(a, NotReadyReason::Break, self.at())?;
+                continue;
+            }
             let d = match self.router.agent_status(a)? {
                 AgentStatus::LoggedOut => self.router.log_in(a, self.at())?,
                 _ => self.router.set_ready(a, self.at())?,
             };
             self.apply(&d)?;
-        }
-        Ok(())
-    }
-
-    /// A group goes off duty: its agents take no new contact (those in
-    /// service are finished).
-    fn shift_ends(&mut self, group: u32) -> Result<(), SimError> {
-        let agents = self
-            .group_agents
-            .get(group as usize)
-            .cloned()
-            .unwrap_or_default();
-        for a in agents {
-            self.router
-                .set_not_ready(a, NotReadyReason::Break, self.at())?;
         }
         Ok(())
     }
