@@ -171,10 +171,10 @@ impl Simulation {
             .streams
             .iter()
             .map(|s| {
-                scenario.queues[position(s.queue)]
-                    .service_level
-                    .within()
-                    .as_millis()
+                scenario
+                    .queues
+                    .get(position(s.queue))
+                    .map_or(0, |q| q.service_level.within().as_millis())
             })
             .collect();
         let streams = scenario
