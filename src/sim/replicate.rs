@@ -81,6 +81,8 @@ pub struct SegmentSummary {
     pub wait_p90: Estimate,
     /// Longest wait, seconds.
     pub longest_wait: Estimate,
+    /// Cost of waiting and abandonment (see [`Costs`](super::Costs)).
+    pub cost: Estimate,
 }
 
 impl SegmentSummary {
@@ -96,6 +98,7 @@ impl SegmentSummary {
             average_wait: est(&Segment::average_wait),
             wait_p90: est(&|s| s.wait_percentile(0.9)),
             longest_wait: est(&|s| s.longest_wait_secs),
+            cost: est(&|s| s.cost),
         }
     }
 }
