@@ -155,10 +155,39 @@ impl SkillRequirement {
 /// assert_eq!(req.skills()[1].min, Proficiency::new(6)?);
 /// # Ok::<(), callroute::Error>(())
 /// ```
+///
+/// Deserializing sorts the skills and merges repeats at the higher
+/// minimum, as the builder does.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize)]
+#[serde(from = "RequirementFields")]
 pub struct Requirements {
-    skills: Vec<SkillRequirement>,
+    /// Sorted by skill; a boxed slice (not a vector) keeps every contact
+    /// 8 bytes smaller, and requirements change rarely.
+    skills: Box<[SkillRequirement]>,
     language: Option<Language>,
+}
+
+/// Requirements as written, before sorting.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RequirementFields {
+    #[serde(default)]
+    skills: Vec<SkillRequirement>,
+    #[serde(default)]
+    language: Option<Language>,
+}
+
+impl From<RequirementFields> for Requirements {
+    fn from(f: RequirementFields) -> Self {
+        let mut r = Requirements {
+            skills: Box::default(),
+            language: f.language,
+        };
+        for s in f.skills {
+            r.add(s);
+        }
+        r
+    }
 }
 
 impl Requirements {
@@ -191,7 +220,11 @@ impl Requirements {
                     r.min = r.min.max(req.min);
                 }
             }
-            Err(i) => self.skills.insert(i, req),
+            Err(i) => {
+                let mut skills = core::mem::take(&mut self.skills).into_vec();
+                skills.insert(i, req);
+                self.skills = skills.into_boxed_slice();
+            }
         }
     }
 
@@ -222,7 +255,7 @@ impl Requirements {
     #[must_use]
     pub fn relaxed(&self, levels: u8) -> Requirements {
         let mut out = self.clone();
-        for r in &mut out.skills {
+        for r in out.skills.iter_mut() {
             let lowered = r
                 .min
                 .get()
@@ -242,9 +275,15 @@ impl Requirements {
     /// ```
     #[must_use]
     pub fn without(&self, skill: SkillId) -> Requirements {
-        let mut out = self.clone();
-        out.skills.retain(|r| r.skill != skill);
-        out
+        Requirements {
+            skills: self
+                .skills
+                .iter()
+                .copied()
+                .filter(|r| r.skill != skill)
+                .collect(),
+            language: self.language,
+        }
     }
 
     /// Whether nothing is required.
@@ -286,6 +325,20 @@ mod tests {
         for bad in ["", "e", "EN", "engl", "e1"] {
             assert!(Language::new(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn deserialized_requirements_are_sorted_and_merged() -> Result<(), serde_json::Error> {
+        let json = r#"{"skills":[{"skill":5,"min":2},{"skill":1,"min":3},{"skill":5,"min":4}]}"#;
+        let r: Requirements = serde_json::from_str(json)?;
+        let got: Vec<(u16, u8)> = r
+            .skills()
+            .iter()
+            .map(|s| (s.skill.get(), s.min.get()))
+            .collect();
+        assert_eq!(got, [(1, 3), (5, 4)]);
+        assert_eq!(r.required_language(), None);
+        Ok(())
     }
 
     #[test]
