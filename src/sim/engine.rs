@@ -82,6 +82,8 @@ struct StreamState {
     template: Contact,
     /// Mean and spread of the sentiment at arrival; its drift per minute.
     sentiment: (f64, Option<Normal<f64>>, f64),
+    /// Patience factors by mood band.
+    patience_by_mood: [f64; 3],
 }
 
 /// A contact in the system.
@@ -200,6 +202,7 @@ impl Simulation {
                         .flatten(),
                     s.sentiment_drift_per_minute,
                 ),
+                patience_by_mood: s.patience_by_mood,
             })
             .collect();
         let report = Report {
@@ -377,12 +380,12 @@ impl Simulation {
             return Ok(());
         };
         let handle_ms = to_ms(s.handle.sample(&mut s.attributes));
-        let patience_ms = s
-            .patience
-            .as_ref()
-            .map(|p| to_ms(p.sample(&mut s.attributes)));
+        let patience_secs = s.patience.as_ref().map(|p| p.sample(&mut s.attributes));
         let (mean, spread, drift) = s.sentiment;
         let sentiment = spread.map_or(mean, |d| d.sample(&mut s.attributes).clamp(-1.0, 1.0));
+        let band = sentiment_band(sentiment);
+        let patience_ms =
+            patience_secs.map(|p| to_ms(p * s.patience_by_mood.get(band).copied().unwrap_or(1.0)));
         let id = ContactId::new(self.next_contact);
         let mut contact = s.template.clone();
         contact.id = id;

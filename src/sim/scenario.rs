@@ -46,6 +46,11 @@ pub struct Costs {
     pub waiting_per_second: [f64; 3],
 }
 
+/// No change to patience by mood.
+fn unscaled() -> [f64; 3] {
+    [1.0; 3]
+}
+
 /// The sentiment bands of the report and of waiting costs.
 pub(crate) fn sentiment_band(score: f64) -> usize {
     if score < -0.3 {
@@ -90,6 +95,11 @@ pub struct Stream {
     /// them (default 0: no drift).
     #[serde(default)]
     pub sentiment_drift_per_minute: f64,
+    /// Their patience, multiplied by the mood band at arrival (negative
+    /// below −0.3, neutral, positive above 0.3): upset callers often hang
+    /// up sooner (default 1, 1, 1).
+    #[serde(default = "unscaled")]
+    pub patience_by_mood: [f64; 3],
     /// Their value.
     #[serde(default)]
     pub value: CustomerValue,
@@ -201,6 +211,7 @@ impl Scenario {
                 sentiment: Sentiment::NEUTRAL,
                 sentiment_sd: 0.0,
                 sentiment_drift_per_minute: 0.0,
+                patience_by_mood: unscaled(),
                 value: CustomerValue::default(),
                 requirements: Requirements::new(),
                 rates_per_hour: vec![per_hour],
@@ -275,6 +286,14 @@ impl Scenario {
                     return Err(SimError::invalid(
                         field(name),
                         format!("{v} is out of range"),
+                    ));
+                }
+            }
+            for (k, &m) in s.patience_by_mood.iter().enumerate() {
+                if !(m.is_finite() && m > 0.0) {
+                    return Err(SimError::invalid(
+                        format!("streams[{i}].patience_by_mood[{k}]"),
+                        format!("{m} is not a finite factor above 0"),
                     ));
                 }
             }

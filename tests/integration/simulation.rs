@@ -390,3 +390,31 @@ fn a_run_can_be_stepped_and_ends_even_when_nobody_serves() {
     assert_eq!(r.overall.waiting_at_end, r.overall.offered);
     assert_eq!(r.overall.service_level(), 0.0);
 }
+
+#[test]
+fn upset_callers_can_be_less_patient() {
+    let mut s = Scenario::single_queue(
+        8,
+        560.0,
+        Dist::exponential(60.0).unwrap(),
+        Some(Dist::exponential(120.0).unwrap()),
+        4 * 3_600,
+    );
+    s.streams[0].sentiment_sd = 0.5;
+    let before = Simulation::new(&s, 6).unwrap().run().unwrap();
+    s.streams[0].patience_by_mood = [0.25, 1.0, 1.0];
+    let after = Simulation::new(&s, 6).unwrap().run().unwrap();
+    let negative = |r: &Report| r.sentiment_bands[0].1.abandonment();
+    assert_eq!(before.overall.offered, after.overall.offered);
+    assert!(
+        negative(&after) > negative(&before) + 0.02,
+        "{} vs {}",
+        negative(&after),
+        negative(&before)
+    );
+    s.streams[0].patience_by_mood = [0.0, 1.0, 1.0];
+    assert!(matches!(
+        Simulation::new(&s, 1),
+        Err(SimError::Invalid { field, .. }) if field == "streams[0].patience_by_mood[0]"
+    ));
+}
