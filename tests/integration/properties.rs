@@ -475,7 +475,9 @@ impl World<'_> {
         let assigned = chosen;
         // Contacts some decision of this call names: they may have been offered
         // (not waiting) when another contact was chosen, and waiting again by
-        // the end of the call.
+        // the end of the call; or escalated or transferred during the call
+        // (a preference ending, a step widening or requiring a skill), so
+        // that an agent may take them only from then on.
         let touched: BTreeSet<ContactId> = outcome
             .iter()
             .flatten()
@@ -483,7 +485,9 @@ impl World<'_> {
                 Decision::Offered { contact, .. }
                 | Decision::OfferEnded { contact, .. }
                 | Decision::Queued { contact, .. }
-                | Decision::Assigned { contact, .. } => Some(*contact),
+                | Decision::Assigned { contact, .. }
+                | Decision::Escalated { contact, .. }
+                | Decision::Transferred { contact, .. } => Some(*contact),
                 _ => None,
             })
             .collect();
@@ -497,6 +501,16 @@ impl World<'_> {
             let Some((mine, _)) = naive.rank_of(agent, y) else {
                 continue;
             };
+            // A contact that prefers this agent may go first by policy
+            // (preferred first), even when its preference ended later in the
+            // same call; aging orders the others.
+            if y.contact
+                .preference
+                .as_ref()
+                .is_some_and(|p| p.agents().contains(aid))
+            {
+                continue;
+            }
             // Its arrival as the reference keeps it (a resumed caller keeps
             // the first one).
             let t = y.arrived;
