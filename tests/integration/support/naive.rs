@@ -536,7 +536,7 @@ impl Naive {
         if end == OfferEnd::NoAnswer
             && let Some(a) = self.agents.get_mut(&aid)
         {
-            a.missed += 1;
+            a.missed = a.missed.saturating_add(1);
             if a.presence == Presence::Ready && rules.not_ready_after.is_some_and(|n| a.missed >= n)
             {
                 a.presence = Presence::NotReady(NotReadyReason::MissedOffers);
