@@ -205,11 +205,11 @@ impl Router {
     /// the answer (idle agents rank before partly busy ones). The walk looks
     /// at no more idle agents than the group has eligible ones, so it never
     /// costs more than comparing them all, which is the fallback: when the
-    /// walk stopped early, or some agent is partly busy on the channel.
+    /// walk stopped early, or some agent is partly busy on the channel
+    /// ([`Router::best_free_in`] with no wait and no exclusion).
     pub(super) fn choose_now(&mut self, group: u32, contact: &Contact) -> Option<u32> {
         let g = self.groups.get(group as usize)?;
         let q = self.queues.get(g.key.queue as usize)?;
-        let ch = g.key.channel.index();
         if let Selection::LongestIdle(m) = q.config.selection {
             let eligible = g.eligible_now.len();
             let (list, idle) = self
@@ -226,15 +226,7 @@ impl Router {
                 return found;
             }
         }
-        let free = self.available.free.get(ch)?;
-        let ask = Ask::new(q, &g.key, contact, &self.scoring);
-        select(
-            &self.agents,
-            &self.available.facts,
-            &mut self.rng,
-            &ask,
-            g.eligible_now.intersection(free),
-        )
+        self.best_free_in(group, contact, TimeSpan::ZERO, &[])
     }
 
     /// The best free agent of `group` for `contact`, which has waited
