@@ -298,23 +298,12 @@ impl Router {
             return;
         };
         let (channel, id) = (c.contact.channel, c.contact.id);
+        let key = self.groups.get(c.group as usize).map(|g| &g.key);
         let current = Regime {
             queue: c.queue,
-            requirements: self
-                .groups
-                .get(c.group as usize)
-                .map(|g| g.key.requirements.clone())
-                .unwrap_or_default(),
-            widen: self
-                .groups
-                .get(c.group as usize)
-                .map(|g| g.key.widen.clone())
-                .unwrap_or_default(),
-            only: self
-                .groups
-                .get(c.group as usize)
-                .map(|g| g.key.only.clone())
-                .unwrap_or_default(),
+            requirements: key.map(|k| k.requirements.clone()).unwrap_or_default(),
+            widen: key.map(|k| k.widen.clone()).unwrap_or_default(),
+            only: key.map(|k| k.only.clone()).unwrap_or_default(),
             bonus: c.bonus(),
             moved: false,
         };
