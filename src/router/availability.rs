@@ -256,14 +256,12 @@ impl Availability {
     }
 
     /// The longest idle agent of list `list` under measure `m` with free
-    /// capacity on `channel` that `ok` accepts, looking at no more than
-    /// `limit` live entries; `None` when none was found within the limit.
+    /// capacity on `channel` that `ok` accepts.
     pub(crate) fn longest_idle(
         &mut self,
         list: usize,
         m: IdleMeasure,
         channel: Channel,
-        limit: usize,
         ok: impl Fn(u32) -> bool,
     ) -> Option<u32> {
         let l = self
@@ -280,7 +278,6 @@ impl Availability {
         l.entries
             .iter()
             .filter(|e| valid(e))
-            .take(limit)
             .find(|e| free.contains(e.slot) && ok(e.slot))
             .map(|e| e.slot)
     }

@@ -200,30 +200,29 @@ impl Router {
 
     /// The agent that takes a new contact of `group` at once, if any.
     ///
-    /// Under longest idle, the idle order of the contact's rarest required
-    /// skill is walked from the longest idle, and the first eligible agent is
-    /// the answer (idle agents rank before partly busy ones). The walk looks
-    /// at no more idle agents than the group has eligible ones, so it never
-    /// costs more than comparing them all, which is the fallback: when the
-    /// walk stopped early, or some agent is partly busy on the channel
-    /// ([`Router::best_free_in`] with no wait and no exclusion).
+    /// Under longest idle, when the idle order of the contact's rarest
+    /// required skill holds no more agents than the group has eligible ones,
+    /// that order is walked from the longest idle and the first eligible
+    /// agent is the answer (idle agents rank before partly busy ones): the
+    /// walk sees every idle candidate and usually stops after a few. When
+    /// the group is the smaller set, or some agent is partly busy on the
+    /// channel and the walk found no idle one, the group's free agents are
+    /// compared instead ([`Router::best_free_in`] with no wait and no
+    /// exclusion).
     pub(super) fn choose_now(&mut self, group: u32, contact: &Contact) -> Option<u32> {
         let g = self.groups.get(group as usize)?;
         let q = self.queues.get(g.key.queue as usize)?;
         if let Selection::LongestIdle(m) = q.config.selection {
-            let eligible = g.eligible_now.len();
             let (list, idle) = self
                 .available
                 .narrowest(m, g.key.requirements.skills().iter().map(|r| r.skill));
-            let found = self
-                .available
-                .longest_idle(list, m, g.key.channel, eligible, |s| {
-                    g.eligible_now.contains(s)
-                });
-            let walked_all = idle <= eligible;
-            if found.is_some() || (walked_all && self.available.partially_busy(g.key.channel) == 0)
-            {
-                return found;
+            if idle <= g.eligible_now.len() {
+                let found = self
+                    .available
+                    .longest_idle(list, m, g.key.channel, |s| g.eligible_now.contains(s));
+                if found.is_some() || self.available.partially_busy(g.key.channel) == 0 {
+                    return found;
+                }
             }
         }
         self.best_free_in(group, contact, TimeSpan::ZERO, &[])
