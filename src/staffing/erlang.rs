@@ -68,6 +68,17 @@ impl ErlangC {
     /// [`StaffingError::Unstable`] unless `load < agents`;
     /// [`StaffingError::Negative`] / [`StaffingError::ZeroHandleTime`] for
     /// the handle time.
+    ///
+    /// ```
+    /// use callroute::staffing::{ErlangC, Load, StaffingError};
+    /// // 200 calls an hour of 180 s (10 Erlangs) on 14 agents.
+    /// let q = ErlangC::new(14, Load::from_rate(200.0, 180.0)?, 180.0)?;
+    /// assert_eq!(q.agents(), 14);
+    /// // 10 Erlangs on 10 agents never settles.
+    /// let unstable = ErlangC::new(10, Load::new(10.0)?, 180.0);
+    /// assert!(matches!(unstable, Err(StaffingError::Unstable { agents: 10, .. })));
+    /// # Ok::<(), callroute::staffing::StaffingError>(())
+    /// ```
     pub fn new(agents: u32, load: Load, handle_secs: f64) -> Result<Self, StaffingError> {
         let b = erlang_b(agents, load);
         ErlangC::from_erlang_b(agents, load, handle_secs, b)
@@ -95,6 +106,13 @@ impl ErlangC {
     }
 
     /// The probability that an arrival waits (the Erlang C formula).
+    ///
+    /// ```
+    /// use callroute::staffing::{ErlangC, Load};
+    /// let q = ErlangC::new(14, Load::new(10.0)?, 180.0)?;
+    /// assert!((q.prob_wait() - 0.174_131_933_595).abs() < 1e-12);
+    /// # Ok::<(), callroute::staffing::StaffingError>(())
+    /// ```
     #[must_use]
     pub fn prob_wait(&self) -> f64 {
         self.wait
@@ -106,6 +124,16 @@ impl ErlangC {
     /// # Errors
     ///
     /// [`StaffingError::Negative`] for a negative or NaN time.
+    ///
+    /// ```
+    /// use callroute::staffing::{ErlangC, Load};
+    /// let q = ErlangC::new(14, Load::new(10.0)?, 180.0)?;
+    /// assert!((q.service_level(20.0)? - 0.888_350_019_179).abs() < 1e-12);
+    /// // Answered "within 0 s" means answered at once.
+    /// assert!((q.service_level(0.0)? - (1.0 - q.prob_wait())).abs() < 1e-15);
+    /// assert!(q.service_level(-1.0).is_err());
+    /// # Ok::<(), callroute::staffing::StaffingError>(())
+    /// ```
     pub fn service_level(&self, within_secs: f64) -> Result<f64, StaffingError> {
         let t = nonnegative("service-level threshold", within_secs)?;
         let rate = (f64::from(self.agents) - self.load) / self.handle_secs;
@@ -114,24 +142,53 @@ impl ErlangC {
 
     /// The average wait of all arrivals, in seconds:
     /// `P(wait)·handle / (agents − load)`.
+    ///
+    /// ```
+    /// use callroute::staffing::{ErlangC, Load};
+    /// let q = ErlangC::new(14, Load::new(10.0)?, 180.0)?;
+    /// // 0.1741 × 180 s / (14 − 10) ≈ 7.84 s.
+    /// assert!((q.average_speed_of_answer() - q.prob_wait() * 45.0).abs() < 1e-12);
+    /// # Ok::<(), callroute::staffing::StaffingError>(())
+    /// ```
     #[must_use]
     pub fn average_speed_of_answer(&self) -> f64 {
         self.wait * self.handle_secs / (f64::from(self.agents) - self.load)
     }
 
     /// The expected number waiting: `P(wait)·load / (agents − load)`.
+    ///
+    /// ```
+    /// use callroute::staffing::{ErlangC, Load};
+    /// let q = ErlangC::new(14, Load::new(10.0)?, 180.0)?;
+    /// // Little's law: 10 / 180 callers a second × the average wait.
+    /// assert!((q.queue_length() - 10.0 / 180.0 * q.average_speed_of_answer()).abs() < 1e-12);
+    /// # Ok::<(), callroute::staffing::StaffingError>(())
+    /// ```
     #[must_use]
     pub fn queue_length(&self) -> f64 {
         self.wait * self.load / (f64::from(self.agents) - self.load)
     }
 
     /// The share of time agents are busy: `load / agents`.
+    ///
+    /// ```
+    /// use callroute::staffing::{ErlangC, Load};
+    /// let q = ErlangC::new(14, Load::new(10.0)?, 180.0)?;
+    /// assert!((q.occupancy() - 10.0 / 14.0).abs() < 1e-15);
+    /// # Ok::<(), callroute::staffing::StaffingError>(())
+    /// ```
     #[must_use]
     pub fn occupancy(&self) -> f64 {
         self.load / f64::from(self.agents)
     }
 
     /// The agents.
+    ///
+    /// ```
+    /// use callroute::staffing::{ErlangC, Load};
+    /// assert_eq!(ErlangC::new(14, Load::new(10.0)?, 180.0)?.agents(), 14);
+    /// # Ok::<(), callroute::staffing::StaffingError>(())
+    /// ```
     #[must_use]
     pub fn agents(&self) -> u32 {
         self.agents

@@ -56,6 +56,18 @@ const MAX_STATES: usize = 4_000_000;
 
 /// Which callers the service level counts in its denominator. They differ
 /// only when callers abandon.
+///
+/// ```
+/// use callroute::staffing::{ErlangA, Load, ServiceLevelDefinition as D};
+/// // 10 Erlangs on 10 agents, callers patient for 60 s on average.
+/// let q = ErlangA::new(10, Load::new(10.0)?, 180.0, 60.0)?;
+/// let offered = q.service_level(20.0, D::OfOffered)?;
+/// let short = q.service_level(20.0, D::IgnoringShortAbandons)?;
+/// let answered = q.service_level(20.0, D::OfAnswered)?;
+/// // Leaving abandons out of the denominator can only raise the figure.
+/// assert!(offered < short && short < answered);
+/// # Ok::<(), callroute::staffing::StaffingError>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum ServiceLevelDefinition {
     /// Answered within `T` over all arrivals: an abandoned caller is a
@@ -114,6 +126,17 @@ impl ErlangA {
     /// [`StaffingError::Negative`] for a negative, NaN or infinite time,
     /// [`StaffingError::ZeroHandleTime`], [`StaffingError::ZeroPatience`],
     /// [`StaffingError::TooManyStates`].
+    ///
+    /// ```
+    /// use callroute::staffing::{ErlangA, Load, StaffingError};
+    /// let q = ErlangA::new(9, Load::new(10.0)?, 180.0, 120.0)?;
+    /// assert_eq!(q.agents(), 9);
+    /// assert_eq!(
+    ///     ErlangA::new(9, Load::new(10.0)?, 180.0, 0.0),
+    ///     Err(StaffingError::ZeroPatience)
+    /// );
+    /// # Ok::<(), callroute::staffing::StaffingError>(())
+    /// ```
     pub fn new(
         agents: u32,
         load: Load,
@@ -231,6 +254,15 @@ impl ErlangA {
     }
 
     /// The share of arrivals who find every agent busy.
+    ///
+    /// ```
+    /// use callroute::staffing::{ErlangA, ErlangC, Load};
+    /// // Callers who hang up shorten the queue, so fewer find every agent busy.
+    /// let load = Load::new(10.0)?;
+    /// let a = ErlangA::new(14, load, 180.0, 60.0)?;
+    /// assert!(a.prob_wait() < ErlangC::new(14, load, 180.0)?.prob_wait());
+    /// # Ok::<(), callroute::staffing::StaffingError>(())
+    /// ```
     #[must_use]
     pub fn prob_wait(&self) -> f64 {
         (1.0 - self.no_wait).clamp(0.0, 1.0)
@@ -238,6 +270,14 @@ impl ErlangA {
 
     /// The share of arrivals who abandon before being answered:
     /// `θ · E[waiting] / λ`.
+    ///
+    /// ```
+    /// use callroute::staffing::{ErlangA, Load};
+    /// // With exponential patience, P(abandon) = average wait / mean patience.
+    /// let q = ErlangA::new(9, Load::new(10.0)?, 180.0, 120.0)?;
+    /// assert!((q.prob_abandon() - q.average_wait() / 120.0).abs() < 1e-12);
+    /// # Ok::<(), callroute::staffing::StaffingError>(())
+    /// ```
     #[must_use]
     pub fn prob_abandon(&self) -> f64 {
         if self.load == 0.0 {
@@ -247,6 +287,14 @@ impl ErlangA {
     }
 
     /// The mean number of callers waiting.
+    ///
+    /// ```
+    /// use callroute::staffing::{ErlangA, Load};
+    /// // Little's law: 10 / 180 callers a second × the average wait.
+    /// let q = ErlangA::new(9, Load::new(10.0)?, 180.0, 120.0)?;
+    /// assert!((q.queue_length() - 10.0 / 180.0 * q.average_wait()).abs() < 1e-12);
+    /// # Ok::<(), callroute::staffing::StaffingError>(())
+    /// ```
     #[must_use]
     pub fn queue_length(&self) -> f64 {
         self.queue_length
@@ -254,6 +302,14 @@ impl ErlangA {
 
     /// The mean wait of all arrivals, answered or not, in seconds
     /// (Little's law: `E[waiting] / λ`).
+    ///
+    /// ```
+    /// use callroute::staffing::{ErlangA, Load};
+    /// let q = ErlangA::new(9, Load::new(10.0)?, 180.0, 120.0)?;
+    /// // Everyone leaves within their patience: the mean wait is below it.
+    /// assert!(q.average_wait() > 0.0 && q.average_wait() < 120.0);
+    /// # Ok::<(), callroute::staffing::StaffingError>(())
+    /// ```
     #[must_use]
     pub fn average_wait(&self) -> f64 {
         if self.load == 0.0 {
@@ -264,6 +320,16 @@ impl ErlangA {
 
     /// The mean wait of the answered callers, in seconds (those answered
     /// at once count with a wait of zero).
+    ///
+    /// ```
+    /// use callroute::staffing::{ErlangA, ErlangC, Load};
+    /// // With endless patience it is Erlang C's average speed of answer.
+    /// let load = Load::new(10.0)?;
+    /// let a = ErlangA::new(14, load, 180.0, 1e9)?.average_speed_of_answer();
+    /// let c = ErlangC::new(14, load, 180.0)?.average_speed_of_answer();
+    /// assert!((a - c).abs() < 1e-4, "{a} vs {c}");
+    /// # Ok::<(), callroute::staffing::StaffingError>(())
+    /// ```
     #[must_use]
     pub fn average_speed_of_answer(&self) -> f64 {
         let answered = 1.0 - self.prob_abandon();
@@ -292,6 +358,14 @@ impl ErlangA {
 
     /// The share of time agents are busy: the answered share of the load
     /// per agent. With no agent, 1 (all the work is refused).
+    ///
+    /// ```
+    /// use callroute::staffing::{ErlangA, Load};
+    /// let q = ErlangA::new(9, Load::new(10.0)?, 180.0, 120.0)?;
+    /// // Only the answered share of the 10 Erlangs reaches the 9 agents.
+    /// assert!((q.occupancy() - 10.0 * (1.0 - q.prob_abandon()) / 9.0).abs() < 1e-12);
+    /// # Ok::<(), callroute::staffing::StaffingError>(())
+    /// ```
     #[must_use]
     pub fn occupancy(&self) -> f64 {
         if self.agents == 0 {
@@ -306,6 +380,17 @@ impl ErlangA {
     /// # Errors
     ///
     /// [`StaffingError::Negative`] for a negative or NaN time.
+    ///
+    /// ```
+    /// use callroute::staffing::{ErlangA, Load, ServiceLevelDefinition};
+    /// let q = ErlangA::new(14, Load::new(10.0)?, 180.0, 120.0)?;
+    /// let sl = q.service_level(20.0, ServiceLevelDefinition::OfOffered)?;
+    /// // Within 0 s: answered at once.
+    /// let at_once = q.service_level(0.0, ServiceLevelDefinition::OfOffered)?;
+    /// assert!((at_once - (1.0 - q.prob_wait())).abs() < 1e-12);
+    /// assert!(sl > at_once && sl < 1.0);
+    /// # Ok::<(), callroute::staffing::StaffingError>(())
+    /// ```
     pub fn service_level(
         &self,
         within_secs: f64,
@@ -355,6 +440,12 @@ impl ErlangA {
     }
 
     /// The agents.
+    ///
+    /// ```
+    /// use callroute::staffing::{ErlangA, Load};
+    /// assert_eq!(ErlangA::new(9, Load::new(10.0)?, 180.0, 120.0)?.agents(), 9);
+    /// # Ok::<(), callroute::staffing::StaffingError>(())
+    /// ```
     #[must_use]
     pub fn agents(&self) -> u32 {
         self.agents

@@ -1,6 +1,14 @@
 //! Errors of the staffing layer.
 
 /// A staffing input out of its domain, or a queue that cannot be stable.
+///
+/// ```
+/// use callroute::staffing::{ErlangC, Load, StaffingError};
+/// let err = ErlangC::new(5, Load::new(6.0)?, 180.0).unwrap_err();
+/// assert_eq!(err, StaffingError::Unstable { agents: 5, load: 6.0 });
+/// assert_eq!(err.to_string(), "5 agents cannot carry 6 Erlangs: the queue is unstable");
+/// # Ok::<(), StaffingError>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum StaffingError {

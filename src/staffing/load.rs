@@ -21,6 +21,13 @@ impl Load {
     /// # Errors
     ///
     /// [`StaffingError::Negative`] for a negative, NaN or infinite value.
+    ///
+    /// ```
+    /// use callroute::staffing::{Load};
+    /// assert_eq!(Load::new(12.5)?.erlangs(), 12.5);
+    /// assert!(Load::new(f64::NAN).is_err() && Load::new(f64::INFINITY).is_err());
+    /// # Ok::<(), callroute::staffing::StaffingError>(())
+    /// ```
     pub fn new(erlangs: f64) -> Result<Self, StaffingError> {
         if erlangs.is_finite() && erlangs >= 0.0 {
             Ok(Load(erlangs))
@@ -40,12 +47,26 @@ impl Load {
     ///
     /// [`StaffingError::Negative`] for a negative, NaN or infinite input,
     /// [`StaffingError::ZeroHandleTime`].
+    ///
+    /// ```
+    /// use callroute::staffing::{Load};
+    /// // 200 calls an hour of 180 s each keep 10 agents busy.
+    /// assert_eq!(Load::from_rate(200.0, 180.0)?.erlangs(), 10.0);
+    /// assert!(Load::from_rate(200.0, 0.0).is_err());
+    /// # Ok::<(), callroute::staffing::StaffingError>(())
+    /// ```
     pub fn from_rate(per_hour: f64, handle_secs: f64) -> Result<Self, StaffingError> {
         let rate = nonnegative("arrivals per hour", per_hour)?;
         Load::new(rate * handle_time(handle_secs)? / 3_600.0)
     }
 
     /// The load in Erlangs.
+    ///
+    /// ```
+    /// use callroute::staffing::{Load};
+    /// assert_eq!(Load::from_rate(15_000.0, 240.0)?.erlangs(), 1_000.0);
+    /// # Ok::<(), callroute::staffing::StaffingError>(())
+    /// ```
     #[must_use]
     pub fn erlangs(self) -> f64 {
         self.0

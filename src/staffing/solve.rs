@@ -36,6 +36,13 @@ pub struct Targets {
 
 impl Targets {
     /// No target yet (any stable staffing meets it).
+    ///
+    /// ```
+    /// use callroute::staffing::{Load, Targets, fewest_agents};
+    /// // No target: the fewest agents that keep the queue stable.
+    /// assert_eq!(fewest_agents(Load::new(10.0)?, 180.0, &Targets::new())?, 11);
+    /// # Ok::<(), callroute::staffing::StaffingError>(())
+    /// ```
     #[must_use]
     pub fn new() -> Self {
         Targets::default()
@@ -47,6 +54,14 @@ impl Targets {
     ///
     /// [`StaffingError::InvalidTarget`] unless `0 < share ≤ 1`;
     /// [`StaffingError::Negative`] for a bad time.
+    ///
+    /// ```
+    /// use callroute::staffing::{Targets};
+    /// let t = Targets::new().service_level(0.8, 20.0)?;
+    /// assert_eq!(t.service_level, Some((0.8, 20.0)));
+    /// assert!(Targets::new().service_level(1.2, 20.0).is_err());
+    /// # Ok::<(), callroute::staffing::StaffingError>(())
+    /// ```
     pub fn service_level(mut self, share: f64, within_secs: f64) -> Result<Self, StaffingError> {
         self.service_level = Some((
             share_in_range(share)?,
@@ -60,6 +75,14 @@ impl Targets {
     /// # Errors
     ///
     /// [`StaffingError::Negative`] for a bad time.
+    ///
+    /// ```
+    /// use callroute::staffing::{Load, Targets, fewest_agents};
+    /// // 10 Erlangs of 180 s calls answered within 10 s on average.
+    /// let t = Targets::new().max_speed_of_answer(10.0)?;
+    /// assert_eq!(fewest_agents(Load::new(10.0)?, 180.0, &t)?, 14);
+    /// # Ok::<(), callroute::staffing::StaffingError>(())
+    /// ```
     pub fn max_speed_of_answer(mut self, secs: f64) -> Result<Self, StaffingError> {
         self.speed_of_answer = Some(nonnegative("speed of answer", secs)?);
         Ok(self)
@@ -70,6 +93,14 @@ impl Targets {
     /// # Errors
     ///
     /// [`StaffingError::InvalidTarget`] unless `0 < share ≤ 1`.
+    ///
+    /// ```
+    /// use callroute::staffing::{Load, Targets, fewest_agents};
+    /// // 10 Erlangs at most 80% busy: 13 agents (10 / 13 ≈ 0.77).
+    /// let t = Targets::new().max_occupancy(0.8)?;
+    /// assert_eq!(fewest_agents(Load::new(10.0)?, 180.0, &t)?, 13);
+    /// # Ok::<(), callroute::staffing::StaffingError>(())
+    /// ```
     pub fn max_occupancy(mut self, share: f64) -> Result<Self, StaffingError> {
         self.occupancy = Some(share_in_range(share)?);
         Ok(self)
@@ -80,12 +111,28 @@ impl Targets {
     /// # Errors
     ///
     /// [`StaffingError::InvalidTarget`] unless `0 < share ≤ 1`.
+    ///
+    /// ```
+    /// use callroute::staffing::{Load, Targets, fewest_agents_with_abandonment};
+    /// // 10 Erlangs, callers patient for 60 s, at most 5% hanging up.
+    /// let t = Targets::new().max_abandonment(0.05)?;
+    /// let n = fewest_agents_with_abandonment(Load::new(10.0)?, 180.0, 60.0, &t)?;
+    /// assert!(n > 10 && n < 14, "{n}");
+    /// # Ok::<(), callroute::staffing::StaffingError>(())
+    /// ```
     pub fn max_abandonment(mut self, share: f64) -> Result<Self, StaffingError> {
         self.abandonment = Some(share_in_range(share)?);
         Ok(self)
     }
 
     /// Counts the service level by `definition`.
+    ///
+    /// ```
+    /// use callroute::staffing::{Targets, ServiceLevelDefinition};
+    /// let t = Targets::new().counting(ServiceLevelDefinition::OfAnswered);
+    /// assert_eq!(t.definition, ServiceLevelDefinition::OfAnswered);
+    /// # Ok::<(), callroute::staffing::StaffingError>(())
+    /// ```
     #[must_use]
     pub fn counting(mut self, definition: ServiceLevelDefinition) -> Self {
         self.definition = definition;
@@ -459,6 +506,15 @@ pub fn scheduled_staff(on_phones: u32, shrinkage: f64) -> Result<u32, StaffingEr
 
 /// One interval of a forecast: how many contacts arrive in it, their mean
 /// handle time, and (optionally) how patient callers are.
+///
+/// ```
+/// use callroute::staffing::{Interval, Targets, plan_day};
+/// // 100 calls of 180 s in a half hour, callers patient for 90 s.
+/// let busy = Interval { arrivals: 100.0, handle_secs: 180.0, patience_secs: Some(90.0) };
+/// let plan = plan_day(&[busy], 1_800.0, &Targets::new().service_level(0.8, 20.0)?)?;
+/// assert_eq!(plan[0].load.erlangs(), 10.0);
+/// # Ok::<(), callroute::staffing::StaffingError>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Interval {
     /// Contacts arriving in the interval.
@@ -472,6 +528,16 @@ pub struct Interval {
 
 /// The plan for one interval: its load, the fewest agents on the phones
 /// that meet the targets, and what they achieve.
+///
+/// ```
+/// use callroute::staffing::{Interval, Targets, plan_day};
+/// let quiet = Interval { arrivals: 100.0, handle_secs: 180.0, patience_secs: None };
+/// let plan = plan_day(&[quiet], 1_800.0, &Targets::new().service_level(0.8, 20.0)?)?;
+/// let p = plan[0];
+/// assert_eq!((p.agents, p.prob_abandon), (14, 0.0));
+/// assert!(p.service_level >= Some(0.8) && p.occupancy < 0.72);
+/// # Ok::<(), callroute::staffing::StaffingError>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct IntervalPlan {
     /// The offered load.
