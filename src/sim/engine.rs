@@ -120,6 +120,10 @@ pub struct Simulation {
     duty: Vec<(u32, Vec<Shift>)>,
     costs: Costs,
     now: u64,
+    /// Per interval of the horizon: agent-milliseconds of service in it,
+    /// and contact-milliseconds of waiting in it.
+    busy_ms: Vec<u64>,
+    waiting_ms: Vec<u64>,
     report: Report,
 }
 
@@ -231,6 +235,8 @@ impl Simulation {
                 .collect(),
             intervals: vec![Segment::default(); scenario.intervals as usize],
             occupancy: 0.0,
+            interval_occupancy: Vec::new(),
+            interval_queue_length: Vec::new(),
         };
         let mut sim = Simulation {
             router,
@@ -247,6 +253,8 @@ impl Simulation {
             duty,
             costs: scenario.costs,
             now: 0,
+            busy_ms: vec![0; scenario.intervals as usize],
+            waiting_ms: vec![0; scenario.intervals as usize],
             report,
         };
         // Shifts first, so that agents are on duty for arrivals at the same
@@ -461,6 +469,7 @@ impl Simulation {
             return Ok(());
         }
         self.live.remove(&contact);
+        spread(&mut self.waiting_ms, self.interval_ms, l.arrived, self.now);
         let wait = secs(self.now - l.arrived);
         let stage = self.segment_of.get(l.stream as usize).map_or(0, |s| s[1]);
         let cost = self.costs.abandoned.get(stage).copied().unwrap_or(0.0)
@@ -515,6 +524,13 @@ impl Simulation {
             s.answered(wait, within, handle, cost);
         });
         self.push(now.saturating_add(l.handle_ms), Event::Finish(contact));
+        spread(&mut self.waiting_ms, self.interval_ms, l.arrived, now);
+        spread(
+            &mut self.busy_ms,
+            self.interval_ms,
+            now,
+            now.saturating_add(l.handle_ms),
+        );
     }
 
     /// What `wait` seconds of waiting cost for sentiment band `band`.
@@ -597,14 +613,37 @@ impl Simulation {
             .copied()
             .collect();
         for l in waiting {
+            spread(&mut self.waiting_ms, self.interval_ms, l.arrived, self.now);
             self.tally(l.stream, l.interval, usize::from(l.band), |s| {
                 s.waiting_at_end += 1;
             });
         }
         // Agent time on duty, up to the end of the run.
         let end = self.now.max(self.interval_ms * u64::from(self.intervals));
-        let capacity: f64 = self
-            .duty
+        let share = |busy: f64, on_duty: f64| {
+            if on_duty > 0.0 {
+                (busy / on_duty).min(1.0)
+            } else {
+                0.0
+            }
+        };
+        self.report.occupancy = share(self.report.overall.handle_secs, self.on_duty_secs(0, end));
+        let len = self.interval_ms;
+        self.report.interval_occupancy = (0..self.busy_ms.len() as u64)
+            .zip(&self.busy_ms)
+            .map(|(k, &busy)| share(secs(busy), self.on_duty_secs(k * len, (k + 1) * len)))
+            .collect();
+        self.report.interval_queue_length = self
+            .waiting_ms
+            .iter()
+            .map(|&w| w as f64 / len.max(1) as f64)
+            .collect();
+        self.report
+    }
+
+    /// Agent-seconds on duty between `from` and `to` (ms), over all groups.
+    fn on_duty_secs(&self, from: u64, to: u64) -> f64 {
+        self.duty
             .iter()
             .map(|(agents, shifts)| {
                 let on: u64 = shifts
@@ -614,18 +653,27 @@ impl Simulation {
                             sh.start_secs.saturating_mul(1_000),
                             sh.end_secs.saturating_mul(1_000),
                         );
-                        b.min(end).saturating_sub(a.min(end))
+                        b.min(to).saturating_sub(a.max(from))
                     })
                     .sum();
                 f64::from(*agents) * secs(on)
             })
-            .sum();
-        self.report.occupancy = if capacity > 0.0 {
-            (self.report.overall.handle_secs / capacity).min(1.0)
-        } else {
-            0.0
-        };
-        self.report
+            .sum()
+    }
+}
+
+/// Adds the span from `start` to `end` (ms) to the per-interval totals
+/// `per_interval` (intervals of `len` ms) it overlaps; what falls after the
+/// last interval is left out.
+fn spread(per_interval: &mut [u64], len: u64, start: u64, end: u64) {
+    let len = len.max(1);
+    let first = usize::try_from(start / len).unwrap_or(usize::MAX);
+    for (k, total) in per_interval.iter_mut().enumerate().skip(first) {
+        let (a, b) = (k as u64 * len, (k as u64 + 1) * len);
+        if a >= end {
+            break;
+        }
+        *total += end.min(b).saturating_sub(start.max(a));
     }
 }
 

@@ -114,6 +114,15 @@ pub struct Summary {
     pub segments: Vec<(String, SegmentSummary)>,
     /// Agents' busy share.
     pub occupancy: Estimate,
+    /// Per interval: the figures of the contacts arriving in it.
+    #[serde(default)]
+    pub intervals: Vec<SegmentSummary>,
+    /// Per interval: agents' busy share.
+    #[serde(default)]
+    pub interval_occupancy: Vec<Estimate>,
+    /// Per interval: the mean number of contacts waiting.
+    #[serde(default)]
+    pub interval_queue_length: Vec<Estimate>,
 }
 
 /// Runs `replications` independent replications of `scenario`, the
@@ -173,10 +182,30 @@ pub(crate) fn summarize(reports: &[Report]) -> Summary {
         }
     }
     let overall = SegmentSummary::of(&reports.iter().map(|r| &r.overall).collect::<Vec<_>>());
+    let intervals = reports.first().map_or(0, |r| r.intervals.len());
+    let per_interval = |k: usize, f: &dyn Fn(&Report, usize) -> Option<f64>| {
+        Estimate::of(&reports.iter().filter_map(|r| f(r, k)).collect::<Vec<_>>())
+    };
     Summary {
         replications: reports.len() as u32,
         overall,
         segments,
         occupancy: Estimate::of(&reports.iter().map(|r| r.occupancy).collect::<Vec<_>>()),
+        intervals: (0..intervals)
+            .map(|k| {
+                SegmentSummary::of(
+                    &reports
+                        .iter()
+                        .filter_map(|r| r.intervals.get(k))
+                        .collect::<Vec<_>>(),
+                )
+            })
+            .collect(),
+        interval_occupancy: (0..intervals)
+            .map(|k| per_interval(k, &|r, k| r.interval_occupancy.get(k).copied()))
+            .collect(),
+        interval_queue_length: (0..intervals)
+            .map(|k| per_interval(k, &|r, k| r.interval_queue_length.get(k).copied()))
+            .collect(),
     }
 }

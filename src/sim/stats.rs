@@ -198,8 +198,18 @@ pub struct Report {
     pub streams: Vec<(String, Segment)>,
     /// By the interval they arrived in.
     pub intervals: Vec<Segment>,
-    /// Agents' busy share: handle time served over agents × horizon.
+    /// Agents' busy share: handle time served over agent time on duty
+    /// (agents × their shifts, up to the end of the run).
     pub occupancy: f64,
+    /// The busy share in each interval: the part of every service that
+    /// falls in the interval over the agent time on duty in it (services
+    /// are counted where they happen, not where their contact arrived).
+    #[serde(default)]
+    pub interval_occupancy: Vec<f64>,
+    /// The mean number of contacts waiting in each interval (time-averaged:
+    /// every wait counted in the intervals it spans).
+    #[serde(default)]
+    pub interval_queue_length: Vec<f64>,
 }
 
 impl Report {

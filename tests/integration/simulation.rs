@@ -39,7 +39,41 @@ fn one_queue_without_abandonment_agrees_with_erlang_c() {
         "average speed of answer",
     );
     agrees(summary.occupancy, q.occupancy(), "occupancy");
+    // One interval: its time-averaged figures are the queue's.
+    agrees(
+        summary.interval_occupancy[0],
+        q.occupancy(),
+        "interval occupancy",
+    );
+    agrees(
+        summary.interval_queue_length[0],
+        q.queue_length(),
+        "interval queue length",
+    );
     assert_eq!(summary.overall.abandonment.mean, 0.0);
+}
+
+#[test]
+fn interval_figures_count_time_where_it_is_spent() {
+    // Two busy half hours, then a quiet one in which the queue drains and
+    // the last services end.
+    let mut s = Scenario::single_queue(2, 200.0, Dist::exponential(20.0).unwrap(), None, 1_800);
+    s.interval_secs = 1_800;
+    s.intervals = 3;
+    s.streams[0].rates_per_hour = vec![200.0, 200.0, 0.0];
+    let r = Simulation::new(&s, 9).unwrap().run().unwrap();
+    assert_eq!(r.overall.waiting_at_end, 0);
+    assert!(r.overall.answered > 150 && r.overall.total_wait_secs > 0.0);
+    // Every second waited and served lies in some interval, once.
+    let waited: f64 = r.interval_queue_length.iter().map(|q| q * 1_800.0).sum();
+    assert!((waited - r.overall.total_wait_secs).abs() < 1e-6 * waited);
+    let served: f64 = r.interval_occupancy.iter().map(|o| o * 2.0 * 1_800.0).sum();
+    assert!((served - r.overall.handle_secs).abs() < 1e-6 * served);
+    // Nobody arrives in the third interval: little service, no queue left.
+    let busiest = |v: &[f64]| v[0].max(v[1]);
+    assert!(r.interval_occupancy[2] < busiest(&r.interval_occupancy) / 5.0);
+    assert!(r.interval_queue_length[2] < busiest(&r.interval_queue_length) / 5.0);
+    assert_eq!(r.intervals[2].offered, 0);
 }
 
 #[test]
