@@ -48,4 +48,6 @@ pub use error::SimError;
 pub use replicate::{Estimate, SegmentSummary, Summary, replicate};
 pub use scenario::{AgentGroup, Costs, SENTIMENT_UPDATE_SECS, Scenario, Shift, Stream};
 pub use stats::{Report, Segment};
-pub use study::{Difference, SegmentTarget, compare, fewest_agents_by_simulation};
+pub use study::{
+    CurvePoint, Difference, SegmentTarget, compare, fewest_agents_by_simulation, staffing_curve,
+};

@@ -192,7 +192,11 @@ impl Simulation {
                 attributes: Pcg64Mcg::seed_from_u64(derive_seed(seed, i as u32, 1)),
                 handle: s.handle.sampler(),
                 patience: s.patience.as_ref().map(super::Dist::sampler),
-                rates: s.rates_per_hour.iter().map(|r| r / 3_600_000.0).collect(),
+                rates: scenario
+                    .hourly_rates(s)
+                    .iter()
+                    .map(|r| r / 3_600_000.0)
+                    .collect(),
                 clock: 0.0,
                 template: Contact::new(ContactId::new(0), s.queue, s.channel)
                     .stage(s.stage)
@@ -360,10 +364,7 @@ impl Simulation {
             if k >= intervals {
                 return;
             }
-            let rate = match s.rates.len() {
-                1 => s.rates.first().copied().unwrap_or(0.0),
-                _ => s.rates.get(k as usize).copied().unwrap_or(0.0),
-            };
+            let rate = s.rates.get(k as usize).copied().unwrap_or(0.0);
             let end = f64::from(k + 1) * interval_ms;
             if rate <= 0.0 {
                 s.clock = end;

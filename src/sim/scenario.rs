@@ -32,6 +32,15 @@ pub struct Scenario {
     /// (default: nothing).
     #[serde(default)]
     pub costs: Costs,
+    /// The day's factor on every stream's arrivals (default 1): a
+    /// day-of-week profile picks it, for example 1.2 for a Monday 20%
+    /// busier than the average day the rates describe.
+    #[serde(default = "one")]
+    pub volume_factor: f64,
+}
+
+fn one() -> f64 {
+    1.0
 }
 
 /// Business costs, in any one currency.
@@ -107,8 +116,18 @@ pub struct Stream {
     #[serde(default)]
     pub requirements: Requirements,
     /// Arrivals per hour in each interval; one rate applies to every
-    /// interval.
+    /// interval. Give these, or a daily volume.
+    #[serde(default)]
     pub rates_per_hour: Vec<f64>,
+    /// Arrivals over the whole horizon, spread over the intervals by
+    /// [`intraday_profile`](Self::intraday_profile); instead of rates.
+    #[serde(default)]
+    pub daily_volume: Option<f64>,
+    /// The shape of the day for a daily volume: one weight per interval
+    /// (any scale: they are normalized, so percentages of the day or
+    /// typical counts both work). Empty: an even spread.
+    #[serde(default)]
+    pub intraday_profile: Vec<f64>,
     /// Handle time.
     pub handle: Dist,
     /// Patience (time until a waiting caller hangs up); `None` waits as long
@@ -215,6 +234,8 @@ impl Scenario {
                 value: CustomerValue::default(),
                 requirements: Requirements::new(),
                 rates_per_hour: vec![per_hour],
+                daily_volume: None,
+                intraday_profile: Vec::new(),
                 handle,
                 patience,
             }],
@@ -228,7 +249,139 @@ impl Scenario {
                 shrinkage: 0.0,
             }],
             costs: Costs::default(),
+            volume_factor: 1.0,
         }
+    }
+
+    /// Arrivals per hour of `stream` in each interval of the horizon (one
+    /// value per interval), with the day's
+    /// [`volume_factor`](Self::volume_factor) applied.
+    ///
+    /// ```
+    /// use callroute::sim::{Dist, Scenario};
+    /// let mut s = Scenario::single_queue(5, 0.0, Dist::exponential(60.0)?, None, 3_600);
+    /// s.intervals = 4; // four hours
+    /// s.streams[0].rates_per_hour.clear();
+    /// s.streams[0].daily_volume = Some(400.0);
+    /// s.streams[0].intraday_profile = vec![10.0, 40.0, 30.0, 20.0]; // % of the day
+    /// s.volume_factor = 1.5; // a busy day
+    /// assert_eq!(s.hourly_rates(&s.streams[0]), vec![60.0, 240.0, 180.0, 120.0]);
+    /// # Ok::<(), callroute::sim::SimError>(())
+    /// ```
+    #[must_use]
+    pub fn hourly_rates(&self, stream: &Stream) -> Vec<f64> {
+        let n = self.intervals as usize;
+        let hours = self.interval_secs as f64 / 3_600.0;
+        let f = self.volume_factor;
+        match stream.daily_volume {
+            Some(volume) => {
+                let total: f64 = stream.intraday_profile.iter().sum();
+                (0..n)
+                    .map(|k| {
+                        let share = match stream.intraday_profile.get(k) {
+                            Some(w) if total > 0.0 => w / total,
+                            _ => 1.0 / n as f64,
+                        };
+                        volume * f * share / hours
+                    })
+                    .collect()
+            }
+            None => (0..n)
+                .map(|k| {
+                    let r = match stream.rates_per_hour.as_slice() {
+                        [one] => *one,
+                        rates => rates.get(k).copied().unwrap_or(0.0),
+                    };
+                    r * f
+                })
+                .collect(),
+        }
+    }
+
+    /// Checks how stream `i` gives its arrivals, and that the resulting
+    /// rates are within bounds.
+    fn validate_arrivals(&self, i: usize, s: &Stream) -> Result<(), SimError> {
+        let field = |f: &str| format!("streams[{i}].{f}");
+        let n = self.intervals as usize;
+        match (s.rates_per_hour.len(), s.daily_volume) {
+            (0, None) => {
+                return Err(SimError::invalid(
+                    field("rates_per_hour"),
+                    "give rates_per_hour or daily_volume",
+                ));
+            }
+            (1.., Some(_)) => {
+                return Err(SimError::invalid(
+                    field("daily_volume"),
+                    "give rates_per_hour or daily_volume, not both",
+                ));
+            }
+            (len, None) if len != 1 && len != n => {
+                return Err(SimError::invalid(
+                    field("rates_per_hour"),
+                    format!("{len} rates for {n} intervals (give one, or one per interval)"),
+                ));
+            }
+            (_, None) if !s.intraday_profile.is_empty() => {
+                return Err(SimError::invalid(
+                    field("intraday_profile"),
+                    "shapes a daily_volume; with rates_per_hour give one rate per interval",
+                ));
+            }
+            _ => {}
+        }
+        for (k, &r) in s.rates_per_hour.iter().enumerate() {
+            if !(r.is_finite() && (0.0..=MAX_RATE_PER_HOUR).contains(&r)) {
+                return Err(SimError::invalid(
+                    format!("streams[{i}].rates_per_hour[{k}]"),
+                    format!("{r} is not a rate between 0 and {MAX_RATE_PER_HOUR} an hour"),
+                ));
+            }
+        }
+        if let Some(v) = s.daily_volume
+            && !(v.is_finite() && v >= 0.0)
+        {
+            return Err(SimError::invalid(
+                field("daily_volume"),
+                format!("{v} is not a count of at least 0"),
+            ));
+        }
+        let len = s.intraday_profile.len();
+        if len != 0 && len != n {
+            return Err(SimError::invalid(
+                field("intraday_profile"),
+                format!("{len} weights for {n} intervals (give none, or one per interval)"),
+            ));
+        }
+        for (k, &w) in s.intraday_profile.iter().enumerate() {
+            if !(w.is_finite() && w >= 0.0) {
+                return Err(SimError::invalid(
+                    format!("streams[{i}].intraday_profile[{k}]"),
+                    format!("{w} is not a weight of at least 0"),
+                ));
+            }
+        }
+        if len != 0 && s.intraday_profile.iter().sum::<f64>() <= 0.0 {
+            return Err(SimError::invalid(
+                field("intraday_profile"),
+                "the weights sum to 0",
+            ));
+        }
+        if let Some(r) = self
+            .hourly_rates(s)
+            .into_iter()
+            .find(|r| !(r.is_finite() && *r <= MAX_RATE_PER_HOUR))
+        {
+            return Err(SimError::invalid(
+                field(if s.daily_volume.is_some() {
+                    "daily_volume"
+                } else {
+                    "rates_per_hour"
+                }),
+                format!("makes {r} arrivals an hour, above {MAX_RATE_PER_HOUR}"),
+            ));
+        }
+        Ok(())
     }
 
     /// Checks every field; the first at fault is named in the error.
@@ -252,6 +405,12 @@ impl Scenario {
         if self.queues.is_empty() {
             return Err(SimError::invalid("queues", "no queue"));
         }
+        if !(self.volume_factor.is_finite() && (0.0..=1_000.0).contains(&self.volume_factor)) {
+            return Err(SimError::invalid(
+                "volume_factor",
+                format!("{} is not a factor between 0 and 1000", self.volume_factor),
+            ));
+        }
         for (i, s) in self.streams.iter().enumerate() {
             let field = |f: &str| format!("streams[{i}].{f}");
             if !self.queues.iter().any(|q| q.id == s.queue) {
@@ -260,24 +419,7 @@ impl Scenario {
                     format!("{} is not a queue of the scenario", s.queue),
                 ));
             }
-            let n = s.rates_per_hour.len();
-            if n != 1 && n != self.intervals as usize {
-                return Err(SimError::invalid(
-                    field("rates_per_hour"),
-                    format!(
-                        "{n} rates for {} intervals (give one, or one per interval)",
-                        self.intervals
-                    ),
-                ));
-            }
-            for (k, &r) in s.rates_per_hour.iter().enumerate() {
-                if !(r.is_finite() && (0.0..=MAX_RATE_PER_HOUR).contains(&r)) {
-                    return Err(SimError::invalid(
-                        format!("streams[{i}].rates_per_hour[{k}]"),
-                        format!("{r} is not a rate between 0 and {MAX_RATE_PER_HOUR} an hour"),
-                    ));
-                }
-            }
+            self.validate_arrivals(i, s)?;
             for (name, v) in [
                 ("sentiment_sd", s.sentiment_sd),
                 ("sentiment_drift_per_minute", s.sentiment_drift_per_minute),

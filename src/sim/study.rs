@@ -1,6 +1,6 @@
 //! Studies built on replications: two policies compared on the same
-//! customers, and the fewest agents of a group that meet per-segment
-//! targets where no formula applies.
+//! customers, the staffing curve of a group, and the fewest agents of a
+//! group that meet per-segment targets where no formula applies.
 
 use super::replicate::{Estimate, run_replications, summarize};
 use super::stats::Segment;
@@ -130,16 +130,7 @@ pub fn fewest_agents_by_simulation(
     replications: u32,
     max_agents: u32,
 ) -> Result<(u32, Summary), SimError> {
-    if scenario.groups.get(group).is_none() {
-        return Err(SimError::invalid("group", format!("no group {group}")));
-    }
-    let with = |n: u32| -> Result<Summary, SimError> {
-        let mut s = scenario.clone();
-        if let Some(g) = s.groups.get_mut(group) {
-            g.count = n;
-        }
-        Ok(summarize(&run_replications(&s, seed, replications)?))
-    };
+    let with = |n: u32| with_agents(scenario, group, n, seed, replications);
     let meets = |summary: &Summary| -> Result<bool, SimError> {
         for t in targets {
             let Some((_, seg)) = summary.segments.iter().find(|(n, _)| *n == t.segment) else {
@@ -178,4 +169,68 @@ pub fn fewest_agents_by_simulation(
         }
     }
     Ok((hi, best))
+}
+
+/// `scenario` with `agents` in group `group`, summarized over
+/// `replications` replications from `seed`.
+fn with_agents(
+    scenario: &Scenario,
+    group: usize,
+    agents: u32,
+    seed: u64,
+    replications: u32,
+) -> Result<Summary, SimError> {
+    let mut s = scenario.clone();
+    let Some(g) = s.groups.get_mut(group) else {
+        return Err(SimError::invalid("group", format!("no group {group}")));
+    };
+    g.count = agents;
+    Ok(summarize(&run_replications(&s, seed, replications)?))
+}
+
+/// One point of a staffing curve: a count of agents and what it achieves.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CurvePoint {
+    /// Agents in the group.
+    pub agents: u32,
+    /// The scenario's figures with them.
+    pub summary: Summary,
+}
+
+/// The staffing curve of group `group`: `scenario` summarized over
+/// `replications` replications for each count of `counts` (the other
+/// groups as they are), in the order given. Every count meets the same
+/// customers (common random numbers), so the curve's steps come from the
+/// staffing, not from luck.
+///
+/// # Errors
+///
+/// As [`replicate`](super::replicate); [`SimError::Invalid`] for a group
+/// that does not exist.
+///
+/// ```
+/// use callroute::sim::{Dist, Scenario, staffing_curve};
+/// let s = Scenario::single_queue(0, 540.0, Dist::exponential(60.0)?, None, 7_200);
+/// let curve = staffing_curve(&s, 0, 10..=13, 1, 4)?;
+/// let levels: Vec<f64> = curve.iter().map(|p| p.summary.overall.service_level.mean).collect();
+/// assert!(levels.windows(2).all(|w| w[0] <= w[1]), "{levels:?}");
+/// assert_eq!(curve[3].agents, 13);
+/// # Ok::<(), callroute::sim::SimError>(())
+/// ```
+pub fn staffing_curve(
+    scenario: &Scenario,
+    group: usize,
+    counts: impl IntoIterator<Item = u32>,
+    seed: u64,
+    replications: u32,
+) -> Result<Vec<CurvePoint>, SimError> {
+    counts
+        .into_iter()
+        .map(|agents| {
+            Ok(CurvePoint {
+                agents,
+                summary: with_agents(scenario, group, agents, seed, replications)?,
+            })
+        })
+        .collect()
 }

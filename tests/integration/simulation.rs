@@ -215,12 +215,58 @@ fn bad_scenarios_name_the_field_at_fault() {
     let mut s = good.clone();
     s.groups[0].count = 2_000_000;
     assert_eq!(field(&s), "groups[0].count");
+    // Arrivals as a daily volume and a shape: one or the other, sane.
+    let mut s = good.clone();
+    s.streams[0].daily_volume = Some(100.0);
+    assert_eq!(field(&s), "streams[0].daily_volume");
+    s.streams[0].rates_per_hour.clear();
+    s.streams[0].intraday_profile = vec![1.0, 2.0];
+    assert_eq!(field(&s), "streams[0].intraday_profile");
+    s.streams[0].intraday_profile = vec![0.0];
+    assert_eq!(field(&s), "streams[0].intraday_profile");
+    s.streams[0].intraday_profile = vec![-1.0];
+    assert_eq!(field(&s), "streams[0].intraday_profile[0]");
+    s.streams[0].intraday_profile = vec![1.0];
+    s.streams[0].daily_volume = Some(1e300);
+    assert_eq!(field(&s), "streams[0].daily_volume");
+    s.streams[0].daily_volume = None;
+    assert_eq!(field(&s), "streams[0].rates_per_hour");
+    let mut s = good.clone();
+    s.streams[0].intraday_profile = vec![1.0];
+    assert_eq!(field(&s), "streams[0].intraday_profile");
+    let mut s = good.clone();
+    s.volume_factor = f64::NAN;
+    assert_eq!(field(&s), "volume_factor");
     // A scenario read from JSON: unknown fields are refused.
     let json = serde_json::to_string(&good).unwrap();
     let back: Scenario = serde_json::from_str(&json).unwrap();
     assert_eq!(back, good);
     let wrong = json.replacen("\"intervals\"", "\"intervalz\"", 1);
     assert!(serde_json::from_str::<Scenario>(&wrong).is_err());
+}
+
+#[test]
+fn a_daily_volume_follows_its_intraday_profile() {
+    // 3,000 contacts over four hours shaped 1 : 0 : 3 : 2, on a day 20%
+    // busier than usual; plenty of agents.
+    let mut s = Scenario::single_queue(60, 0.0, Dist::exponential(60.0).unwrap(), None, 3_600);
+    s.intervals = 4;
+    s.streams[0].rates_per_hour.clear();
+    s.streams[0].daily_volume = Some(3_000.0);
+    s.streams[0].intraday_profile = vec![1.0, 0.0, 3.0, 2.0];
+    s.volume_factor = 1.2;
+    assert_eq!(
+        s.hourly_rates(&s.streams[0]),
+        vec![600.0, 0.0, 1_800.0, 1_200.0]
+    );
+    let r = Simulation::new(&s, 4).unwrap().run().unwrap();
+    let offered: Vec<u64> = r.intervals.iter().map(|i| i.offered).collect();
+    assert_eq!(offered[1], 0);
+    // Poisson counts within five standard deviations of their means.
+    for (k, mean) in [(0, 600.0), (2, 1_800.0), (3, 1_200.0)] {
+        let n = offered[k] as f64;
+        assert!((n - mean).abs() < 5.0 * f64::sqrt(mean), "{offered:?}");
+    }
 }
 
 #[test]
@@ -450,5 +496,28 @@ fn upset_callers_can_be_less_patient() {
     assert!(matches!(
         Simulation::new(&s, 1),
         Err(SimError::Invalid { field, .. }) if field == "streams[0].patience_by_mood[0]"
+    ));
+}
+
+#[test]
+fn a_staffing_curve_is_replications_at_each_count() {
+    let s = Scenario::single_queue(0, 600.0, Dist::exponential(60.0).unwrap(), None, 4 * 3_600);
+    let curve = staffing_curve(&s, 0, [11, 12, 14], 21, 4).unwrap();
+    assert_eq!(
+        curve.iter().map(|p| p.agents).collect::<Vec<_>>(),
+        [11, 12, 14]
+    );
+    let mut twelve = s.clone();
+    twelve.groups[0].count = 12;
+    assert_eq!(curve[1].summary, replicate(&twelve, 21, 4).unwrap());
+    // Same customers at every count: more agents, shorter waits.
+    let waits: Vec<f64> = curve
+        .iter()
+        .map(|p| p.summary.overall.average_speed_of_answer.mean)
+        .collect();
+    assert!(waits[0] > waits[1] && waits[1] > waits[2], "{waits:?}");
+    assert!(matches!(
+        staffing_curve(&s, 3, [1], 21, 4),
+        Err(SimError::Invalid { .. })
     ));
 }
