@@ -124,6 +124,10 @@ pub struct Simulation {
     /// and contact-milliseconds of waiting in it.
     busy_ms: Vec<u64>,
     waiting_ms: Vec<u64>,
+    /// Per agent (by id): its group; per group: agent-milliseconds of
+    /// service.
+    group_of: Vec<u32>,
+    group_busy_ms: Vec<u64>,
     report: Report,
 }
 
@@ -155,10 +159,12 @@ impl Simulation {
             router.add_queue(q.clone())?;
         }
         let mut group_agents = vec![Vec::new(); scenario.groups.len()];
+        let mut group_of = Vec::new();
         for (g, spec) in scenario.agents() {
             if let Some(list) = group_agents.get_mut(g as usize) {
                 list.push(spec.id);
             }
+            group_of.push(g);
             router.add_agent(spec)?;
         }
         let duty: Vec<(u32, Vec<Shift>)> = scenario
@@ -241,6 +247,11 @@ impl Simulation {
             occupancy: 0.0,
             interval_occupancy: Vec::new(),
             interval_queue_length: Vec::new(),
+            groups: scenario
+                .groups
+                .iter()
+                .map(|g| (g.name.clone(), 0.0))
+                .collect(),
         };
         let mut sim = Simulation {
             router,
@@ -259,6 +270,8 @@ impl Simulation {
             now: 0,
             busy_ms: vec![0; scenario.intervals as usize],
             waiting_ms: vec![0; scenario.intervals as usize],
+            group_of,
+            group_busy_ms: vec![0; scenario.groups.len()],
             report,
         };
         // Shifts first, so that agents are on duty for arrivals at the same
@@ -487,7 +500,7 @@ impl Simulation {
     fn apply(&mut self, decisions: &Decisions) -> Result<(), SimError> {
         for d in decisions.iter() {
             match *d {
-                Decision::Assigned { contact, .. } => self.answered(contact),
+                Decision::Assigned { contact, agent, .. } => self.answered(contact, agent),
                 Decision::Offered { contact, agent, .. }
                     if self.live.get(&contact).is_some_and(|l| !l.answered) =>
                 {
@@ -504,7 +517,7 @@ impl Simulation {
         Ok(())
     }
 
-    fn answered(&mut self, contact: ContactId) {
+    fn answered(&mut self, contact: ContactId, agent: AgentId) {
         let now = self.now;
         let Some(l) = self.live.get_mut(&contact) else {
             return;
@@ -526,6 +539,13 @@ impl Simulation {
         });
         self.push(now.saturating_add(l.handle_ms), Event::Finish(contact));
         spread(&mut self.waiting_ms, self.interval_ms, l.arrived, now);
+        if let Some(busy) = self
+            .group_of
+            .get(agent.get() as usize)
+            .and_then(|&g| self.group_busy_ms.get_mut(g as usize))
+        {
+            *busy += l.handle_ms;
+        }
         spread(
             &mut self.busy_ms,
             self.interval_ms,
@@ -629,6 +649,18 @@ impl Simulation {
             }
         };
         self.report.occupancy = share(self.report.overall.handle_secs, self.on_duty_secs(0, end));
+        for ((g, busy), (_, occupancy)) in self
+            .group_busy_ms
+            .iter()
+            .enumerate()
+            .zip(&mut self.report.groups)
+        {
+            let on_duty = self
+                .duty
+                .get(g)
+                .map_or(0.0, |(agents, shifts)| duty_secs(*agents, shifts, 0, end));
+            *occupancy = share(secs(*busy), on_duty);
+        }
         let len = self.interval_ms;
         self.report.interval_occupancy = (0..self.busy_ms.len() as u64)
             .zip(&self.busy_ms)
@@ -646,21 +678,25 @@ impl Simulation {
     fn on_duty_secs(&self, from: u64, to: u64) -> f64 {
         self.duty
             .iter()
-            .map(|(agents, shifts)| {
-                let on: u64 = shifts
-                    .iter()
-                    .map(|sh| {
-                        let (a, b) = (
-                            sh.start_secs.saturating_mul(1_000),
-                            sh.end_secs.saturating_mul(1_000),
-                        );
-                        b.min(to).saturating_sub(a.max(from))
-                    })
-                    .sum();
-                f64::from(*agents) * secs(on)
-            })
+            .map(|(agents, shifts)| duty_secs(*agents, shifts, from, to))
             .sum()
     }
+}
+
+/// Agent-seconds on duty between `from` and `to` (ms) of `agents` agents
+/// working `shifts`.
+fn duty_secs(agents: u32, shifts: &[Shift], from: u64, to: u64) -> f64 {
+    let on: u64 = shifts
+        .iter()
+        .map(|sh| {
+            let (a, b) = (
+                sh.start_secs.saturating_mul(1_000),
+                sh.end_secs.saturating_mul(1_000),
+            );
+            b.min(to).saturating_sub(a.max(from))
+        })
+        .sum();
+    f64::from(agents) * secs(on)
 }
 
 /// Adds the span from `start` to `end` (ms) to the per-interval totals

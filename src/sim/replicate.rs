@@ -123,6 +123,9 @@ pub struct Summary {
     /// Per interval: the mean number of contacts waiting.
     #[serde(default)]
     pub interval_queue_length: Vec<Estimate>,
+    /// Per agent group, in the scenario's order: its busy share.
+    #[serde(default)]
+    pub group_occupancy: Vec<(String, Estimate)>,
 }
 
 /// Runs `replications` independent replications of `scenario`, the
@@ -207,5 +210,21 @@ pub(crate) fn summarize(reports: &[Report]) -> Summary {
         interval_queue_length: (0..intervals)
             .map(|k| per_interval(k, &|r, k| r.interval_queue_length.get(k).copied()))
             .collect(),
+        group_occupancy: reports
+            .first()
+            .map(|r| {
+                r.groups
+                    .iter()
+                    .enumerate()
+                    .map(|(g, (name, _))| {
+                        let values: Vec<f64> = reports
+                            .iter()
+                            .filter_map(|r| r.groups.get(g).map(|x| x.1))
+                            .collect();
+                        (name.clone(), Estimate::of(&values))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
     }
 }

@@ -210,6 +210,10 @@ pub struct Report {
     /// every wait counted in the intervals it spans).
     #[serde(default)]
     pub interval_queue_length: Vec<f64>,
+    /// The busy share of each agent group, in the scenario's order: the
+    /// handle time its agents served over their time on duty.
+    #[serde(default)]
+    pub groups: Vec<(String, f64)>,
 }
 
 impl Report {

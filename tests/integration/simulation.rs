@@ -521,3 +521,26 @@ fn a_staffing_curve_is_replications_at_each_count() {
         Err(SimError::Invalid { .. })
     ));
 }
+
+#[test]
+fn group_occupancies_make_up_the_whole() {
+    // Two groups on one queue, always on duty: the center's busy share is
+    // their agent-weighted mean.
+    let mut s = Scenario::single_queue(4, 400.0, Dist::exponential(60.0).unwrap(), None, 3_600);
+    let mut second = s.groups[0].clone();
+    second.name = "backup".into();
+    second.count = 2;
+    s.groups.push(second);
+    let r = Simulation::new(&s, 12).unwrap().run().unwrap();
+    assert_eq!(r.groups.len(), 2);
+    assert_eq!(r.groups[1].0, "backup");
+    let weighted = (4.0 * r.groups[0].1 + 2.0 * r.groups[1].1) / 6.0;
+    assert!(
+        (weighted - r.occupancy).abs() < 1e-9,
+        "{weighted} vs {}",
+        r.occupancy
+    );
+    assert!(r.groups.iter().all(|(_, o)| *o > 0.2 && *o < 1.0));
+    let summary = replicate(&s, 12, 3).unwrap();
+    assert_eq!(summary.group_occupancy[1].0, "backup");
+}
