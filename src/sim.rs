@@ -39,14 +39,16 @@ mod engine;
 mod error;
 mod replicate;
 mod scenario;
+mod shard;
 mod stats;
 mod study;
 
 pub use dist::Dist;
 pub use engine::Simulation;
 pub use error::SimError;
-pub use replicate::{Estimate, SegmentSummary, Summary, replicate};
+pub use replicate::{Estimate, SegmentSummary, Summary, replicate, run_replications};
 pub use scenario::{AgentGroup, Costs, SENTIMENT_UPDATE_SECS, Scenario, Shift, Stream};
+pub use shard::Shard;
 pub use stats::{Report, Segment};
 pub use study::{
     CurvePoint, Difference, SegmentTarget, compare, fewest_agents_by_simulation, staffing_curve,

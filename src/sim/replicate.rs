@@ -152,27 +152,84 @@ pub struct Summary {
 /// # Ok::<(), callroute::sim::SimError>(())
 /// ```
 pub fn replicate(scenario: &Scenario, seed: u64, replications: u32) -> Result<Summary, SimError> {
-    Ok(summarize(&run_replications(scenario, seed, replications)?))
+    Summary::of(&run_replications(scenario, seed, 0..replications, &|| {})?)
 }
 
-/// The reports of `replications` runs, the `r`-th seeded by `seed + r`, in
-/// replication order (computed in parallel).
-pub(crate) fn run_replications(
+/// The reports of replications `range` of `scenario`, the `r`-th seeded by
+/// `seed + r`, in replication order. They run in parallel on rayon's
+/// thread pool; `on_done` is called (from the worker threads) as each one
+/// ends, for a progress display.
+///
+/// Slices of one study run apart (on several machines) give, together,
+/// the reports one run of the whole range gives: see [`Shard`](super::Shard).
+///
+/// # Errors
+///
+/// As [`Simulation::new`] and [`Simulation::run`];
+/// [`SimError::Invalid`] for an empty range.
+///
+/// ```
+/// use callroute::sim::{Dist, Scenario, Summary, replicate, run_replications};
+/// use std::sync::atomic::{AtomicU32, Ordering};
+/// let s = Scenario::single_queue(12, 600.0, Dist::exponential(60.0)?, None, 3_600);
+/// let done = AtomicU32::new(0);
+/// let mut reports = run_replications(&s, 1, 0..2, &|| { done.fetch_add(1, Ordering::Relaxed); })?;
+/// reports.extend(run_replications(&s, 1, 2..5, &|| {})?);
+/// assert_eq!(done.load(Ordering::Relaxed), 2);
+/// assert_eq!(Summary::of(&reports)?, replicate(&s, 1, 5)?);
+/// # Ok::<(), callroute::sim::SimError>(())
+/// ```
+pub fn run_replications(
     scenario: &Scenario,
     seed: u64,
-    replications: u32,
+    range: std::ops::Range<u32>,
+    on_done: &(dyn Fn() + Sync),
 ) -> Result<Vec<Report>, SimError> {
-    if replications == 0 {
+    if range.is_empty() {
         return Err(SimError::invalid("replications", "must be above 0"));
     }
-    (0..replications)
+    range
         .into_par_iter()
-        .map(|r| Simulation::new(scenario, seed.wrapping_add(u64::from(r)))?.run())
+        .map(|r| {
+            let report = Simulation::new(scenario, seed.wrapping_add(u64::from(r)))?.run();
+            on_done();
+            report
+        })
         .collect()
 }
 
-/// The summary of reports of one scenario.
-pub(crate) fn summarize(reports: &[Report]) -> Summary {
+impl Summary {
+    /// The summary of the reports of replications of one scenario, in
+    /// replication order.
+    ///
+    /// # Errors
+    ///
+    /// [`SimError::Invalid`] for no report, or reports of scenarios with
+    /// different segments or intervals.
+    pub fn of(reports: &[Report]) -> Result<Summary, SimError> {
+        let Some(first) = reports.first() else {
+            return Err(SimError::invalid("reports", "no report to summarize"));
+        };
+        let shape = |r: &Report| {
+            (
+                r.segments().into_iter().map(|x| x.0).collect::<Vec<_>>(),
+                r.intervals.len(),
+                r.groups.iter().map(|g| g.0.clone()).collect::<Vec<_>>(),
+            )
+        };
+        let expected = shape(first);
+        if reports.iter().any(|r| shape(r) != expected) {
+            return Err(SimError::invalid(
+                "reports",
+                "the reports are of scenarios with different segments",
+            ));
+        }
+        Ok(summarize(reports))
+    }
+}
+
+/// The summary of reports of one scenario (of the same shape).
+fn summarize(reports: &[Report]) -> Summary {
     let per_report: Vec<Vec<(String, &Segment)>> = reports.iter().map(Report::segments).collect();
     let mut segments = Vec::new();
     if let Some(first) = per_report.first() {

@@ -253,6 +253,43 @@ impl Scenario {
         }
     }
 
+    /// The scenario with every group's head count scaled by `factor`
+    /// (rounded to the nearest agent): a whole center staffed up or down
+    /// in proportion, for a staffing curve.
+    ///
+    /// # Errors
+    ///
+    /// [`SimError::Invalid`] for a negative, NaN or infinite factor, or one
+    /// that makes a group larger than a scenario may hold.
+    ///
+    /// ```
+    /// use callroute::sim::{Dist, Scenario};
+    /// let s = Scenario::single_queue(20, 600.0, Dist::exponential(60.0)?, None, 3_600);
+    /// assert_eq!(s.scaled(0.9)?.groups[0].count, 18);
+    /// assert!(s.scaled(-1.0).is_err());
+    /// # Ok::<(), callroute::sim::SimError>(())
+    /// ```
+    pub fn scaled(&self, factor: f64) -> Result<Scenario, SimError> {
+        if !(factor.is_finite() && factor >= 0.0) {
+            return Err(SimError::invalid(
+                "factor",
+                format!("{factor} is not a factor of at least 0"),
+            ));
+        }
+        let mut s = self.clone();
+        for (i, g) in s.groups.iter_mut().enumerate() {
+            let n = (f64::from(g.count) * factor).round();
+            if n > MAX_AGENTS as f64 {
+                return Err(SimError::invalid(
+                    format!("groups[{i}].count"),
+                    format!("{n} agents exceed {MAX_AGENTS}"),
+                ));
+            }
+            g.count = n as u32;
+        }
+        Ok(s)
+    }
+
     /// Arrivals per hour of `stream` in each interval of the horizon (one
     /// value per interval), with the day's
     /// [`volume_factor`](Self::volume_factor) applied.

@@ -2,7 +2,7 @@
 //! customers, the staffing curve of a group, and the fewest agents of a
 //! group that meet per-segment targets where no formula applies.
 
-use super::replicate::{Estimate, run_replications, summarize};
+use super::replicate::{Estimate, run_replications};
 use super::stats::Segment;
 use super::{Report, Scenario, SimError, Summary};
 use serde::{Deserialize, Serialize};
@@ -50,8 +50,8 @@ pub fn compare(
     seed: u64,
     replications: u32,
 ) -> Result<Vec<(String, Difference)>, SimError> {
-    let ra = run_replications(a, seed, replications)?;
-    let rb = run_replications(b, seed, replications)?;
+    let ra = run_replications(a, seed, 0..replications, &|| {})?;
+    let rb = run_replications(b, seed, 0..replications, &|| {})?;
     let sa: Vec<Vec<(String, &Segment)>> = ra.iter().map(Report::segments).collect();
     let sb: Vec<Vec<(String, &Segment)>> = rb.iter().map(Report::segments).collect();
     let names: Vec<String> = sa
@@ -185,7 +185,7 @@ fn with_agents(
         return Err(SimError::invalid("group", format!("no group {group}")));
     };
     g.count = agents;
-    Ok(summarize(&run_replications(&s, seed, replications)?))
+    Summary::of(&run_replications(&s, seed, 0..replications, &|| {})?)
 }
 
 /// One point of a staffing curve: a count of agents and what it achieves.

@@ -544,3 +544,48 @@ fn group_occupancies_make_up_the_whole() {
     let summary = replicate(&s, 12, 3).unwrap();
     assert_eq!(summary.group_occupancy[1].0, "backup");
 }
+
+#[test]
+fn shards_run_apart_merge_into_one_study() {
+    let s = Scenario::single_queue(
+        8,
+        400.0,
+        Dist::exponential(60.0).unwrap(),
+        Some(Dist::exponential(90.0).unwrap()),
+        3_600,
+    );
+    let one_run = replicate(&s, 5, 9).unwrap();
+    // Three tasks of a job array write their shards as JSON...
+    let files: Vec<String> = [0..3, 3..7, 7..9]
+        .into_iter()
+        .map(|r| serde_json::to_string(&Shard::run(&s, 5, r, &|| {}).unwrap()).unwrap())
+        .collect();
+    // ...read back in any order and merged: the figures of one run.
+    let shards: Vec<Shard> = files
+        .iter()
+        .rev()
+        .map(|f| serde_json::from_str(f).unwrap())
+        .collect();
+    let merged = Shard::merge(shards.clone()).unwrap();
+    assert_eq!(merged.range(), 0..9);
+    assert_eq!(merged.summary().unwrap(), one_run);
+    // What does not fit is refused, naming the replications.
+    let refused = |shards: Vec<Shard>| match Shard::merge(shards) {
+        Err(SimError::Invalid { field, problem }) => {
+            assert_eq!(field, "shards");
+            problem
+        }
+        other => panic!("expected a refusal, got {other:?}"),
+    };
+    assert!(refused(vec![shards[0].clone(), shards[2].clone()]).contains("gap"));
+    let mut again = shards[1].clone();
+    again.first = 2;
+    assert!(refused(vec![shards[2].clone(), again]).contains("overlap"));
+    let mut other_seed = shards[1].clone();
+    other_seed.seed = 6;
+    assert!(refused(vec![shards[2].clone(), other_seed]).contains("seed"));
+    let mut other = shards[1].clone();
+    other.scenario.groups[0].count = 9;
+    assert!(refused(vec![shards[2].clone(), other]).contains("another scenario"));
+    assert!(refused(Vec::new()).contains("no shard"));
+}
