@@ -129,6 +129,45 @@ impl Default for PriorityWeights {
     }
 }
 
+impl PriorityWeights {
+    /// First come, first served: every term but aging is zero, so contacts
+    /// of a queue are taken in arrival order (a queue's base priority and
+    /// its escalation steps still apply). The baseline to compare the
+    /// lifecycle and sentiment policy against.
+    ///
+    /// ```
+    /// use callroute::{CustomerValue, LifecycleStage, PriorityWeights, Sentiment, TimeSpan};
+    /// let b = PriorityWeights::fifo().breakdown(
+    ///     0.0,
+    ///     LifecycleStage::Conversion,
+    ///     Sentiment::new(-0.9)?,
+    ///     CustomerValue::default(),
+    ///     TimeSpan::from_secs(10),
+    /// );
+    /// assert_eq!((b.stage, b.sentiment, b.value, b.total), (0.0, 0.0, 0.0, 10.0));
+    /// # Ok::<(), callroute::Error>(())
+    /// ```
+    #[must_use]
+    pub fn fifo() -> Self {
+        PriorityWeights {
+            stage: StageWeights {
+                discovery: 0.0,
+                acquisition: 0.0,
+                conversion: 0.0,
+                retention: 0.0,
+                loyalty: 0.0,
+            },
+            upset: 0.0,
+            value: ValueWeights {
+                tiers: [0.0; 4],
+                per_thousand: 0.0,
+                amount_cap: 0.0,
+            },
+            aging_per_second: 1.0,
+        }
+    }
+}
+
 /// A priority score, term by term.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct PriorityBreakdown {

@@ -290,6 +290,79 @@ impl Scenario {
         Ok(s)
     }
 
+    /// The scenario with `agents` in the team of groups `groups`, split in
+    /// proportion to the groups' counts (evenly if they are all 0); the
+    /// rounding remainder goes to the largest fractions, earlier groups
+    /// first. A team of one group gets them all.
+    ///
+    /// # Errors
+    ///
+    /// [`SimError::Invalid`] for no group, a group that does not exist or
+    /// one named twice.
+    ///
+    /// ```
+    /// use callroute::sim::{Dist, Scenario};
+    /// let mut s = Scenario::single_queue(30, 600.0, Dist::exponential(60.0)?, None, 3_600);
+    /// let mut late = s.groups[0].clone();
+    /// late.count = 10;
+    /// s.groups.push(late); // an early shift of 30 and a late one of 10
+    /// let t = s.with_team(&[0, 1], 50)?;
+    /// assert_eq!((t.groups[0].count, t.groups[1].count), (38, 12)); // 37.5 and 12.5
+    /// # Ok::<(), callroute::sim::SimError>(())
+    /// ```
+    pub fn with_team(&self, groups: &[usize], agents: u32) -> Result<Scenario, SimError> {
+        if groups.is_empty() {
+            return Err(SimError::invalid("groups", "a team needs a group"));
+        }
+        for (k, &g) in groups.iter().enumerate() {
+            if g >= self.groups.len() || groups[..k].contains(&g) {
+                return Err(SimError::invalid(
+                    "groups",
+                    format!("group {g} does not exist or is named twice"),
+                ));
+            }
+        }
+        let counts: Vec<f64> = groups
+            .iter()
+            .map(|&g| self.groups.get(g).map_or(0.0, |x| f64::from(x.count)))
+            .collect();
+        let total: f64 = counts.iter().sum();
+        let shares: Vec<f64> = counts
+            .iter()
+            .map(|&c| {
+                let w = if total > 0.0 {
+                    c / total
+                } else {
+                    1.0 / counts.len() as f64
+                };
+                w * f64::from(agents)
+            })
+            .collect();
+        let mut given: Vec<u32> = shares.iter().map(|s| s.floor() as u32).collect();
+        let mut left = agents.saturating_sub(given.iter().sum());
+        let mut order: Vec<usize> = (0..shares.len()).collect();
+        order.sort_by(|&a, &b| {
+            let frac = |i: usize| shares.get(i).map_or(0.0, |s| s - s.floor());
+            frac(b).total_cmp(&frac(a)).then(a.cmp(&b))
+        });
+        for i in order {
+            if left == 0 {
+                break;
+            }
+            if let Some(n) = given.get_mut(i) {
+                *n += 1;
+                left -= 1;
+            }
+        }
+        let mut s = self.clone();
+        for (&g, n) in groups.iter().zip(given) {
+            if let Some(group) = s.groups.get_mut(g) {
+                group.count = n;
+            }
+        }
+        Ok(s)
+    }
+
     /// Arrivals per hour of `stream` in each interval of the horizon (one
     /// value per interval), with the day's
     /// [`volume_factor`](Self::volume_factor) applied.

@@ -101,36 +101,38 @@ pub struct SegmentTarget {
     pub service_level: f64,
 }
 
-/// The fewest agents in group `group` of `scenario` (the others as they
-/// are) with which every target is met on average over `replications`
-/// replications, searching up to `max_agents`; returns the count and the
-/// summary there. Common random numbers make the results of two counts
+/// The fewest agents in the team of groups `groups` of `scenario` (the
+/// others as they are) with which every target is met on average over
+/// `replications` replications, searching up to `max_agents`; returns the
+/// team's head count and the summary there. A team's head count is split
+/// among its groups in proportion to their counts in `scenario` (see
+/// [`Scenario::with_team`]); a team of one group is that group. Common random numbers make the results of two counts
 /// differ by staffing, not by luck, so the search is a binary search over
 /// the count (the service level is assumed to rise with agents).
 ///
 /// # Errors
 ///
-/// As [`replicate`](super::replicate); [`SimError::Invalid`] for a group
+/// As [`replicate`](super::replicate); [`SimError::Invalid`] for a team
 /// or a segment that does not exist, or when `max_agents` falls short.
 ///
 /// ```
 /// use callroute::sim::{Dist, Scenario, SegmentTarget, fewest_agents_by_simulation};
 /// let s = Scenario::single_queue(1, 540.0, Dist::exponential(60.0)?, None, 7_200);
 /// let target = [SegmentTarget { segment: "overall".into(), service_level: 0.8 }];
-/// let (agents, summary) = fewest_agents_by_simulation(&s, 0, &target, 1, 5, 40)?;
+/// let (agents, summary) = fewest_agents_by_simulation(&s, &[0], &target, 1, 5, 40)?;
 /// assert!(summary.overall.service_level.mean >= 0.8);
 /// assert!((11..=14).contains(&agents)); // Erlang C says 12 for these
 /// # Ok::<(), callroute::sim::SimError>(())
 /// ```
 pub fn fewest_agents_by_simulation(
     scenario: &Scenario,
-    group: usize,
+    groups: &[usize],
     targets: &[SegmentTarget],
     seed: u64,
     replications: u32,
     max_agents: u32,
 ) -> Result<(u32, Summary), SimError> {
-    let with = |n: u32| with_agents(scenario, group, n, seed, replications);
+    let with = |n: u32| with_agents(scenario, groups, n, seed, replications);
     let meets = |summary: &Summary| -> Result<bool, SimError> {
         for t in targets {
             let Some((_, seg)) = summary.segments.iter().find(|(n, _)| *n == t.segment) else {
@@ -171,47 +173,44 @@ pub fn fewest_agents_by_simulation(
     Ok((hi, best))
 }
 
-/// `scenario` with `agents` in group `group`, summarized over
+/// `scenario` with `agents` in the team `groups`, summarized over
 /// `replications` replications from `seed`.
 fn with_agents(
     scenario: &Scenario,
-    group: usize,
+    groups: &[usize],
     agents: u32,
     seed: u64,
     replications: u32,
 ) -> Result<Summary, SimError> {
-    let mut s = scenario.clone();
-    let Some(g) = s.groups.get_mut(group) else {
-        return Err(SimError::invalid("group", format!("no group {group}")));
-    };
-    g.count = agents;
+    let s = scenario.with_team(groups, agents)?;
     Summary::of(&run_replications(&s, seed, 0..replications, &|| {})?)
 }
 
 /// One point of a staffing curve: a count of agents and what it achieves.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CurvePoint {
-    /// Agents in the group.
+    /// Agents in the team.
     pub agents: u32,
     /// The scenario's figures with them.
     pub summary: Summary,
 }
 
-/// The staffing curve of group `group`: `scenario` summarized over
-/// `replications` replications for each count of `counts` (the other
-/// groups as they are), in the order given. Every count meets the same
+/// The staffing curve of the team of groups `groups`: `scenario`
+/// summarized over `replications` replications for each head count of
+/// `counts` (split as by [`Scenario::with_team`]; the other groups as they
+/// are), in the order given. Every count meets the same
 /// customers (common random numbers), so the curve's steps come from the
 /// staffing, not from luck.
 ///
 /// # Errors
 ///
-/// As [`replicate`](super::replicate); [`SimError::Invalid`] for a group
+/// As [`replicate`](super::replicate); [`SimError::Invalid`] for a team
 /// that does not exist.
 ///
 /// ```
 /// use callroute::sim::{Dist, Scenario, staffing_curve};
 /// let s = Scenario::single_queue(0, 540.0, Dist::exponential(60.0)?, None, 7_200);
-/// let curve = staffing_curve(&s, 0, 10..=13, 1, 4)?;
+/// let curve = staffing_curve(&s, &[0], 10..=13, 1, 4)?;
 /// let levels: Vec<f64> = curve.iter().map(|p| p.summary.overall.service_level.mean).collect();
 /// assert!(levels.windows(2).all(|w| w[0] <= w[1]), "{levels:?}");
 /// assert_eq!(curve[3].agents, 13);
@@ -219,7 +218,7 @@ pub struct CurvePoint {
 /// ```
 pub fn staffing_curve(
     scenario: &Scenario,
-    group: usize,
+    groups: &[usize],
     counts: impl IntoIterator<Item = u32>,
     seed: u64,
     replications: u32,
@@ -229,7 +228,7 @@ pub fn staffing_curve(
         .map(|agents| {
             Ok(CurvePoint {
                 agents,
-                summary: with_agents(scenario, group, agents, seed, replications)?,
+                summary: with_agents(scenario, groups, agents, seed, replications)?,
             })
         })
         .collect()

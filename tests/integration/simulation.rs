@@ -418,17 +418,7 @@ fn two_stage_center(weights: callroute::PriorityWeights) -> Scenario {
 
 #[test]
 fn lifecycle_priority_against_fifo_on_the_same_customers() {
-    let fifo = callroute::PriorityWeights {
-        stage: callroute::policy::StageWeights {
-            discovery: 0.0,
-            acquisition: 0.0,
-            conversion: 0.0,
-            retention: 0.0,
-            loyalty: 0.0,
-        },
-        ..callroute::PriorityWeights::default()
-    };
-    let a = two_stage_center(fifo);
+    let a = two_stage_center(callroute::PriorityWeights::fifo());
     let b = two_stage_center(callroute::PriorityWeights::default());
     let diff = compare(&a, &b, 21, 10).unwrap();
     let get = |name: &str| diff.iter().find(|(n, _)| n == name).unwrap().1;
@@ -442,8 +432,8 @@ fn lifecycle_priority_against_fifo_on_the_same_customers() {
         segment: "stage Conversion".into(),
         service_level: 0.9,
     }];
-    let (with_priority, _) = fewest_agents_by_simulation(&b, 0, &target, 4, 5, 30).unwrap();
-    let (with_fifo, _) = fewest_agents_by_simulation(&a, 0, &target, 4, 5, 30).unwrap();
+    let (with_priority, _) = fewest_agents_by_simulation(&b, &[0], &target, 4, 5, 30).unwrap();
+    let (with_fifo, _) = fewest_agents_by_simulation(&a, &[0], &target, 4, 5, 30).unwrap();
     assert!(with_priority <= with_fifo, "{with_priority} vs {with_fifo}");
 }
 
@@ -500,9 +490,32 @@ fn upset_callers_can_be_less_patient() {
 }
 
 #[test]
+fn a_team_is_staffed_in_proportion() {
+    let mut s = Scenario::single_queue(7, 600.0, Dist::exponential(60.0).unwrap(), None, 3_600);
+    for count in [3, 0] {
+        let mut g = s.groups[0].clone();
+        g.count = count;
+        s.groups.push(g);
+    }
+    let counts = |t: &Scenario| t.groups.iter().map(|g| g.count).collect::<Vec<_>>();
+    // 7 : 3 : 0 of 21 → 14.7, 6.3, 0 → 15, 6, 0.
+    assert_eq!(counts(&s.with_team(&[0, 1, 2], 21).unwrap()), [15, 6, 0]);
+    assert_eq!(counts(&s.with_team(&[1], 4).unwrap()), [7, 4, 0]);
+    // A team of empty groups is split evenly, earlier groups first.
+    assert_eq!(counts(&s.with_team(&[2], 5).unwrap()), [7, 3, 5]);
+    let mut empty = s.clone();
+    empty.groups[0].count = 0;
+    empty.groups[1].count = 0;
+    assert_eq!(counts(&empty.with_team(&[0, 1], 5).unwrap()), [3, 2, 0]);
+    for bad in [&[][..], &[3], &[0, 0]] {
+        assert!(matches!(s.with_team(bad, 5), Err(SimError::Invalid { .. })));
+    }
+}
+
+#[test]
 fn a_staffing_curve_is_replications_at_each_count() {
     let s = Scenario::single_queue(0, 600.0, Dist::exponential(60.0).unwrap(), None, 4 * 3_600);
-    let curve = staffing_curve(&s, 0, [11, 12, 14], 21, 4).unwrap();
+    let curve = staffing_curve(&s, &[0], [11, 12, 14], 21, 4).unwrap();
     assert_eq!(
         curve.iter().map(|p| p.agents).collect::<Vec<_>>(),
         [11, 12, 14]
@@ -517,7 +530,7 @@ fn a_staffing_curve_is_replications_at_each_count() {
         .collect();
     assert!(waits[0] > waits[1] && waits[1] > waits[2], "{waits:?}");
     assert!(matches!(
-        staffing_curve(&s, 3, [1], 21, 4),
+        staffing_curve(&s, &[3], [1], 21, 4),
         Err(SimError::Invalid { .. })
     ));
 }
