@@ -51,5 +51,6 @@ pub use scenario::{AgentGroup, Costs, SENTIMENT_UPDATE_SECS, Scenario, Shift, St
 pub use shard::Shard;
 pub use stats::{Report, Segment};
 pub use study::{
-    CurvePoint, Difference, SegmentTarget, compare, fewest_agents_by_simulation, staffing_curve,
+    CurvePoint, Difference, SegmentTarget, compare, compare_reports, fewest_agents_by_simulation,
+    staffing_curve,
 };

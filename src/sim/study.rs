@@ -52,8 +52,25 @@ pub fn compare(
 ) -> Result<Vec<(String, Difference)>, SimError> {
     let ra = run_replications(a, seed, 0..replications, &|| {})?;
     let rb = run_replications(b, seed, 0..replications, &|| {})?;
-    let sa: Vec<Vec<(String, &Segment)>> = ra.iter().map(Report::segments).collect();
-    let sb: Vec<Vec<(String, &Segment)>> = rb.iter().map(Report::segments).collect();
+    compare_reports(&ra, &rb)
+}
+
+/// [`compare`] on reports already run: `a` and `b` are the reports of
+/// the same replications (the same seeds, in order) of two scenarios.
+///
+/// # Errors
+///
+/// [`SimError::Invalid`] when the two do not report the same segments or
+/// not as many replications.
+pub fn compare_reports(a: &[Report], b: &[Report]) -> Result<Vec<(String, Difference)>, SimError> {
+    if a.len() != b.len() {
+        return Err(SimError::invalid(
+            "b",
+            format!("{} replications against {}", b.len(), a.len()),
+        ));
+    }
+    let sa: Vec<Vec<(String, &Segment)>> = a.iter().map(Report::segments).collect();
+    let sb: Vec<Vec<(String, &Segment)>> = b.iter().map(Report::segments).collect();
     let names: Vec<String> = sa
         .first()
         .map(|v| v.iter().map(|(n, _)| n.clone()).collect())

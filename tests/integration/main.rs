@@ -2,6 +2,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod default_study;
 mod erlang_a;
 mod in_depth;
 mod properties;

@@ -270,29 +270,6 @@ fn a_daily_volume_follows_its_intraday_profile() {
 }
 
 #[test]
-fn the_sample_scenarios_load_and_run() {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/scenarios");
-    let mut ran = 0;
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.extension().is_none_or(|e| e != "toml") {
-            continue;
-        }
-        let text = std::fs::read_to_string(&path).unwrap();
-        let scenario: Scenario = toml::from_str(&text).unwrap_or_else(|e| panic!("{path:?}: {e}"));
-        let r = Simulation::new(&scenario, 1).unwrap().run().unwrap();
-        let all = &r.overall;
-        assert!(all.offered > 0, "{path:?}");
-        assert_eq!(
-            all.offered,
-            all.answered + all.abandoned + all.waiting_at_end
-        );
-        ran += 1;
-    }
-    assert!(ran >= 1);
-}
-
-#[test]
 fn agents_work_their_shifts_and_shrinkage_takes_some_away() {
     let mut s = Scenario::single_queue(2, 60.0, Dist::exponential(60.0).unwrap(), None, 7_200);
     s.groups[0].shifts = vec![

@@ -1,0 +1,606 @@
+//! The staffing study: what a scenario's staffing achieves, what Erlang's
+//! formulas would staff and how that staffing really does, the fewest
+//! agents per team that meet per-stage targets, plain FIFO against the
+//! lifecycle and sentiment priority, and the staffing curve.
+//!
+//! Shared by the `staffing` example and the integration test that runs the
+//! default study; it prints nothing (see `main.rs` and `charts.rs`).
+
+use callroute::sim::{
+    CurvePoint, Difference, Report, Scenario, SegmentTarget, Summary, compare_reports,
+    fewest_agents_by_simulation, run_replications,
+};
+use callroute::staffing::{
+    ErlangA, ErlangC, Load, ServiceLevelDefinition, Targets, fewest_agents,
+    fewest_agents_with_abandonment, fewest_chat_agents,
+};
+use callroute::{Channel, LifecycleStage, PriorityWeights, QueueId};
+use serde::Serialize;
+
+/// The default scenario, embedded: the commented file of
+/// `examples/scenarios/`.
+pub const DEFAULT_SCENARIO: &str = include_str!("../scenarios/default_center.toml");
+
+/// The service level each stage should reach (of its contacts, within their
+/// queue's threshold): purchase and loyalty calls matter most, discovery
+/// questions can wait a little.
+pub const STAGE_TARGETS: [(LifecycleStage, f64); 5] = [
+    (LifecycleStage::Discovery, 0.7),
+    (LifecycleStage::Acquisition, 0.8),
+    (LifecycleStage::Conversion, 0.9),
+    (LifecycleStage::Retention, 0.8),
+    (LifecycleStage::Loyalty, 0.9),
+];
+
+/// The scale factors of the staffing curve (the whole center up or down).
+pub const CURVE_FACTORS: [f64; 9] = [0.8, 0.85, 0.9, 0.95, 1.0, 1.05, 1.1, 1.15, 1.2];
+
+/// Any error of the study, as a message naming its cause.
+pub type StudyError = String;
+
+/// What the study reports to a progress display.
+pub trait Progress: Sync {
+    /// A new phase of `runs` simulation runs begins (0 when unknown).
+    fn phase(&self, name: &str, runs: u64);
+    /// One run ended.
+    fn tick(&self);
+}
+
+/// One interval: Erlang's staffing of each queue on its own, the service
+/// level Erlang promises with it, and what the simulator measures with the
+/// same staffing and with the scenario's own.
+#[derive(Debug, Clone, Serialize)]
+pub struct IntervalRow {
+    /// Start of the interval, seconds from the start of the day.
+    pub start_secs: u64,
+    /// Offered load over all queues, Erlangs (chat slots divided by the
+    /// chat concurrency).
+    pub erlangs: f64,
+    /// Agents Erlang asks for, over all queues (each queue staffed alone).
+    pub erlang_agents: u32,
+    /// The service level Erlang promises with them (arrival-weighted).
+    pub erlang_service_level: f64,
+    /// The simulated service level with Erlang's staffing.
+    pub simulated_at_erlang: f64,
+    /// The simulated abandonment with Erlang's staffing.
+    pub abandoned_at_erlang: f64,
+    /// Agents on duty in the scenario (after shrinkage, shifts prorated).
+    pub scheduled_agents: f64,
+    /// The simulated service level with the scenario's staffing.
+    pub simulated_as_scheduled: f64,
+    /// The mean queue length with the scenario's staffing.
+    pub queue_length_as_scheduled: f64,
+}
+
+/// The fewest agents of one team that meet its streams' stage targets.
+#[derive(Debug, Clone, Serialize)]
+pub struct TeamResult {
+    /// The first queue the team is the team of.
+    pub queue: QueueId,
+    /// Its groups' names.
+    pub groups: Vec<String>,
+    /// Its head count in the scenario.
+    pub scheduled: u32,
+    /// The fewest that meet the targets (with the teams searched before it
+    /// at their fewest).
+    pub needed: u32,
+    /// The targets: segment and share.
+    pub targets: Vec<(String, f64)>,
+    /// The service level each target segment reaches with `needed`.
+    pub reached: Vec<f64>,
+}
+
+/// One segment under FIFO and under the lifecycle and sentiment priority.
+#[derive(Debug, Clone, Serialize)]
+pub struct PolicyRow {
+    /// The segment (`stage Conversion`, `mood negative`, ...).
+    pub segment: String,
+    /// Service level, abandonment and cost under FIFO.
+    pub fifo: (f64, f64, f64),
+    /// The same under the priority.
+    pub priority: (f64, f64, f64),
+    /// Priority − FIFO, paired on the same customers.
+    pub difference: Difference,
+    /// Why they differ, when they do beyond the noise.
+    pub why: Option<String>,
+}
+
+/// Everything the study found.
+#[derive(Debug, Clone, Serialize)]
+pub struct Study {
+    /// The seed and the replications of every figure.
+    pub seed: u64,
+    /// Replications per simulated configuration.
+    pub replications: u32,
+    /// Length of an interval, seconds.
+    pub interval_secs: u64,
+    /// The scenario as given.
+    pub baseline: Summary,
+    /// Per stage: for each `t` from 0 to 300, the share of its contacts
+    /// whose wait (until answered or abandoned), rounded down to the
+    /// second, was at most `t` seconds.
+    pub waits: Vec<(String, Vec<f64>)>,
+    /// Per interval: Erlang against the simulator.
+    pub intervals: Vec<IntervalRow>,
+    /// The whole day staffed by Erlang, simulated.
+    pub at_erlang: Summary,
+    /// The fewest agents per team.
+    pub teams: Vec<TeamResult>,
+    /// FIFO against the priority, per segment.
+    pub policies: Vec<PolicyRow>,
+    /// The staffing curve: the whole center scaled.
+    pub curve: Vec<CurvePoint>,
+}
+
+/// Reads a scenario from TOML, or JSON when `json` is set; the error names
+/// the field and its place in the text.
+pub fn parse_scenario(text: &str, json: bool) -> Result<Scenario, StudyError> {
+    let scenario: Scenario = if json {
+        serde_json::from_str(text).map_err(|e| e.to_string())?
+    } else {
+        toml::from_str(text).map_err(|e| e.to_string())?
+    };
+    scenario.validate().map_err(|e| e.to_string())?;
+    Ok(scenario)
+}
+
+/// Runs replications `0..replications` of `scenario`, ticking `progress`.
+fn reports(
+    scenario: &Scenario,
+    seed: u64,
+    replications: u32,
+    progress: &dyn Progress,
+) -> Result<Vec<Report>, StudyError> {
+    run_replications(scenario, seed, 0..replications, &|| progress.tick())
+        .map_err(|e| e.to_string())
+}
+
+fn summary(reports: &[Report]) -> Result<Summary, StudyError> {
+    Summary::of(reports).map_err(|e| e.to_string())
+}
+
+/// Runs the whole study.
+pub fn run(
+    scenario: &Scenario,
+    seed: u64,
+    replications: u32,
+    progress: &dyn Progress,
+) -> Result<Study, StudyError> {
+    let reps = u64::from(replications);
+    progress.phase("the scenario as scheduled", reps);
+    let base_reports = reports(scenario, seed, replications, progress)?;
+    let baseline = summary(&base_reports)?;
+
+    progress.phase("Erlang's staffing", reps);
+    let plan = erlang_plan(scenario)?;
+    let at_erlang = summary(&reports(&plan.scenario, seed, replications, progress)?)?;
+    let intervals = interval_rows(scenario, &plan, &baseline, &at_erlang);
+
+    progress.phase("plain FIFO", reps);
+    let mut fifo = scenario.clone();
+    fifo.router.weights = PriorityWeights::fifo();
+    let fifo_reports = reports(&fifo, seed, replications, progress)?;
+    let policies = policy_rows(scenario, &fifo_reports, &base_reports)?;
+
+    progress.phase("the staffing curve", reps * CURVE_FACTORS.len() as u64);
+    let mut curve = Vec::new();
+    for f in CURVE_FACTORS {
+        let s = scenario.scaled(f).map_err(|e| e.to_string())?;
+        let agents = s.groups.iter().map(|g| g.count).sum();
+        let summary = summary(&reports(&s, seed, replications, progress)?)?;
+        curve.push(CurvePoint { agents, summary });
+    }
+
+    let teams = fewest_per_team(scenario, seed, replications, progress)?;
+    Ok(Study {
+        seed,
+        replications,
+        interval_secs: scenario.interval_secs,
+        waits: wait_shares(&base_reports),
+        baseline,
+        intervals,
+        at_erlang,
+        teams,
+        policies,
+        curve,
+    })
+}
+
+/// Erlang's staffing of the day: per queue and interval, the fewest agents
+/// meeting the queue's service-level target, and the scenario staffed that
+/// way (one group per queue and interval, on duty for that interval only,
+/// with the skills and capacity of the queue's first team). Queues no
+/// stream arrives in (a supervisors' pool fed by escalations) keep the
+/// scenario's own groups.
+struct ErlangPlan {
+    scenario: Scenario,
+    /// Per interval: agents over all queues, the load, and the promised
+    /// service level weighted by arrivals.
+    per_interval: Vec<(u32, f64, f64)>,
+}
+
+fn erlang_plan(scenario: &Scenario) -> Result<ErlangPlan, StudyError> {
+    let n = scenario.intervals as usize;
+    let len = scenario.interval_secs;
+    let mut plan = scenario.clone();
+    plan.groups.clear();
+    let mut per_interval = vec![(0u32, 0.0f64, 0.0f64); n];
+    let mut weight = vec![0.0f64; n];
+    for q in &scenario.queues {
+        let streams: Vec<_> = scenario
+            .streams
+            .iter()
+            .filter(|s| s.queue == q.id)
+            .collect();
+        let members = team(scenario, q.id);
+        if streams.is_empty() {
+            plan.groups.extend(
+                members
+                    .iter()
+                    .filter_map(|&g| scenario.groups.get(g))
+                    .cloned(),
+            );
+            continue;
+        }
+        let Some(team) = members.first().and_then(|&g| scenario.groups.get(g)) else {
+            return Err(format!("no group serves queue {}", q.id));
+        };
+        let rates: Vec<Vec<f64>> = streams.iter().map(|s| scenario.hourly_rates(s)).collect();
+        let chat = streams.iter().all(|s| s.channel == Channel::Chat);
+        let concurrency = u32::from(team.capacity.limit(Channel::Chat)).max(1);
+        let share = q.service_level.share();
+        let within = q.service_level.within().as_millis() as f64 / 1_000.0;
+        let targets = Targets::new()
+            .service_level(share, within)
+            .map_err(|e| e.to_string())?
+            .counting(ServiceLevelDefinition::OfOffered);
+        for k in 0..n {
+            let per_hour: f64 = rates.iter().filter_map(|r| r.get(k)).sum();
+            if per_hour <= 0.0 {
+                continue;
+            }
+            let mean = |f: &dyn Fn(&callroute::sim::Stream) -> Option<f64>| {
+                let (mut sum, mut w) = (0.0, 0.0);
+                for (s, r) in streams.iter().zip(&rates) {
+                    if let (Some(v), Some(rate)) = (f(s), r.get(k)) {
+                        sum += v * rate;
+                        w += rate;
+                    }
+                }
+                (w > 0.0).then(|| sum / w)
+            };
+            let handle = mean(&|s| Some(s.handle.mean())).unwrap_or(1.0);
+            let patience = mean(&|s| s.patience.as_ref().map(|p| p.mean()));
+            let load = Load::from_rate(per_hour, handle).map_err(|e| e.to_string())?;
+            let (agents, promised) = if chat {
+                let agents = fewest_chat_agents(load, handle, concurrency, patience, &targets)
+                    .map_err(|e| e.to_string())?;
+                let slots = agents * concurrency;
+                (agents, promise(slots, load, handle, patience, within)?)
+            } else {
+                let agents = match patience {
+                    Some(p) => fewest_agents_with_abandonment(load, handle, p, &targets),
+                    None => fewest_agents(load, handle, &targets),
+                }
+                .map_err(|e| e.to_string())?;
+                (agents, promise(agents, load, handle, patience, within)?)
+            };
+            if let Some(row) = per_interval.get_mut(k) {
+                row.0 += agents;
+                row.1 += load.erlangs() / if chat { f64::from(concurrency) } else { 1.0 };
+                row.2 += promised * per_hour;
+            }
+            if let Some(w) = weight.get_mut(k) {
+                *w += per_hour;
+            }
+            let mut g = team.clone();
+            g.name = format!("erlang {} #{k}", q.id);
+            g.count = agents;
+            g.shrinkage = 0.0;
+            g.profile = callroute::RoutingProfile::new().serve(q.id, 1);
+            let start = k as u64 * len;
+            g.shifts = vec![callroute::sim::Shift {
+                start_secs: start,
+                end_secs: start + len,
+            }];
+            plan.groups.push(g);
+        }
+    }
+    for (row, w) in per_interval.iter_mut().zip(weight) {
+        if w > 0.0 {
+            row.2 /= w;
+        }
+    }
+    Ok(ErlangPlan {
+        scenario: plan,
+        per_interval,
+    })
+}
+
+/// The service level Erlang promises with `agents` (Erlang A with a
+/// patience, Erlang C without; 0 when Erlang C is unstable).
+fn promise(
+    agents: u32,
+    load: Load,
+    handle: f64,
+    patience: Option<f64>,
+    within: f64,
+) -> Result<f64, StudyError> {
+    match patience {
+        Some(p) => ErlangA::new(agents, load, handle, p)
+            .and_then(|q| q.service_level(within, ServiceLevelDefinition::OfOffered))
+            .map_err(|e| e.to_string()),
+        None => Ok(ErlangC::new(agents, load, handle)
+            .and_then(|q| q.service_level(within))
+            .unwrap_or(0.0)),
+    }
+}
+
+/// Agents of `scenario` on duty in interval `k`, after shrinkage, each
+/// counted for the share of the interval its shifts cover.
+fn scheduled(scenario: &Scenario, k: u64) -> f64 {
+    let len = scenario.interval_secs;
+    let (from, to) = (k * len, (k + 1) * len);
+    scenario
+        .groups
+        .iter()
+        .map(|g| {
+            let on_duty = (f64::from(g.count) * (1.0 - g.shrinkage)).round();
+            let covered: u64 = if g.shifts.is_empty() {
+                len
+            } else {
+                g.shifts
+                    .iter()
+                    .map(|s| s.end_secs.min(to).saturating_sub(s.start_secs.max(from)))
+                    .sum()
+            };
+            on_duty * covered as f64 / len as f64
+        })
+        .sum()
+}
+
+fn interval_rows(
+    scenario: &Scenario,
+    plan: &ErlangPlan,
+    baseline: &Summary,
+    at_erlang: &Summary,
+) -> Vec<IntervalRow> {
+    plan.per_interval
+        .iter()
+        .enumerate()
+        .map(|(k, &(agents, erlangs, promised))| {
+            let sim = at_erlang.intervals.get(k);
+            let base = baseline.intervals.get(k);
+            IntervalRow {
+                start_secs: k as u64 * scenario.interval_secs,
+                erlangs,
+                erlang_agents: agents,
+                erlang_service_level: promised,
+                simulated_at_erlang: sim.map_or(0.0, |s| s.service_level.mean),
+                abandoned_at_erlang: sim.map_or(0.0, |s| s.abandonment.mean),
+                scheduled_agents: scheduled(scenario, k as u64),
+                simulated_as_scheduled: base.map_or(0.0, |s| s.service_level.mean),
+                queue_length_as_scheduled: baseline
+                    .interval_queue_length
+                    .get(k)
+                    .map_or(0.0, |e| e.mean),
+            }
+        })
+        .collect()
+}
+
+/// FIFO against the priority on the stage and mood segments, with the
+/// reason for each difference beyond the noise.
+fn policy_rows(
+    scenario: &Scenario,
+    fifo: &[Report],
+    priority: &[Report],
+) -> Result<Vec<PolicyRow>, StudyError> {
+    let diffs = compare_reports(fifo, priority).map_err(|e| e.to_string())?;
+    let (sa, sb) = (summary(fifo)?, summary(priority)?);
+    let w = &scenario.router.weights;
+    let offered: f64 = sb
+        .segments
+        .iter()
+        .filter(|(n, _)| n.starts_with("stage "))
+        .map(|(_, s)| s.offered.mean)
+        .sum();
+    let mean_stage_weight: f64 = STAGE_TARGETS
+        .iter()
+        .map(|&(stage, _)| {
+            let n = sb
+                .segments
+                .iter()
+                .find(|(name, _)| *name == format!("stage {stage:?}"))
+                .map_or(0.0, |(_, s)| s.offered.mean);
+            w.stage.get(stage) * n
+        })
+        .sum::<f64>()
+        / offered.max(1.0);
+    let mut rows = Vec::new();
+    for ((name, d), ((_, a), (_, b))) in diffs.iter().zip(sa.segments.iter().zip(&sb.segments)) {
+        let stage = STAGE_TARGETS
+            .iter()
+            .map(|&(s, _)| s)
+            .find(|s| *name == format!("stage {s:?}"));
+        if stage.is_none() && !name.starts_with("mood ") || b.offered.mean == 0.0 {
+            continue;
+        }
+        let sl = d.service_level;
+        let beyond_noise = sl.mean.abs() > sl.half_width;
+        let why = beyond_noise.then(|| {
+            let gains = sl.mean > 0.0;
+            let verb = if gains { "gains" } else { "loses" };
+            let reason = match stage {
+                Some(s) => {
+                    let weight = w.stage.get(s);
+                    let above = weight > mean_stage_weight;
+                    if above == gains {
+                        let side = if above { "above" } else { "below" };
+                        format!(
+                            "its stage weight, {weight:.0} points, is {side} the center's \
+                             arrival-weighted mean of {mean_stage_weight:.0}"
+                        )
+                    } else {
+                        format!(
+                            "not from its own stage weight ({weight:.0} points against a mean \
+                             of {mean_stage_weight:.0}) but through agents it shares with \
+                             other stages"
+                        )
+                    }
+                }
+                None if name.ends_with("negative") && gains => format!(
+                    "upset callers are lifted {:.0} points per unit of negative sentiment",
+                    w.upset
+                ),
+                None => "through the mix of stages of its callers, which the stage \
+                         weights move"
+                    .to_owned(),
+            };
+            format!(
+                "{name} {verb} {:.1} points of service level: {reason}",
+                100.0 * sl.mean.abs()
+            )
+        });
+        rows.push(PolicyRow {
+            segment: name.clone(),
+            fifo: (a.service_level.mean, a.abandonment.mean, a.cost.mean),
+            priority: (b.service_level.mean, b.abandonment.mean, b.cost.mean),
+            difference: *d,
+            why,
+        });
+    }
+    Ok(rows)
+}
+
+/// The team of queue `queue`: the groups that serve it at the best rank
+/// any group serves it (indexes into the scenario's groups).
+fn team(scenario: &Scenario, queue: QueueId) -> Vec<usize> {
+    let rank = |g: &callroute::sim::AgentGroup| {
+        g.profile
+            .entries()
+            .iter()
+            .filter(|e| e.queue == queue)
+            .map(|e| e.rank)
+            .min()
+    };
+    let best = scenario.groups.iter().filter_map(rank).min();
+    scenario
+        .groups
+        .iter()
+        .enumerate()
+        .filter(|(_, g)| best.is_some() && rank(g) == best)
+        .map(|(i, _)| i)
+        .collect()
+}
+
+/// Teams: the team of each queue (see [`team`]), with the stage targets of
+/// the streams of every queue it is the team of. Teams are searched in the
+/// order of their first queue, each with the teams before it at their
+/// fewest.
+fn fewest_per_team(
+    scenario: &Scenario,
+    seed: u64,
+    replications: u32,
+    progress: &dyn Progress,
+) -> Result<Vec<TeamResult>, StudyError> {
+    let mut teams: Vec<(QueueId, Vec<usize>, Vec<SegmentTarget>)> = Vec::new();
+    for q in &scenario.queues {
+        let groups = team(scenario, q.id);
+        let targets = scenario
+            .streams
+            .iter()
+            .filter(|s| s.queue == q.id)
+            .map(|s| SegmentTarget {
+                segment: format!("stream {}", s.name),
+                service_level: STAGE_TARGETS
+                    .iter()
+                    .find(|(stage, _)| *stage == s.stage)
+                    .map_or(0.8, |t| t.1),
+            });
+        match teams.iter_mut().find(|t| t.1 == groups) {
+            Some(t) => t.2.extend(targets),
+            None => teams.push((q.id, groups, targets.collect())),
+        }
+    }
+    let mut current = scenario.clone();
+    let mut results = Vec::new();
+    for (queue, groups, targets) in teams {
+        if groups.is_empty() || targets.is_empty() {
+            continue;
+        }
+        let names: Vec<String> = groups
+            .iter()
+            .filter_map(|&g| current.groups.get(g).map(|x| x.name.clone()))
+            .collect();
+        progress.phase(&format!("the fewest agents for {}", names.join(" + ")), 0);
+        let scheduled: u32 = groups
+            .iter()
+            .filter_map(|&g| current.groups.get(g).map(|x| x.count))
+            .sum();
+        let max = scheduled.saturating_mul(3).max(20);
+        let (needed, at) =
+            fewest_agents_by_simulation(&current, &groups, &targets, seed, replications, max)
+                .map_err(|e| format!("{}: {e}", names.join(" + ")))?;
+        let reached = targets
+            .iter()
+            .map(|t| {
+                at.segments
+                    .iter()
+                    .find(|(n, _)| *n == t.segment)
+                    .map_or(0.0, |(_, s)| s.service_level.mean)
+            })
+            .collect();
+        current = current
+            .with_team(&groups, needed)
+            .map_err(|e| e.to_string())?;
+        results.push(TeamResult {
+            queue,
+            groups: names,
+            scheduled,
+            needed,
+            targets: targets
+                .into_iter()
+                .map(|t| (t.segment, t.service_level))
+                .collect(),
+            reached,
+        });
+    }
+    Ok(results)
+}
+
+/// Per stage: for `t` from 0 to 300, the share of contacts whose wait,
+/// rounded down to the second, was at most `t`, from the waits of every
+/// replication.
+fn wait_shares(reports: &[Report]) -> Vec<(String, Vec<f64>)> {
+    let stages = reports.first().map_or(0, |r| r.stages.len());
+    (0..stages)
+        .filter_map(|i| {
+            let name = format!("{:?}", reports.first()?.stages.get(i)?.0);
+            let bins = reports.first()?.stages.get(i)?.1.wait_histogram.len();
+            let mut total = vec![0u64; bins];
+            for r in reports {
+                if let Some((_, seg)) = r.stages.get(i) {
+                    for (t, h) in total.iter_mut().zip(&seg.wait_histogram) {
+                        *t += h;
+                    }
+                }
+            }
+            let all: u64 = total.iter().sum();
+            if all == 0 {
+                return None;
+            }
+            // One-second bins: bin t holds the waits from t to t + 1 s.
+            let mut within = 0u64;
+            let shares = total
+                .iter()
+                .take(301)
+                .map(|&h| {
+                    within += h;
+                    within as f64 / all as f64
+                })
+                .collect();
+            Some((name, shares))
+        })
+        .collect()
+}

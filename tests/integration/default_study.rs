@@ -1,0 +1,146 @@
+//! The default staffing study (the first command of the README), run with
+//! few replications: its report's structure and conservation laws.
+
+#[path = "../../examples/staffing/study.rs"]
+mod study;
+
+use callroute::sim::{Segment, SegmentSummary, Simulation};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// Counts what the study reports to a progress display.
+#[derive(Default)]
+struct Count {
+    phases: AtomicU64,
+    announced: AtomicU64,
+    ticks: AtomicU64,
+}
+
+impl study::Progress for Count {
+    fn phase(&self, _: &str, runs: u64) {
+        self.phases.fetch_add(1, Ordering::Relaxed);
+        self.announced.fetch_add(runs, Ordering::Relaxed);
+    }
+    fn tick(&self) {
+        self.ticks.fetch_add(1, Ordering::Relaxed);
+    }
+}
+
+fn offered_matches(s: &SegmentSummary, total: f64) {
+    assert!(
+        (s.offered.mean - total).abs() < 1e-9,
+        "{} vs {total}",
+        s.offered.mean
+    );
+}
+
+#[test]
+fn the_default_study_runs_and_adds_up() {
+    let scenario = study::parse_scenario(study::DEFAULT_SCENARIO, false).unwrap();
+    // The embedded default is the commented file, which validates.
+    assert_eq!(scenario.intervals, 24);
+    assert_eq!(scenario.streams.len(), 6);
+    let progress = Count::default();
+    let s = study::run(&scenario, 3, 2, &progress).unwrap();
+
+    // Every announced run was reported done (team searches announce none).
+    assert_eq!(progress.announced.load(Ordering::Relaxed), 2 * 12);
+    assert!(progress.ticks.load(Ordering::Relaxed) >= 2 * 12);
+    assert!(progress.phases.load(Ordering::Relaxed) >= 5);
+
+    // Structure: every interval, every stage, every curve point.
+    assert_eq!(s.intervals.len(), 24);
+    assert_eq!(s.baseline.intervals.len(), 24);
+    assert_eq!(s.curve.len(), study::CURVE_FACTORS.len());
+    assert_eq!(s.waits.len(), 5, "a wait curve per stage");
+    assert_eq!(
+        s.teams.len(),
+        4,
+        "sales, service, retention, chat (the pool has no stream)"
+    );
+    assert!(s.policies.iter().any(|p| p.segment == "stage Conversion"));
+
+    // Conservation: the stages, the channels and the intervals each split
+    // the day's contacts, and the curve meets the same customers.
+    let total = s.baseline.overall.offered.mean;
+    assert!(total > 6_000.0 && total < 8_500.0, "{total}");
+    for prefix in ["stage ", "channel ", "queue ", "stream "] {
+        let sum: f64 = s
+            .baseline
+            .segments
+            .iter()
+            .filter(|(n, _)| n.starts_with(prefix))
+            .map(|(_, x)| x.offered.mean)
+            .sum();
+        assert!((sum - total).abs() < 1e-6, "{prefix}: {sum} vs {total}");
+    }
+    let by_interval: f64 = s.baseline.intervals.iter().map(|i| i.offered.mean).sum();
+    assert!((by_interval - total).abs() < 1e-6);
+    for p in &s.curve {
+        offered_matches(&p.summary.overall, total);
+    }
+    offered_matches(&s.at_erlang.overall, total);
+
+    // The figures are shares and the curve rises with agents.
+    for r in &s.intervals {
+        for x in [
+            r.erlang_service_level,
+            r.simulated_at_erlang,
+            r.simulated_as_scheduled,
+        ] {
+            assert!((0.0..=1.0).contains(&x));
+        }
+        assert!(r.erlang_agents > 0 && r.erlangs > 0.0);
+    }
+    let levels: Vec<f64> = s
+        .curve
+        .iter()
+        .map(|p| p.summary.overall.service_level.mean)
+        .collect();
+    assert!(levels.first() < levels.last(), "{levels:?}");
+    for (_, shares) in &s.waits {
+        assert_eq!(shares.len(), 301);
+        assert!(shares.windows(2).all(|w| w[0] <= w[1]));
+        assert!(shares.last().is_some_and(|&x| x <= 1.0 + 1e-12));
+    }
+    // Each team's fewest meets its targets.
+    for t in &s.teams {
+        for ((_, share), got) in t.targets.iter().zip(&t.reached) {
+            assert!(got >= share, "{t:?}");
+        }
+    }
+    // The study serializes (the --json output).
+    let json = serde_json::to_string(&s).unwrap();
+    assert!(json.contains("\"teams\""));
+}
+
+#[test]
+fn every_scenario_file_parses_validates_and_runs() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/scenarios");
+    let mut ran = 0;
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        let json = match path.extension().and_then(|e| e.to_str()) {
+            Some("toml") => false,
+            Some("json") => true,
+            _ => continue,
+        };
+        let text = std::fs::read_to_string(&path).unwrap();
+        let mut scenario =
+            study::parse_scenario(&text, json).unwrap_or_else(|e| panic!("{path:?}: {e}"));
+        // A twentieth of the day's contacts keeps the run short in a debug
+        // build; the structure is the file's.
+        scenario.volume_factor *= 0.05;
+        let r = Simulation::new(&scenario, 1).unwrap().run().unwrap();
+        let all: &Segment = &r.overall;
+        assert!(all.offered > 0, "{path:?}");
+        assert_eq!(
+            all.offered,
+            all.answered + all.abandoned + all.waiting_at_end
+        );
+        ran += 1;
+    }
+    assert!(
+        ran >= 4,
+        "the default, small shop, large bank and omnichannel files"
+    );
+}
