@@ -38,6 +38,17 @@
 mod charts;
 mod study;
 
+/// Prints a line to standard output; a closed output (`| head`) ends the
+/// program quietly instead of with a panic.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        if writeln!(std::io::stdout(), $($arg)*).is_err() {
+            std::process::exit(0);
+        }
+    }};
+}
+
 use callroute::sim::{Scenario, Shard, Summary};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::IsTerminal;
@@ -150,9 +161,9 @@ fn run(o: &Options) -> Result<(), String> {
     let study = result.map_err(|e| format!("{name}: {e}"))?;
     print(&name, &scenario, &study);
     let charts = charts::write(&study, &o.out)?;
-    println!();
+    say!();
     for c in charts {
-        println!("Wrote {}", c.display());
+        say!("Wrote {}", c.display());
     }
     if let Some(path) = &o.json {
         write_json(path, &study)?;
@@ -182,7 +193,7 @@ fn load(o: &Options) -> Result<(String, Scenario), String> {
 fn write_json(path: &PathBuf, value: &impl serde::Serialize) -> Result<(), String> {
     let text = serde_json::to_string(value).map_err(|e| e.to_string())?;
     std::fs::write(path, text).map_err(|e| format!("{}: {e}", path.display()))?;
-    println!("Wrote {}", path.display());
+    say!("Wrote {}", path.display());
     Ok(())
 }
 
@@ -226,7 +237,7 @@ fn merge(files: &[PathBuf], o: &Options) -> Result<(), String> {
     }
     let all = Shard::merge(shards).map_err(|e| format!("merge: {e}"))?;
     let summary = all.summary().map_err(|e| format!("merge: {e}"))?;
-    println!(
+    say!(
         "{} shards: replications {:?} of seed {}.",
         files.len(),
         all.range(),
@@ -283,7 +294,7 @@ fn clock(secs: u64) -> String {
 fn print(name: &str, scenario: &Scenario, s: &Study) {
     let agents: u32 = scenario.groups.iter().map(|g| g.count).sum();
     let b = &s.baseline;
-    println!(
+    say!(
         "Staffing study of {name}: {} contacts a day, {agents} agents in {} groups; \
          {} replications (seed {}), 95% intervals.",
         b.overall.offered.mean.round(),
@@ -291,7 +302,7 @@ fn print(name: &str, scenario: &Scenario, s: &Study) {
         s.replications,
         s.seed
     );
-    println!(
+    say!(
         "As scheduled: service level {} ± {:.1}, abandoned {}, occupancy {}.",
         pct(b.overall.service_level.mean),
         100.0 * b.overall.service_level.half_width,
@@ -299,11 +310,11 @@ fn print(name: &str, scenario: &Scenario, s: &Study) {
         pct(b.occupancy.mean)
     );
 
-    println!("\n1. Erlang's staffing per interval, and what the simulator measures with it");
-    println!(
+    say!("\n1. Erlang's staffing per interval, and what the simulator measures with it");
+    say!(
         "   (each queue staffed alone for its own target; chats as slots of the chat concurrency)\n"
     );
-    println!(
+    say!(
         "   {:>5}  {:>7}  {:>6}  {:>8}  {:>10}  {:>9}  {:>9}  {:>10}  {:>7}",
         "time",
         "Erlangs",
@@ -315,12 +326,12 @@ fn print(name: &str, scenario: &Scenario, s: &Study) {
         "simulated",
         "waiting"
     );
-    println!(
+    say!(
         "   {:>5}  {:>7}  {:>6}  {:>8}  {:>10}  {:>9}  {:>9}  {:>10}  {:>7}",
         "", "", "Erlang", "Erlang", "at Erlang", "at Erlang", "agents", "as sched.", "as sched."
     );
     for r in &s.intervals {
-        println!(
+        say!(
             "   {:>5}  {:>7.1}  {:>6}  {:>8}  {:>10}  {:>9}  {:>9.1}  {:>10}  {:>7.1}",
             clock(r.start_secs),
             r.erlangs,
@@ -334,7 +345,7 @@ fn print(name: &str, scenario: &Scenario, s: &Study) {
         );
     }
     let e = &s.at_erlang.overall;
-    println!(
+    say!(
         "\n   Over the day Erlang's staffing gives {} ± {:.1} simulated (abandoned {}), \
          where it promises each queue at least its target (the lowest is {}):",
         pct(e.service_level.mean),
@@ -348,13 +359,13 @@ fn print(name: &str, scenario: &Scenario, s: &Study) {
     );
     let caveats = erlang_caveats(scenario);
     if !caveats.is_empty() {
-        println!(
+        say!(
             "   Where the two differ, Erlang's assumptions do not hold here: {}.",
             caveats.join("; ")
         );
     }
 
-    println!("\n2. The fewest agents per team that meet the stage targets (found by simulation)\n");
+    say!("\n2. The fewest agents per team that meet the stage targets (found by simulation)\n");
     for t in &s.teams {
         let targets: Vec<String> = t
             .targets
@@ -370,19 +381,19 @@ fn print(name: &str, scenario: &Scenario, s: &Study) {
             })
             .collect();
         let change = i64::from(t.needed) - i64::from(t.scheduled);
-        println!(
+        say!(
             "   {:<40} scheduled {:>3}, needed {:>3} ({change:+})",
             t.groups.join(" + "),
             t.scheduled,
             t.needed
         );
-        println!("   {:<40} {}", "", targets.join("; "));
+        say!("   {:<40} {}", "", targets.join("; "));
     }
 
-    println!(
+    say!(
         "\n3. Plain FIFO against the lifecycle and sentiment priority, on the same customers\n"
     );
-    println!(
+    say!(
         "   {:<22} {:>9} {:>9} {:>15}   {:>8} {:>8}   {:>9} {:>9}",
         "segment",
         "SL FIFO",
@@ -394,7 +405,7 @@ fn print(name: &str, scenario: &Scenario, s: &Study) {
         "cost prio"
     );
     for p in &s.policies {
-        println!(
+        say!(
             "   {:<22} {:>9} {:>9} {:>+8.1} ± {:<4.1}   {:>8} {:>8}   {:>9.0} {:>9.0}",
             p.segment,
             pct(p.fifo.0),
@@ -407,24 +418,24 @@ fn print(name: &str, scenario: &Scenario, s: &Study) {
             p.priority.2
         );
     }
-    println!();
+    say!();
     let mut any = false;
     for p in s.policies.iter().filter_map(|p| p.why.as_ref()) {
-        println!("   - {p}");
+        say!("   - {p}");
         any = true;
     }
     if !any {
-        println!("   The two policies do not differ beyond the noise here.");
+        say!("   The two policies do not differ beyond the noise here.");
     }
 
-    println!("\n4. The staffing curve: the whole center scaled\n");
-    println!(
+    say!("\n4. The staffing curve: the whole center scaled\n");
+    say!(
         "   {:>6}  {:>14}  {:>10}  {:>10}",
         "agents", "service level", "abandoned", "cost"
     );
     for p in &s.curve {
         let o = &p.summary.overall;
-        println!(
+        say!(
             "   {:>6}  {:>14}  {:>10}  {:>10.0}",
             p.agents,
             pct(o.service_level.mean),
@@ -432,7 +443,7 @@ fn print(name: &str, scenario: &Scenario, s: &Study) {
             o.cost.mean
         );
     }
-    println!("\nPer segment, as scheduled:\n");
+    say!("\nPer segment, as scheduled:\n");
     segments(b);
 }
 
@@ -488,7 +499,7 @@ fn erlang_caveats(scenario: &Scenario) -> Vec<String> {
 
 /// The per-segment table of a summary.
 fn segments(summary: &Summary) {
-    println!(
+    say!(
         "   {:<26} {:>8} {:>15} {:>15} {:>8} {:>8} {:>10}",
         "segment", "offered", "service level", "abandoned", "ASA (s)", "p90 (s)", "cost"
     );
@@ -496,7 +507,7 @@ fn segments(summary: &Summary) {
         if s.offered.mean == 0.0 {
             continue;
         }
-        println!(
+        say!(
             "   {name:<26} {:>8.0} {:>8.1}% ± {:>4.1} {:>8.1}% ± {:>4.1} {:>8.1} {:>8.1} {:>10.0}",
             s.offered.mean,
             100.0 * s.service_level.mean,

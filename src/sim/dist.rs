@@ -128,7 +128,7 @@ impl Dist {
             } else {
                 Err(SimError::invalid(
                     format!("{field}.{name}"),
-                    format!("{v} is not a finite number above 0"),
+                    format!("{} is not a finite number above 0", super::scenario::shown(v)),
                 ))
             }
         };
@@ -138,7 +138,7 @@ impl Dist {
             } else {
                 Err(SimError::invalid(
                     format!("{field}.{name}"),
-                    format!("{v} is not a finite number at least 0"),
+                    format!("{} is not a finite number at least 0", super::scenario::shown(v)),
                 ))
             }
         };

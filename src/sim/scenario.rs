@@ -55,6 +55,16 @@ pub struct Costs {
     pub waiting_per_second: [f64; 3],
 }
 
+/// A number as an error message shows it: plainly, or in scientific
+/// notation when huge or tiny (so 1e300 is not three hundred digits).
+pub(crate) fn shown(v: f64) -> String {
+    if v != 0.0 && v.is_finite() && !(1e-6..1e12).contains(&v.abs()) {
+        format!("{v:e}")
+    } else {
+        format!("{v}")
+    }
+}
+
 /// No change to patience by mood.
 fn unscaled() -> [f64; 3] {
     [1.0; 3]
@@ -273,7 +283,7 @@ impl Scenario {
         if !(factor.is_finite() && factor >= 0.0) {
             return Err(SimError::invalid(
                 "factor",
-                format!("{factor} is not a factor of at least 0"),
+                format!("{} is not a factor of at least 0", shown(factor)),
             ));
         }
         let mut s = self.clone();
@@ -444,7 +454,7 @@ impl Scenario {
             if !(r.is_finite() && (0.0..=MAX_RATE_PER_HOUR).contains(&r)) {
                 return Err(SimError::invalid(
                     format!("streams[{i}].rates_per_hour[{k}]"),
-                    format!("{r} is not a rate between 0 and {MAX_RATE_PER_HOUR} an hour"),
+                    format!("{} is not a rate between 0 and {MAX_RATE_PER_HOUR} an hour", shown(r)),
                 ));
             }
         }
@@ -453,7 +463,7 @@ impl Scenario {
         {
             return Err(SimError::invalid(
                 field("daily_volume"),
-                format!("{v} is not a count of at least 0"),
+                format!("{} is not a count of at least 0", shown(v)),
             ));
         }
         let len = s.intraday_profile.len();
@@ -467,7 +477,7 @@ impl Scenario {
             if !(w.is_finite() && w >= 0.0) {
                 return Err(SimError::invalid(
                     format!("streams[{i}].intraday_profile[{k}]"),
-                    format!("{w} is not a weight of at least 0"),
+                    format!("{} is not a weight of at least 0", shown(w)),
                 ));
             }
         }
@@ -488,7 +498,7 @@ impl Scenario {
                 } else {
                     "rates_per_hour"
                 }),
-                format!("makes {r} arrivals an hour, above {MAX_RATE_PER_HOUR}"),
+                format!("makes {} arrivals an hour, above {MAX_RATE_PER_HOUR}", shown(r)),
             ));
         }
         Ok(())
@@ -518,7 +528,7 @@ impl Scenario {
         if !(self.volume_factor.is_finite() && (0.0..=1_000.0).contains(&self.volume_factor)) {
             return Err(SimError::invalid(
                 "volume_factor",
-                format!("{} is not a factor between 0 and 1000", self.volume_factor),
+                format!("{} is not a factor between 0 and 1000", shown(self.volume_factor)),
             ));
         }
         for (i, s) in self.streams.iter().enumerate() {
@@ -537,7 +547,7 @@ impl Scenario {
                 if !v.is_finite() || (name == "sentiment_sd" && v < 0.0) {
                     return Err(SimError::invalid(
                         field(name),
-                        format!("{v} is out of range"),
+                        format!("{} is out of range", shown(v)),
                     ));
                 }
             }
@@ -545,7 +555,7 @@ impl Scenario {
                 if !(m.is_finite() && m > 0.0) {
                     return Err(SimError::invalid(
                         format!("streams[{i}].patience_by_mood[{k}]"),
-                        format!("{m} is not a finite factor above 0"),
+                        format!("{} is not a finite factor above 0", shown(m)),
                     ));
                 }
             }
@@ -564,7 +574,7 @@ impl Scenario {
             if !v.is_finite() {
                 return Err(SimError::invalid(
                     format!("costs[{k}]"),
-                    format!("{v} is not finite"),
+                    format!("{} is not finite", shown(*v)),
                 ));
             }
         }
