@@ -328,7 +328,15 @@ fn print(name: &str, scenario: &Scenario, s: &Study) {
     );
     say!(
         "   {:>5}  {:>7}  {:>6}  {:>8}  {:>10}  {:>9}  {:>9}  {:>10}  {:>7}",
-        "", "", "Erlang", "Erlang", "at Erlang", "at Erlang", "agents", "as sched.", "as sched."
+        "",
+        "",
+        "Erlang",
+        "Erlang",
+        "at Erlang",
+        "at Erlang",
+        "agents",
+        "as sched.",
+        "as sched."
     );
     for r in &s.intervals {
         say!(
@@ -390,9 +398,7 @@ fn print(name: &str, scenario: &Scenario, s: &Study) {
         say!("   {:<40} {}", "", targets.join("; "));
     }
 
-    say!(
-        "\n3. Plain FIFO against the lifecycle and sentiment priority, on the same customers\n"
-    );
+    say!("\n3. Plain FIFO against the lifecycle and sentiment priority, on the same customers\n");
     say!(
         "   {:<22} {:>9} {:>9} {:>15}   {:>8} {:>8}   {:>9} {:>9}",
         "segment",
@@ -431,7 +437,10 @@ fn print(name: &str, scenario: &Scenario, s: &Study) {
     say!("\n4. The staffing curve: the whole center scaled\n");
     say!(
         "   {:>6}  {:>14}  {:>10}  {:>10}",
-        "agents", "service level", "abandoned", "cost"
+        "agents",
+        "service level",
+        "abandoned",
+        "cost"
     );
     for p in &s.curve {
         let o = &p.summary.overall;
@@ -501,7 +510,13 @@ fn erlang_caveats(scenario: &Scenario) -> Vec<String> {
 fn segments(summary: &Summary) {
     say!(
         "   {:<26} {:>8} {:>15} {:>15} {:>8} {:>8} {:>10}",
-        "segment", "offered", "service level", "abandoned", "ASA (s)", "p90 (s)", "cost"
+        "segment",
+        "offered",
+        "service level",
+        "abandoned",
+        "ASA (s)",
+        "p90 (s)",
+        "cost"
     );
     for (name, s) in &summary.segments {
         if s.offered.mean == 0.0 {

@@ -128,7 +128,10 @@ impl Dist {
             } else {
                 Err(SimError::invalid(
                     format!("{field}.{name}"),
-                    format!("{} is not a finite number above 0", super::scenario::shown(v)),
+                    format!(
+                        "{} is not a finite number above 0",
+                        super::scenario::shown(v)
+                    ),
                 ))
             }
         };
@@ -138,7 +141,10 @@ impl Dist {
             } else {
                 Err(SimError::invalid(
                     format!("{field}.{name}"),
-                    format!("{} is not a finite number at least 0", super::scenario::shown(v)),
+                    format!(
+                        "{} is not a finite number at least 0",
+                        super::scenario::shown(v)
+                    ),
                 ))
             }
         };

@@ -454,7 +454,10 @@ impl Scenario {
             if !(r.is_finite() && (0.0..=MAX_RATE_PER_HOUR).contains(&r)) {
                 return Err(SimError::invalid(
                     format!("streams[{i}].rates_per_hour[{k}]"),
-                    format!("{} is not a rate between 0 and {MAX_RATE_PER_HOUR} an hour", shown(r)),
+                    format!(
+                        "{} is not a rate between 0 and {MAX_RATE_PER_HOUR} an hour",
+                        shown(r)
+                    ),
                 ));
             }
         }
@@ -498,7 +501,10 @@ impl Scenario {
                 } else {
                     "rates_per_hour"
                 }),
-                format!("makes {} arrivals an hour, above {MAX_RATE_PER_HOUR}", shown(r)),
+                format!(
+                    "makes {} arrivals an hour, above {MAX_RATE_PER_HOUR}",
+                    shown(r)
+                ),
             ));
         }
         Ok(())
@@ -528,7 +534,10 @@ impl Scenario {
         if !(self.volume_factor.is_finite() && (0.0..=1_000.0).contains(&self.volume_factor)) {
             return Err(SimError::invalid(
                 "volume_factor",
-                format!("{} is not a factor between 0 and 1000", shown(self.volume_factor)),
+                format!(
+                    "{} is not a factor between 0 and 1000",
+                    shown(self.volume_factor)
+                ),
             ));
         }
         for (i, s) in self.streams.iter().enumerate() {
