@@ -80,8 +80,8 @@ pub use model::{
 };
 pub use policy::{CustomScoring, IdleMeasure, PriorityBreakdown, PriorityWeights, Selection};
 pub use router::{
-    ContactStatus, Decision, Decisions, Escalation, EscalationStep, MissedOffers, OfferEnd,
-    OfferMode, OfferPolicy, QueueConfig, QueueStats, Router, RouterConfig, RouterError,
+    ContactStatus, Decision, Decisions, Escalation, EscalationStep, Footprint, MissedOffers,
+    OfferEnd, OfferMode, OfferPolicy, QueueConfig, QueueStats, Router, RouterConfig, RouterError,
     SNAPSHOT_VERSION, Snapshot, SnapshotError, Unstaffed, UpsetRule, WaitEstimate,
 };
 pub use time::{TimeSpan, Timestamp};

@@ -33,6 +33,49 @@
 //! - Work-conserving: no ready agent with free capacity is idle while a
 //!   contact it may serve waits.
 //!
+//! # Sharing between threads
+//!
+//! The router is `Send` and `Sync` and has no interior locking: a service
+//! handling requests on several threads either gives it one owner (a task
+//! or thread that receives the events over a channel and sends the
+//! decisions back, which keeps the order of events explicit), or wraps it
+//! in a `Mutex`. Either way each event is applied whole, with a `now` no
+//! earlier than the router's [`Router::now`], after
+//! [`Router::advance`]`(now)`:
+//!
+//! ```
+//! use callroute::*;
+//! use std::sync::{Arc, Mutex};
+//! let q = QueueId::new(1);
+//! let mut router = Router::new(RouterConfig::default())?;
+//! router.add_queue(QueueConfig::new(q))?;
+//! let shared = Arc::new(Mutex::new(router));
+//! let handlers: Vec<_> = (0..4u64)
+//!     .map(|t| {
+//!         let shared = Arc::clone(&shared);
+//!         std::thread::spawn(move || -> Result<(), RouterError> {
+//!             // A handler that panicked while holding the lock did so
+//!             // outside the router, whose calls are all or nothing: a
+//!             // poisoned lock still guards a whole router.
+//!             let mut router = shared.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+//!             let now = Timestamp::from_millis(router.now().as_millis() + 1);
+//!             let _ = router.advance(now)?;
+//!             let _ = router.arrive(Contact::new(ContactId::new(t), q, Channel::Chat), now)?;
+//!             Ok(())
+//!         })
+//!     })
+//!     .collect();
+//! for h in handlers {
+//!     h.join().expect("a handler panicked")?;
+//! }
+//! let router = shared.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+//! assert_eq!(router.waiting_count(), 4);
+//! # Ok::<(), callroute::Error>(())
+//! ```
+//!
+//! The router's tables grow with what it holds at once, never with the
+//! contacts it has handled; [`Router::footprint`] reports their sizes.
+//!
 //! # Complexity
 //!
 //! With `n` agents, `k` waiting groups (distinct queue, channel and
@@ -52,6 +95,7 @@ mod error;
 mod escalation;
 mod escalation_ops;
 mod estimate;
+mod footprint;
 pub(crate) mod hash;
 mod offer;
 mod offer_ops;
@@ -67,6 +111,7 @@ pub use decision::{Decision, Decisions};
 pub use error::RouterError;
 pub use escalation::{Escalation, EscalationStep, UpsetRule};
 pub use estimate::WaitEstimate;
+pub use footprint::Footprint;
 pub use offer::{MissedOffers, OfferEnd, OfferMode, OfferPolicy};
 pub use snapshot::{SNAPSHOT_VERSION, Snapshot, SnapshotError};
 pub use stats::QueueStats;

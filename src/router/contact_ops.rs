@@ -444,6 +444,9 @@ impl Router {
             self.fire(key, timer, &mut out);
         }
         self.clock = now;
+        // Places kept past their window are gone as time passes, not only
+        // when the next caller arrives or hangs up.
+        self.resumes.expire(now);
         Ok(out)
     }
 }

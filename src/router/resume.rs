@@ -65,6 +65,11 @@ impl Resumes {
         }
     }
 
+    /// How many places are kept.
+    pub(crate) fn len(&self) -> usize {
+        self.by_customer.len()
+    }
+
     /// Whether no place is kept.
     pub(crate) fn is_empty(&self) -> bool {
         self.by_customer.is_empty()

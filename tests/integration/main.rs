@@ -6,6 +6,7 @@ mod default_study;
 mod erlang_a;
 mod in_depth;
 mod properties;
+mod reliability;
 mod scenarios;
 mod simulation;
 mod snapshots;

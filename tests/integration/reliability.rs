@@ -1,0 +1,236 @@
+//! Reliability: the router shared between threads, and constant memory for
+//! finished contacts over long runs.
+
+use callroute::*;
+use std::sync::{Arc, Mutex};
+
+fn is_send_and_sync<T: Send + Sync>() {}
+
+#[test]
+fn the_router_can_be_moved_and_shared_between_threads() {
+    is_send_and_sync::<Router>();
+    is_send_and_sync::<Decisions>();
+    is_send_and_sync::<RouterError>();
+}
+
+/// A small deterministic generator (no shared state between threads).
+struct Lcg(u64);
+
+impl Lcg {
+    fn below(&mut self, n: u64) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        (self.0 >> 33) % n
+    }
+}
+
+/// Four threads drive one router through a mutex, as a service with one
+/// router and several request handlers would: every call takes the lock,
+/// passes a `now` read from the router's own clock (so time never goes
+/// backwards) and first fires the timers due by then. Every contact is answered exactly once and nothing is left
+/// behind.
+#[test]
+fn threads_share_a_router_through_a_mutex() {
+    const THREADS: u64 = 4;
+    const PER_THREAD: u64 = 2_000;
+    let q = QueueId::new(1);
+    let mut router = Router::new(RouterConfig::default()).unwrap();
+    router
+        .add_queue(QueueConfig::new(q).wrap_up(TimeSpan::from_millis(3)))
+        .unwrap();
+    for a in 0..8 {
+        router
+            .add_agent(AgentSpec::new(AgentId::new(a)).profile(RoutingProfile::new().serve(q, 1)))
+            .unwrap();
+        let _ = router.log_in(AgentId::new(a), Timestamp::ZERO).unwrap();
+    }
+    let shared = Arc::new(Mutex::new((router, Vec::<ContactId>::new())));
+    let next_now = |r: &Router| Timestamp::from_millis(r.now().as_millis() + 1);
+    let handles: Vec<_> = (0..THREADS)
+        .map(|t| {
+            let shared = Arc::clone(&shared);
+            std::thread::spawn(move || {
+                let mut rng = Lcg(t);
+                let mut mine: Vec<ContactId> = Vec::new();
+                for i in 0..PER_THREAD {
+                    let id = ContactId::new(t * 1_000_000 + i);
+                    let mut guard = shared.lock().unwrap();
+                    let (router, answered) = &mut *guard;
+                    // Due timers first (wrap-ups end), then the call.
+                    let now = next_now(router);
+                    let d = router.advance(now).unwrap();
+                    answered.extend(d.assignments().map(|(c, _)| c));
+                    let call = Contact::new(id, q, Channel::Voice)
+                        .stage(LifecycleStage::ALL[rng.below(5) as usize]);
+                    let d = router.arrive(call, now).unwrap();
+                    answered.extend(d.assignments().map(|(c, _)| c));
+                    mine.push(id);
+                    // End one of this thread's calls in service, if any.
+                    let pick = rng.below(mine.len() as u64) as usize;
+                    if let Ok(ContactStatus::InService { .. }) = router.contact_status(mine[pick]) {
+                        let done = mine.swap_remove(pick);
+                        let d = router.finish(done, now).unwrap();
+                        answered.extend(d.assignments().map(|(c, _)| c));
+                    }
+                }
+                mine
+            })
+        })
+        .collect();
+    let mut left: Vec<ContactId> = handles
+        .into_iter()
+        .flat_map(|h| h.join().unwrap())
+        .collect();
+    let mut guard = shared.lock().unwrap();
+    let (router, answered) = &mut *guard;
+    // Drain: end every call in service until nobody waits.
+    while !left.is_empty() {
+        let before = left.len();
+        let mut still = Vec::new();
+        for c in left {
+            let now = next_now(router);
+            let d = router.advance(now).unwrap();
+            answered.extend(d.assignments().map(|(c, _)| c));
+            match router.contact_status(c).unwrap() {
+                ContactStatus::InService { .. } => {
+                    let d = router.finish(c, now).unwrap();
+                    answered.extend(d.assignments().map(|(c, _)| c));
+                }
+                _ => still.push(c),
+            }
+        }
+        // Let the last wrap-ups end.
+        let later = Timestamp::from_millis(router.now().as_millis() + 1_000);
+        let d = router.advance(later).unwrap();
+        answered.extend(d.assignments().map(|(c, _)| c));
+        left = still;
+        assert!(left.len() < before || left.is_empty(), "no progress");
+    }
+    let mut all = answered.clone();
+    all.sort_unstable();
+    all.dedup();
+    assert_eq!(
+        answered.len(),
+        (THREADS * PER_THREAD) as usize,
+        "each answered once"
+    );
+    assert_eq!(all.len(), answered.len());
+    let stats = router.queue_stats(q, router.now()).unwrap();
+    assert_eq!(stats.answered, THREADS * PER_THREAD);
+    assert_eq!(router.footprint().contacts, 0);
+}
+
+/// One busy stretch of a center: calls and chats at five stages arrive,
+/// some hang up, some sour, agents wrap up and take breaks; then the
+/// center drains. Returns the contacts it sent.
+fn busy_stretch(router: &mut Router, rng: &mut Lcg, first_id: u64, contacts: u64) -> u64 {
+    let queues = [QueueId::new(1), QueueId::new(2)];
+    let mut held: Vec<ContactId> = Vec::new();
+    let mut next = first_id;
+    while next < first_id + contacts || !held.is_empty() {
+        let now = Timestamp::from_millis(router.now().as_millis() + 1 + rng.below(400));
+        let _ = router.advance(now).unwrap();
+        if next < first_id + contacts {
+            let q = queues[rng.below(2) as usize];
+            let channel = if q == queues[0] {
+                Channel::Voice
+            } else {
+                Channel::Chat
+            };
+            let contact = Contact::new(ContactId::new(next), q, channel)
+                .stage(LifecycleStage::ALL[rng.below(5) as usize])
+                .sentiment(Sentiment::new(rng.below(21) as f64 / 10.0 - 1.0).unwrap())
+                .requirements(
+                    Requirements::new().skill(SkillId::new(rng.below(3) as u16), Proficiency::MIN),
+                )
+                .customer(CustomerId::new(rng.below(500)));
+            let _ = router.arrive(contact, now).unwrap();
+            held.push(ContactId::new(next));
+            next += 1;
+        }
+        // A few events among the contacts held: calls end, callers hang
+        // up or sour.
+        for _ in 0..3 {
+            if held.is_empty() {
+                break;
+            }
+            let i = rng.below(held.len() as u64) as usize;
+            let c = held[i];
+            match (router.contact_status(c).unwrap(), rng.below(10)) {
+                (ContactStatus::InService { .. }, _) => {
+                    let _ = router.finish(c, now).unwrap();
+                    held.swap_remove(i);
+                }
+                (ContactStatus::Waiting { .. }, 0) => {
+                    let _ = router.abandon(c, now).unwrap();
+                    held.swap_remove(i);
+                }
+                (ContactStatus::Waiting { .. }, 1) => {
+                    let _ = router
+                        .update_sentiment(c, Sentiment::new(-0.9).unwrap(), now)
+                        .unwrap();
+                }
+                _ => {}
+            }
+        }
+    }
+    // Let every wrap-up, rest and kept place run out.
+    let later = Timestamp::from_millis(router.now().as_millis() + 3_600_000);
+    let _ = router.advance(later).unwrap();
+    next - first_id
+}
+
+#[test]
+fn finished_contacts_leave_nothing_behind() {
+    let mut router = Router::new(RouterConfig::default()).unwrap();
+    let (voice, chat) = (QueueId::new(1), QueueId::new(2));
+    router
+        .add_queue(
+            QueueConfig::new(voice)
+                .wrap_up(TimeSpan::from_secs(2))
+                .resume_within(TimeSpan::from_secs(60))
+                .escalation(vec![EscalationStep::new(
+                    TimeSpan::from_secs(5),
+                    Escalation::RelaxProficiency { by: 1 },
+                )]),
+        )
+        .unwrap();
+    router.add_queue(QueueConfig::new(chat)).unwrap();
+    for a in 0..12u32 {
+        let mut spec = AgentSpec::new(AgentId::new(a))
+            .profile(RoutingProfile::new().serve(voice, 1).serve(chat, 2));
+        for s in 0..3u16 {
+            spec = spec.skill(
+                SkillId::new(s),
+                Proficiency::new(1 + (a as u8 + s as u8) % 10).unwrap(),
+            );
+        }
+        if a % 3 == 0 {
+            spec = spec.capacity(Capacity::voice().with(Channel::Chat, 2));
+        }
+        router.add_agent(spec).unwrap();
+        let _ = router.log_in(AgentId::new(a), Timestamp::ZERO).unwrap();
+    }
+    let mut rng = Lcg(42);
+    let sent = busy_stretch(&mut router, &mut rng, 0, 100_000);
+    let after_one = router.footprint();
+    assert_eq!(after_one.contacts, 0);
+    assert_eq!(after_one.timers, 0);
+    assert_eq!(after_one.kept_places, 0);
+    // Two queues × two channels at most × three skills, relaxed or not.
+    assert!(after_one.groups <= 24, "{after_one:?}");
+    assert!(after_one.contact_records < 1_000, "{after_one:?}");
+    // Ten times as many contacts again: nothing grows.
+    let more = busy_stretch(&mut router, &mut rng, sent, 1_000_000);
+    assert_eq!(more, 1_000_000);
+    let after_two = router.footprint();
+    assert_eq!(after_two.contacts, 0);
+    assert_eq!(after_two.timers, 0);
+    assert_eq!(after_two.groups, after_one.groups);
+    assert!(
+        after_two.contact_records <= after_one.contact_records + 64,
+        "{after_one:?} → {after_two:?}"
+    );
+}
