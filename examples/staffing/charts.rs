@@ -161,7 +161,10 @@ fn intraday(study: &Study, path: &Path) -> Result<(), String> {
         "as scheduled".to_owned(),
         pick(&|r| r.queue_length_as_scheduled),
     )];
-    let max_q = q[0].1.iter().map(|p| p.1).fold(1.0f64, f64::max);
+    let max_q = q
+        .iter()
+        .flat_map(|(_, points)| points.iter().map(|p| p.1))
+        .fold(1.0f64, f64::max);
     lines(
         &bottom,
         "Contacts waiting through the day (mean per interval)",

@@ -43,7 +43,12 @@ impl Capacity {
     /// Sets the limit for one channel (builder style).
     #[must_use]
     pub const fn with(mut self, channel: Channel, limit: u8) -> Self {
-        self.limits[channel.index()] = limit;
+        match channel {
+            Channel::Voice => self.limits[0] = limit,
+            Channel::Chat => self.limits[1] = limit,
+            Channel::Email => self.limits[2] = limit,
+            Channel::Messaging => self.limits[3] = limit,
+        }
         self
     }
 
@@ -57,7 +62,13 @@ impl Capacity {
     /// The limit for `channel`.
     #[must_use]
     pub const fn limit(&self, channel: Channel) -> u8 {
-        self.limits[channel.index()]
+        let [voice, chat, email, messaging] = self.limits;
+        match channel {
+            Channel::Voice => voice,
+            Channel::Chat => chat,
+            Channel::Email => email,
+            Channel::Messaging => messaging,
+        }
     }
 
     /// The sum of all limits.
@@ -70,14 +81,14 @@ impl Capacity {
     /// in wrap-up) may take one more contact on `channel`.
     #[must_use]
     pub fn admits(&self, load: &[u8; 4], channel: Channel) -> bool {
-        let i = channel.index();
-        if load[i] >= self.limits[i] {
+        let held = |ch: Channel| load.get(ch.index()).copied().unwrap_or(0);
+        if held(channel) >= self.limit(channel) {
             return false;
         }
         if !self.voice_exclusive {
             return true;
         }
-        let voice = load[Channel::Voice.index()];
+        let voice = held(Channel::Voice);
         let others: u32 = load.iter().map(|&l| u32::from(l)).sum::<u32>() - u32::from(voice);
         match channel {
             Channel::Voice => others == 0,

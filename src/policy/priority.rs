@@ -241,7 +241,7 @@ impl PriorityWeights {
     #[must_use]
     pub fn value_term(&self, value: CustomerValue) -> f64 {
         match value {
-            CustomerValue::Tier(t) => self.value.tiers[t.index()],
+            CustomerValue::Tier(t) => self.value.tiers.get(t.index()).copied().unwrap_or(0.0),
             CustomerValue::Amount(a) => {
                 (a as f64 / 1000.0 * self.value.per_thousand).min(self.value.amount_cap)
             }

@@ -325,7 +325,7 @@ impl Scenario {
             return Err(SimError::invalid("groups", "a team needs a group"));
         }
         for (k, &g) in groups.iter().enumerate() {
-            if g >= self.groups.len() || groups[..k].contains(&g) {
+            if g >= self.groups.len() || groups.iter().take(k).any(|&h| h == g) {
                 return Err(SimError::invalid(
                     "groups",
                     format!("group {g} does not exist or is named twice"),

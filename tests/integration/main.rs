@@ -1,6 +1,11 @@
 //! The one integration-test binary; topics are modules.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 mod default_study;
 mod erlang_a;
