@@ -16,7 +16,7 @@ fn cases() -> u32 {
     std::env::var("CALLROUTE_PROPTEST_CASES")
         .ok()
         .and_then(|v| v.parse().ok())
-        .unwrap_or(1000)
+        .unwrap_or(4000)
 }
 
 /// Applies one operation to both routers; returns both outcomes.

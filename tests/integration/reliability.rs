@@ -234,3 +234,177 @@ fn finished_contacts_leave_nothing_behind() {
         "{after_one:?} → {after_two:?}"
     );
 }
+
+mod hostile_files {
+    use callroute::sim::{Scenario, Simulation};
+    use proptest::prelude::*;
+
+    const SAMPLE: &str = include_str!("../../examples/scenarios/default_center.toml");
+
+    /// Values a hand-written or corrupted file may hold where a number is
+    /// expected.
+    const ABSURD: [&str; 14] = [
+        "-1",
+        "0",
+        "1e300",
+        "-1e300",
+        "nan",
+        "inf",
+        "-inf",
+        "18446744073709551615",
+        "4294967296",
+        "1e-300",
+        "\"text\"",
+        "[]",
+        "{}",
+        "0.5",
+    ];
+
+    /// One way of spoiling a good file.
+    #[derive(Debug, Clone)]
+    enum Spoil {
+        /// Cut it short at a byte.
+        Truncate(prop::sample::Index),
+        /// Put an absurd value in place of a number.
+        Number(prop::sample::Index, prop::sample::Index),
+        /// Drop a line.
+        DropLine(prop::sample::Index),
+        /// Repeat a line.
+        RepeatLine(prop::sample::Index),
+        /// Rename a key (an unknown field).
+        RenameKey(prop::sample::Index),
+    }
+
+    fn spoil() -> impl Strategy<Value = Spoil> {
+        prop_oneof![
+            any::<prop::sample::Index>().prop_map(Spoil::Truncate),
+            (any::<prop::sample::Index>(), any::<prop::sample::Index>())
+                .prop_map(|(a, b)| Spoil::Number(a, b)),
+            any::<prop::sample::Index>().prop_map(Spoil::DropLine),
+            any::<prop::sample::Index>().prop_map(Spoil::RepeatLine),
+            any::<prop::sample::Index>().prop_map(Spoil::RenameKey),
+        ]
+    }
+
+    fn apply(text: &str, s: &Spoil) -> String {
+        let lines: Vec<&str> = text.lines().collect();
+        if lines.is_empty() {
+            return text.to_owned();
+        }
+        match s {
+            Spoil::Truncate(i) => {
+                let mut cut = i.index(text.len());
+                while !text.is_char_boundary(cut) {
+                    cut -= 1;
+                }
+                text[..cut].to_owned()
+            }
+            Spoil::Number(at, value) => {
+                // The start of every number in the text.
+                let bytes = text.as_bytes();
+                let starts: Vec<usize> = (0..bytes.len())
+                    .filter(|&k| {
+                        bytes[k].is_ascii_digit()
+                            && (k == 0
+                                || !(bytes[k - 1].is_ascii_alphanumeric() || bytes[k - 1] == b'.'))
+                    })
+                    .collect();
+                if starts.is_empty() {
+                    return text.to_owned();
+                }
+                let k = starts[at.index(starts.len())];
+                let end = (k..bytes.len())
+                    .find(|&e| !(bytes[e].is_ascii_digit() || bytes[e] == b'.'))
+                    .unwrap_or(bytes.len());
+                format!(
+                    "{}{}{}",
+                    &text[..k],
+                    ABSURD[value.index(ABSURD.len())],
+                    &text[end..]
+                )
+            }
+            Spoil::DropLine(i) => {
+                let skip = i.index(lines.len());
+                lines
+                    .iter()
+                    .enumerate()
+                    .filter(|(k, _)| *k != skip)
+                    .map(|(_, l)| *l)
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            }
+            Spoil::RepeatLine(i) => {
+                let again = i.index(lines.len());
+                let mut out = lines.clone();
+                out.insert(again, lines[again]);
+                out.join("\n")
+            }
+            Spoil::RenameKey(i) => {
+                let keyed: Vec<usize> = (0..lines.len())
+                    .filter(|&k| lines[k].contains(" = "))
+                    .collect();
+                if keyed.is_empty() {
+                    return text.to_owned();
+                }
+                let k = keyed[i.index(keyed.len())];
+                let mut out = lines.clone();
+                let renamed = format!("x{}", lines[k].trim_start());
+                out[k] = &renamed;
+                out.join("\n")
+            }
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 2_000, ..ProptestConfig::default() })]
+
+        /// A spoiled file is refused with an error naming what is wrong, or
+        /// (when the change is harmless) accepted; never a panic. An
+        /// accepted file sets up a simulation without allocating in
+        /// proportion to an absurd number (validation bounds every count).
+        #[test]
+        fn spoiled_scenario_files_are_refused_or_run(spoils in prop::collection::vec(spoil(), 1..4)) {
+            let mut text = SAMPLE.to_owned();
+            for s in &spoils {
+                text = apply(&text, s);
+            }
+            match toml::from_str::<Scenario>(&text) {
+                Err(e) => prop_assert!(!e.to_string().is_empty()),
+                Ok(scenario) => match scenario.validate() {
+                    Err(e) => prop_assert!(e.to_string().contains('`'), "{e}"),
+                    Ok(()) => {
+                        let agents: u64 = scenario.groups.iter().map(|g| u64::from(g.count)).sum();
+                        prop_assert!(agents <= 1_000_000);
+                        if agents <= 10_000 {
+                            let mut small = scenario.clone();
+                            small.volume_factor = (small.volume_factor).min(1.0) * 0.01;
+                            // The router may still refuse what only it
+                            // checks (an escalation to a queue listed later).
+                            if let Err(e) = Simulation::new(&small, 1) {
+                                prop_assert!(!e.to_string().is_empty());
+                            }
+                        }
+                    }
+                },
+            }
+        }
+    }
+}
+
+/// Inputs that arrive as JSON (a contact from a telephony event, an agent
+/// from a workforce system) are refused with an error when a value is out
+/// of its domain, before they reach the router.
+#[test]
+fn out_of_domain_values_are_refused_at_the_border() {
+    let good = Contact::new(ContactId::new(7), QueueId::new(1), Channel::Voice)
+        .sentiment(Sentiment::new(-0.5).unwrap());
+    let json = serde_json::to_string(&good).unwrap();
+    assert_eq!(serde_json::from_str::<Contact>(&json).unwrap(), good);
+    for bad in ["1.5", "-1.01", "1e999"] {
+        let text = json.replacen("-0.5", bad, 1);
+        assert!(serde_json::from_str::<Contact>(&text).is_err(), "{text}");
+    }
+    assert!(serde_json::from_str::<Proficiency>("11").is_err());
+    assert!(serde_json::from_str::<Proficiency>("0").is_err());
+    assert!(serde_json::from_str::<Sentiment>("null").is_err());
+}
