@@ -408,3 +408,55 @@ fn out_of_domain_values_are_refused_at_the_border() {
     assert!(serde_json::from_str::<Proficiency>("0").is_err());
     assert!(serde_json::from_str::<Sentiment>("null").is_err());
 }
+
+/// The peak resident memory of this process, in bytes (Linux), if known.
+fn peak_memory() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb * 1024)
+}
+
+/// Ten million contacts through a 2,000-agent center (M/M/c+M at 95% of
+/// capacity, 5-minute calls, 10-minute patience, about 18 days in hourly
+/// intervals). Ignored by default; run it with
+/// `cargo test --release --test integration soak -- --ignored --nocapture`.
+#[test]
+#[ignore = "a soak test: minutes in a debug build; run it with --release --ignored"]
+fn soak_ten_million_contacts_through_two_thousand_agents() {
+    use callroute::sim::{Dist, Scenario, Simulation};
+    let per_hour: f64 = 2_000.0 * 0.95 * 3_600.0 / 300.0;
+    let hours = (10_000_000.0 / per_hour).ceil() as u32 + 1;
+    let mut s = Scenario::single_queue(
+        2_000,
+        per_hour,
+        Dist::exponential(300.0).unwrap(),
+        Some(Dist::exponential(600.0).unwrap()),
+        3_600,
+    );
+    s.intervals = hours;
+    let start = std::time::Instant::now();
+    let r = Simulation::new(&s, 1).unwrap().run().unwrap();
+    let secs = start.elapsed().as_secs_f64();
+    let all = &r.overall;
+    assert!(all.offered >= 10_000_000, "{}", all.offered);
+    assert_eq!(
+        all.offered,
+        all.answered + all.abandoned + all.waiting_at_end
+    );
+    let peak = peak_memory().unwrap_or(0);
+    println!(
+        "soak: {} contacts ({} answered, {} abandoned) in {secs:.1} s = {:.2} million a second; \
+         service level {:.1}%, occupancy {:.1}%; peak resident memory {:.1} MiB",
+        all.offered,
+        all.answered,
+        all.abandoned,
+        all.offered as f64 / secs / 1e6,
+        100.0 * all.service_level(),
+        100.0 * r.occupancy,
+        peak as f64 / 1_048_576.0
+    );
+    // Streaming statistics: memory follows the agents and the intervals,
+    // not the contacts.
+    assert!(peak < 512 * 1_048_576, "peak {peak} bytes");
+}
