@@ -96,6 +96,7 @@ mod escalation;
 mod escalation_ops;
 mod estimate;
 mod footprint;
+mod group_cache;
 pub(crate) mod hash;
 mod offer;
 mod offer_ops;
@@ -190,6 +191,11 @@ pub struct Router {
     contact_slots: IdMap<ContactId, u32>,
     vacant_contact_slots: Vec<u32>,
     groups: Vec<Group>,
+    /// Slots of dropped groups, for reuse.
+    free_groups: Vec<u32>,
+    /// Live groups no contact refers to, and how many of them to keep.
+    idle_groups: usize,
+    idle_groups_kept: usize,
     /// The first group of each key fingerprint; the others of the same
     /// fingerprint follow through `Group::same_fingerprint`.
     group_slots: IdMap<u64, u32>,
@@ -234,6 +240,9 @@ impl Router {
             contact_slots: IdMap::default(),
             vacant_contact_slots: Vec::new(),
             groups: Vec::new(),
+            free_groups: Vec::new(),
+            idle_groups: 0,
+            idle_groups_kept: config.idle_groups_kept,
             group_slots: IdMap::default(),
             nonempty: Bitset::default(),
             heads: Vec::new(),
@@ -434,11 +443,12 @@ impl Router {
     fn drop_contact(&mut self, slot: u32) {
         // Dropped in place: taking the record out would copy it first.
         if let Some(cell) = self.contacts.get_mut(slot as usize)
-            && let Some(id) = cell.as_ref().map(|c| c.contact.id)
+            && let Some((id, group)) = cell.as_ref().map(|c| (c.contact.id, c.group))
         {
             *cell = None;
             self.contact_slots.remove(&id);
             self.vacant_contact_slots.push(slot);
+            self.release_group(group);
         }
     }
 

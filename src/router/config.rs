@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 /// let config = RouterConfig::default().seed(42);
 /// assert_eq!(config.weights, PriorityWeights::default());
 /// ```
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct RouterConfig {
     /// The weights of the priority score (default: [`PriorityWeights::default`]).
@@ -25,7 +25,28 @@ pub struct RouterConfig {
     /// What happens to agents who reject or miss offers (default:
     /// [`MissedOffers::default`]).
     pub missed_offers: MissedOffers,
+    /// How many waiting structures of requirement profiles that no contact
+    /// holds are kept (default 65,536). A profile seen again finds its
+    /// structure ready; beyond this many idle ones, they are all dropped,
+    /// so memory stays bounded when contacts bring ever new profiles (a
+    /// preferred agent each, say). Lower it to save memory, raise it when
+    /// the center has more profiles in use than this.
+    pub idle_groups_kept: usize,
 }
+
+impl Default for RouterConfig {
+    fn default() -> Self {
+        RouterConfig {
+            weights: PriorityWeights::default(),
+            rng_seed: 0,
+            missed_offers: MissedOffers::default(),
+            idle_groups_kept: DEFAULT_IDLE_GROUPS_KEPT,
+        }
+    }
+}
+
+/// The default of [`RouterConfig::idle_groups_kept`].
+const DEFAULT_IDLE_GROUPS_KEPT: usize = 65_536;
 
 impl RouterConfig {
     /// Sets the weights (builder style).
@@ -39,6 +60,14 @@ impl RouterConfig {
     #[must_use]
     pub fn missed_offers(mut self, missed: MissedOffers) -> Self {
         self.missed_offers = missed;
+        self
+    }
+
+    /// Sets how many idle requirement-profile structures are kept (builder
+    /// style); see [`RouterConfig::idle_groups_kept`].
+    #[must_use]
+    pub fn idle_groups_kept(mut self, kept: usize) -> Self {
+        self.idle_groups_kept = kept;
         self
     }
 

@@ -125,6 +125,7 @@ impl Router {
             ));
         }
         self.contact_slots.insert(id, slot);
+        self.hold_group(group);
         if let Some(q) = self.queues.get_mut(home as usize) {
             q.stats.offered += 1;
         }

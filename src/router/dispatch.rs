@@ -33,7 +33,18 @@ impl Router {
     #[cold]
     #[inline(never)]
     fn new_group(&mut self, key: GroupKey, fingerprint: u64, first: Option<u32>) -> u32 {
-        let g = self.groups.len() as u32;
+        // Dropping idle groups rebuilds the fingerprint chains: look the
+        // first group of this fingerprint up again afterwards.
+        let first = if self.collect_idle_groups() {
+            self.group_slots.get(&fingerprint).copied()
+        } else {
+            first
+        };
+        let g = self
+            .free_groups
+            .last()
+            .copied()
+            .unwrap_or(self.groups.len() as u32);
         let mut eligible_now = Vec::new();
         let mut delayed = Vec::new();
         // Candidates: members of the key's queues with every required
@@ -95,8 +106,18 @@ impl Router {
         group.eligible_now = eligible_now;
         group.delayed = delayed;
         group.same_fingerprint = first;
-        self.groups.push(group);
-        self.heads.push(None);
+        match self.groups.get_mut(g as usize) {
+            Some(slot) => {
+                *slot = group;
+                self.free_groups.pop();
+            }
+            None => {
+                self.groups.push(group);
+                self.heads.push(None);
+            }
+        }
+        // Idle until a contact holds it.
+        self.idle_groups += 1;
         g
     }
 
@@ -137,6 +158,9 @@ impl Router {
         }
         let mut wake: Vec<(u64, u32, Timestamp)> = Vec::new();
         for ((g, group), (ids, first)) in self.groups.iter_mut().enumerate().zip(&queue_ids) {
+            if !group.live {
+                continue;
+            }
             let Some(entry) = first_entry(&a.spec, ids) else {
                 continue;
             };

@@ -325,9 +325,14 @@ impl Router {
             self.timers.remove(&t);
         }
         let group = self.group_for(r.key(channel));
+        self.hold_group(group);
         if let Some(c) = self.contact_mut(slot) {
+            let old = c.group;
             c.queue = r.queue;
             c.group = group;
+            self.release_group(old);
+        }
+        if let Some(c) = self.contact_mut(slot) {
             if r.moved || r.bonus != c.bonus() {
                 let m = c.more_mut();
                 m.ladder.bonus = r.bonus;

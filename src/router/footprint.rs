@@ -4,9 +4,10 @@ use super::Router;
 
 /// How much the router holds, table by table. None of these grows with the
 /// number of contacts handled: they follow the contacts held at once, the
-/// agents, the timers pending, the distinct requirement profiles seen and
-/// the places kept for callers who hung up (within their queue's window).
-/// A service can export them as gauges.
+/// agents, the timers pending, the requirement profiles in use (plus up to
+/// [`RouterConfig::idle_groups_kept`](crate::RouterConfig::idle_groups_kept)
+/// idle ones) and the places kept for callers who hung up (within their
+/// queue's window). A service can export them as gauges.
 ///
 /// ```
 /// use callroute::*;
@@ -33,8 +34,9 @@ pub struct Footprint {
     pub contact_records: usize,
     /// Agents added and not removed.
     pub agents: usize,
-    /// Waiting structures: one per distinct requirement profile (queue,
-    /// channel, skills) seen.
+    /// Waiting structures, one per requirement profile (queue, channel,
+    /// skills, preferred agents): those in use and the idle ones kept,
+    /// with the slots of dropped ones.
     pub groups: usize,
     /// Timers pending (wrap-ups, offers, rests, escalation steps).
     pub timers: usize,

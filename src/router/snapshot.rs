@@ -59,6 +59,10 @@ pub struct Snapshot {
     version: u32,
     weights: PriorityWeights,
     missed_offers: MissedOffers,
+    /// [`RouterConfig::idle_groups_kept`] (absent in older snapshots: the
+    /// default).
+    #[serde(default = "default_idle_groups_kept")]
+    idle_groups_kept: usize,
     clock: Timestamp,
     next_seq: u64,
     /// The random generator's 128-bit state as two words (high, low), as
@@ -75,6 +79,10 @@ pub struct Snapshot {
     /// Places kept for callers who hung up: customer, queue called, first
     /// arrival, kept until.
     kept: Vec<(CustomerId, QueueId, Timestamp, Timestamp)>,
+}
+
+fn default_idle_groups_kept() -> usize {
+    RouterConfig::default().idle_groups_kept
 }
 
 impl Snapshot {
@@ -345,6 +353,7 @@ impl Router {
             version: SNAPSHOT_VERSION,
             weights: self.weights,
             missed_offers: self.missed_offers,
+            idle_groups_kept: self.idle_groups_kept,
             clock: self.clock,
             next_seq: self.next_seq,
             rng: {
@@ -382,6 +391,7 @@ impl Router {
         let Snapshot {
             weights,
             missed_offers,
+            idle_groups_kept,
             clock,
             next_seq,
             rng,
@@ -394,7 +404,8 @@ impl Router {
         } = snapshot;
         let config = RouterConfig::default()
             .weights(weights)
-            .missed_offers(missed_offers);
+            .missed_offers(missed_offers)
+            .idle_groups_kept(idle_groups_kept);
         let mut r = Router::new(config)?;
         r.rng = Pcg64Mcg::new((u128::from(rng[0]) << 64) | u128::from(rng[1]));
         r.clock = clock;
@@ -664,6 +675,7 @@ impl Router {
         state.delays_scheduled = rec.delays_scheduled;
         let key = self.wait_key(&state);
         self.contacts.push(Some(state));
+        self.hold_group(group);
         self.contact_slots.insert(id, slot);
         if phase == Phase::Waiting {
             if let Some(g) = self.groups.get_mut(group as usize) {

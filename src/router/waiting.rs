@@ -54,7 +54,32 @@ pub(crate) struct GroupKey {
     pub(crate) only: Vec<AgentId>,
 }
 
+impl Default for GroupKey {
+    /// The key of a dropped group's slot (matched by no lookup: a dropped
+    /// group is in no fingerprint chain).
+    fn default() -> Self {
+        GroupKey {
+            queue: 0,
+            channel: Channel::Voice,
+            requirements: Requirements::default(),
+            widen: Vec::new(),
+            only: Vec::new(),
+        }
+    }
+}
+
 impl GroupKey {
+    /// The key by reference.
+    pub(crate) fn as_ref(&self) -> KeyRef<'_> {
+        KeyRef {
+            queue: self.queue,
+            channel: self.channel,
+            requirements: &self.requirements,
+            widen: &self.widen,
+            only: &self.only,
+        }
+    }
+
     /// Whether the key lets `agent` serve (before requirements and profile).
     pub(crate) fn admits(&self, agent: AgentId) -> bool {
         self.only.is_empty() || self.only.binary_search(&agent).is_ok()
@@ -152,6 +177,11 @@ pub(crate) struct Group {
     pub(crate) delayed: Vec<(TimeSpan, u32)>,
     /// The next group whose key has the same fingerprint (rare).
     pub(crate) same_fingerprint: Option<u32>,
+    /// How many contact records refer to the group (waiting, offered or in
+    /// service); a group none refers to is idle and may be dropped.
+    pub(crate) holders: u32,
+    /// False for a dropped group's slot, kept for reuse.
+    pub(crate) live: bool,
 }
 
 impl Group {
@@ -162,6 +192,8 @@ impl Group {
             waiting: PriorityQueue::with_default_hasher(),
             eligible_now: SlotSet::default(),
             delayed: Vec::new(),
+            holders: 0,
+            live: true,
         }
     }
 

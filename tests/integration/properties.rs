@@ -330,7 +330,11 @@ fn run(
             not_ready_after: Some(1),
         },
     };
-    let config = RouterConfig::default().seed(seed).missed_offers(missed);
+    // Few idle groups kept: idle groups are dropped and rebuilt all along.
+    let config = RouterConfig::default()
+        .seed(seed)
+        .missed_offers(missed)
+        .idle_groups_kept((seed % 4) as usize);
     // Every other seed installs the product's own scoring in both routers.
     let scoring = seed
         .is_multiple_of(2)

@@ -460,3 +460,54 @@ fn soak_ten_million_contacts_through_two_thousand_agents() {
     // not the contacts.
     assert!(peak < 512 * 1_048_576, "peak {peak} bytes");
 }
+
+/// Contacts that each prefer their own pair of agents (a last agent and an
+/// account manager) bring ever new requirement profiles; the router keeps
+/// only the idle groups it is told to, so its tables stay bounded.
+#[test]
+fn ever_new_profiles_do_not_grow_the_router() {
+    let q = QueueId::new(1);
+    let config = RouterConfig::default().idle_groups_kept(256);
+    let mut router = Router::new(config).unwrap();
+    router.add_queue(QueueConfig::new(q)).unwrap();
+    for a in 0..200 {
+        router
+            .add_agent(AgentSpec::new(AgentId::new(a)).profile(RoutingProfile::new().serve(q, 1)))
+            .unwrap();
+        let _ = router.log_in(AgentId::new(a), Timestamp::ZERO).unwrap();
+    }
+    let mut rng = Lcg(9);
+    let mut held: Vec<ContactId> = Vec::new();
+    let mut most_groups = 0;
+    for i in 0..200_000u64 {
+        let now = Timestamp::from_millis(router.now().as_millis() + 1 + rng.below(50));
+        let _ = router.advance(now).unwrap();
+        let pair = [
+            AgentId::new(rng.below(200) as u32),
+            AgentId::new(rng.below(200) as u32),
+        ];
+        let call = Contact::new(ContactId::new(i), q, Channel::Voice)
+            .prefer(Preference::new(pair, TimeSpan::from_secs(20)));
+        let _ = router.arrive(call, now).unwrap();
+        held.push(ContactId::new(i));
+        for _ in 0..2 {
+            if held.is_empty() {
+                break;
+            }
+            let k = rng.below(held.len() as u64) as usize;
+            if let Ok(ContactStatus::InService { .. }) = router.contact_status(held[k]) {
+                let _ = router.finish(held.swap_remove(k), now).unwrap();
+            }
+        }
+        most_groups = most_groups.max(router.footprint().groups);
+    }
+    // About 20,000 distinct pairs were seen; the groups in use at once plus
+    // the idle ones kept (and those made while a sweep is due) are all
+    // there ever were at once.
+    let f = router.footprint();
+    assert!(
+        most_groups <= 256 + 2 * f.contact_records + 1,
+        "{most_groups} groups, {f:?}"
+    );
+    assert!(most_groups < 2_000, "{most_groups}");
+}
