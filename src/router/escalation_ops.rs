@@ -330,9 +330,6 @@ impl Router {
             let old = c.group;
             c.queue = r.queue;
             c.group = group;
-            self.release_group(old);
-        }
-        if let Some(c) = self.contact_mut(slot) {
             if r.moved || r.bonus != c.bonus() {
                 let m = c.more_mut();
                 m.ladder.bonus = r.bonus;
@@ -341,6 +338,7 @@ impl Router {
                     m.ladder.step = 0;
                 }
             }
+            self.release_group(old);
         }
         if let Some(q) = self.queues.get(r.queue as usize) {
             let queue = q.config.id;
