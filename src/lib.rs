@@ -73,12 +73,15 @@ mod time;
 
 pub use error::Error;
 pub use model::{
-    AgentId, AgentSpec, AgentStatus, Capacity, Channel, Contact, ContactId, CustomerId,
-    CustomerValue, Language, LifecycleStage, NotReadyReason, Preference, Proficiency, ProfileEntry,
-    QueueId, Requirements, RoutingProfile, Sentiment, ServiceLevelTarget, SkillId,
+    AgentId, AgentSpec, AgentStatus, Capacity, Channel, Contact, ContactId, CustomerContext,
+    CustomerId, CustomerValue, Language, LifecycleStage, NotReadyReason, Preference, Proficiency,
+    ProfileEntry, QueueId, Requirements, RoutingProfile, Sentiment, ServiceLevelTarget, SkillId,
     SkillRequirement, ValueTier,
 };
-pub use policy::{CustomScoring, IdleMeasure, PriorityBreakdown, PriorityWeights, Selection};
+pub use policy::{
+    CustomScoring, IdleMeasure, PriorityBreakdown, PriorityWeights, Selection, StageEvidence,
+    StageRule, StageSource,
+};
 pub use router::{
     ContactStatus, Decision, Decisions, Escalation, EscalationStep, Footprint, MissedOffers,
     OfferEnd, OfferMode, OfferPolicy, QueueConfig, QueueStats, Router, RouterConfig, RouterError,

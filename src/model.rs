@@ -4,6 +4,7 @@
 mod agent;
 mod channel;
 mod contact;
+mod context;
 mod customer;
 mod id;
 mod service_level;
@@ -12,6 +13,7 @@ mod skill;
 pub use agent::{AgentSpec, AgentStatus, Capacity, NotReadyReason, ProfileEntry, RoutingProfile};
 pub use channel::Channel;
 pub use contact::{Contact, Preference};
+pub use context::CustomerContext;
 pub use customer::{CustomerValue, LifecycleStage, Sentiment, ValueTier};
 pub use id::{AgentId, ContactId, CustomerId, QueueId, SkillId};
 pub use service_level::ServiceLevelTarget;

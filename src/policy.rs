@@ -4,11 +4,13 @@
 mod custom;
 mod priority;
 mod selection;
+mod stage;
 
 pub use custom::CustomScoring;
 pub(crate) use custom::{Scoring, ordered_bits};
 pub use priority::{PriorityBreakdown, PriorityWeights, StageWeights, ValueWeights};
 pub use selection::{IdleMeasure, Selection};
+pub use stage::{StageEvidence, StageRule, StageSource};
 
 /// A policy setting was out of its domain.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]

@@ -118,7 +118,9 @@ pub use snapshot::{SNAPSHOT_VERSION, Snapshot, SnapshotError};
 pub use stats::QueueStats;
 
 use crate::model::{AgentId, AgentSpec, ContactId, QueueId, SkillId};
-use crate::policy::{CustomScoring, PolicyError, PriorityBreakdown, PriorityWeights, Scoring};
+use crate::policy::{
+    CustomScoring, PolicyError, PriorityBreakdown, PriorityWeights, Scoring, StageRule,
+};
 use crate::time::{TimeSpan, Timestamp};
 use bitset::Bitset;
 use hash::IdMap;
@@ -180,6 +182,7 @@ pub struct Router {
     /// The embedding product's scoring, if any (not part of snapshots).
     scoring: Scoring,
     missed_offers: MissedOffers,
+    stage_rule: StageRule,
     clock: Timestamp,
     rng: Pcg64Mcg,
     queues: Vec<QueueState>,
@@ -229,6 +232,7 @@ impl Router {
             weights: config.weights,
             scoring: Scoring::default(),
             missed_offers: config.missed_offers,
+            stage_rule: config.stage_rule,
             clock: Timestamp::ZERO,
             rng: Pcg64Mcg::seed_from_u64(config.rng_seed),
             queues: Vec::new(),
@@ -411,12 +415,13 @@ impl Router {
             .map_or(0.0, |q| q.config.base_priority);
         let mut b = self.weights.breakdown(
             base,
-            c.contact.stage,
+            c.contact.stage.unwrap_or_default(),
             c.contact.sentiment,
             c.contact.value,
             now.saturating_since(c.arrived),
         );
         let custom = self.scoring.contact_points(&c.contact);
+        b.stage_source = c.stage_source();
         b.escalation = c.bonus();
         b.custom = custom;
         b.total += c.bonus() + custom;
@@ -429,11 +434,13 @@ impl Router {
             .queues
             .get(c.queue as usize)
             .map_or(0.0, |q| q.config.base_priority);
-        let score =
-            self.weights
-                .static_score(base, c.contact.stage, c.contact.sentiment, c.contact.value)
-                + c.bonus()
-                + self.scoring.contact_points(&c.contact);
+        let score = self.weights.static_score(
+            base,
+            c.contact.stage.unwrap_or_default(),
+            c.contact.sentiment,
+            c.contact.value,
+        ) + c.bonus()
+            + self.scoring.contact_points(&c.contact);
         WaitKey {
             key: self.weights.order_key(score, c.arrived),
             seq: core::cmp::Reverse(c.seq),

@@ -1,8 +1,8 @@
 //! Contacts: a call, chat, e-mail or message waiting to be served.
 
 use crate::model::{
-    AgentId, Channel, ContactId, CustomerId, CustomerValue, LifecycleStage, QueueId, Requirements,
-    Sentiment,
+    AgentId, Channel, ContactId, CustomerContext, CustomerId, CustomerValue, LifecycleStage,
+    QueueId, Requirements, Sentiment,
 };
 use crate::time::TimeSpan;
 use serde::{Deserialize, Serialize};
@@ -10,15 +10,17 @@ use serde::{Deserialize, Serialize};
 /// A contact as the router receives it.
 ///
 /// Built with [`Contact::new`] and builder methods; every field has a
-/// sensible default (discovery stage, neutral sentiment, standard value, no
-/// requirements beyond the queue's).
+/// sensible default (no stage given, neutral sentiment, standard value, no
+/// requirements beyond the queue's, no customer context). A contact
+/// without a stage has it inferred from its context by the router's
+/// [`StageRule`](crate::StageRule), or counts as discovery without one.
 ///
 /// ```
 /// use callroute::{Channel, Contact, ContactId, LifecycleStage, QueueId, Sentiment};
 /// let c = Contact::new(ContactId::new(1), QueueId::new(0), Channel::Voice)
 ///     .stage(LifecycleStage::Conversion)
 ///     .sentiment(Sentiment::new(-0.2)?);
-/// assert_eq!(c.stage, LifecycleStage::Conversion);
+/// assert_eq!(c.stage, Some(LifecycleStage::Conversion));
 /// # Ok::<(), callroute::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -29,8 +31,10 @@ pub struct Contact {
     pub queue: QueueId,
     /// Its channel.
     pub channel: Channel,
-    /// The customer's lifecycle stage.
-    pub stage: LifecycleStage,
+    /// The customer's lifecycle stage, when the caller or the product gives
+    /// it (default none: inferred, see [`StageRule`](crate::StageRule)).
+    #[serde(default)]
+    pub stage: Option<LifecycleStage>,
     /// The customer's sentiment at arrival.
     pub sentiment: Sentiment,
     /// The customer's value.
@@ -44,6 +48,10 @@ pub struct Contact {
     /// resume their place ([`QueueConfig::resume_within`](crate::QueueConfig::resume_within)).
     #[serde(default)]
     pub customer: Option<CustomerId>,
+    /// What is known of the customer (default none), boxed so that
+    /// contacts without it stay small.
+    #[serde(default)]
+    pub context: Option<Box<CustomerContext>>,
 }
 
 /// Agents a contact waits for (its last agent, a loyal customer's account
@@ -113,19 +121,27 @@ impl Contact {
             id,
             queue,
             channel,
-            stage: LifecycleStage::default(),
+            stage: None,
             sentiment: Sentiment::NEUTRAL,
             value: CustomerValue::default(),
             requirements: Requirements::new(),
             preference: None,
             customer: None,
+            context: None,
         }
     }
 
     /// Sets the lifecycle stage.
     #[must_use]
     pub fn stage(mut self, stage: LifecycleStage) -> Self {
-        self.stage = stage;
+        self.stage = Some(stage);
+        self
+    }
+
+    /// Attaches what is known of the customer.
+    #[must_use]
+    pub fn context(mut self, context: CustomerContext) -> Self {
+        self.context = Some(Box::new(context));
         self
     }
 

@@ -175,6 +175,10 @@ pub struct PriorityBreakdown {
     pub queue_base: f64,
     /// The lifecycle-stage weight.
     pub stage: f64,
+    /// Where the stage came from: given, or inferred from the customer's
+    /// context and from what (default given).
+    #[serde(default)]
+    pub stage_source: crate::policy::StageSource,
     /// The sentiment term.
     pub sentiment: f64,
     /// The customer-value term.
@@ -293,6 +297,7 @@ impl PriorityWeights {
         PriorityBreakdown {
             queue_base,
             stage: stage_w,
+            stage_source: crate::policy::StageSource::Given,
             sentiment: sentiment_w,
             value: value_w,
             aging,

@@ -1,7 +1,7 @@
 //! Options of the router and of its queues, with documented defaults.
 
 use crate::model::{QueueId, Requirements, ServiceLevelTarget};
-use crate::policy::{PolicyError, PriorityWeights, Selection};
+use crate::policy::{PolicyError, PriorityWeights, Selection, StageRule};
 use crate::router::escalation::{EscalationStep, UpsetRule};
 use crate::router::offer::{MissedOffers, OfferPolicy};
 use crate::time::TimeSpan;
@@ -32,6 +32,9 @@ pub struct RouterConfig {
     /// preferred agent each, say). Lower it to save memory, raise it when
     /// the center has more profiles in use than this.
     pub idle_groups_kept: usize,
+    /// How a contact's lifecycle stage is inferred from its customer's
+    /// context when it arrives without one (default: [`StageRule::default`]).
+    pub stage_rule: StageRule,
 }
 
 impl Default for RouterConfig {
@@ -41,6 +44,7 @@ impl Default for RouterConfig {
             rng_seed: 0,
             missed_offers: MissedOffers::default(),
             idle_groups_kept: DEFAULT_IDLE_GROUPS_KEPT,
+            stage_rule: StageRule::default(),
         }
     }
 }
@@ -68,6 +72,13 @@ impl RouterConfig {
     #[must_use]
     pub fn idle_groups_kept(mut self, kept: usize) -> Self {
         self.idle_groups_kept = kept;
+        self
+    }
+
+    /// Sets the rule that infers lifecycle stages (builder style).
+    #[must_use]
+    pub fn stage_rule(mut self, rule: StageRule) -> Self {
+        self.stage_rule = rule;
         self
     }
 
@@ -151,6 +162,12 @@ pub struct QueueConfig {
     /// sentiment term of the priority).
     #[serde(default)]
     pub upset: Option<UpsetRule>,
+    /// A contact that names no preferred agents waits this long for the
+    /// agents its customer knows — the account manager and the last agent
+    /// of its [`CustomerContext`](crate::CustomerContext) — before any
+    /// eligible agent may take it (default `None`: no such wait).
+    #[serde(default)]
+    pub prefer_known_agents: Option<TimeSpan>,
 }
 
 impl QueueConfig {
@@ -168,6 +185,7 @@ impl QueueConfig {
             offer: None,
             escalation: Vec::new(),
             upset: None,
+            prefer_known_agents: None,
             unstaffed: Unstaffed::Wait,
             preferred_first: true,
             resume_within: None,
@@ -241,6 +259,14 @@ impl QueueConfig {
     #[must_use]
     pub fn escalation(mut self, steps: Vec<EscalationStep>) -> Self {
         self.escalation = steps;
+        self
+    }
+
+    /// Makes contacts wait up to `wait` for the agents their customer
+    /// knows (builder style); see [`QueueConfig::prefer_known_agents`].
+    #[must_use]
+    pub fn prefer_known_agents(mut self, wait: TimeSpan) -> Self {
+        self.prefer_known_agents = Some(wait);
         self
     }
 

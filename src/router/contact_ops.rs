@@ -1,8 +1,8 @@
 //! Operations on contacts, and time.
 
 use super::{ContactStatus, Router, RouterError};
-use crate::model::{Contact, ContactId, Sentiment};
-use crate::policy::PriorityBreakdown;
+use crate::model::{Contact, ContactId, CustomerContext, Preference, Sentiment};
+use crate::policy::{PriorityBreakdown, StageSource};
 use crate::router::config::Unstaffed;
 use crate::router::decision::{Decision, Decisions};
 use crate::router::resume::Kept;
@@ -29,12 +29,34 @@ impl Router {
     /// its queue refuses contacts then, and the time errors. Both refusals
     /// are counted in [`QueueStats::refused`](crate::QueueStats::refused)
     /// and change nothing else.
-    pub fn arrive(&mut self, contact: Contact, now: Timestamp) -> Result<Decisions, RouterError> {
+    pub fn arrive(
+        &mut self,
+        mut contact: Contact,
+        now: Timestamp,
+    ) -> Result<Decisions, RouterError> {
         if self.contact_slots.contains_key(&contact.id) {
             return Err(RouterError::DuplicateContact(contact.id));
         }
         let queue = self.queue_slot(contact.queue)?;
         self.check_time(now)?;
+        // Its stage as given, or as its customer's context shows.
+        let (stage, stage_source) = self.stage_rule.resolve(&contact, now);
+        contact.stage = Some(stage);
+        // Without a preference of its own, it may wait for the agents its
+        // customer knows.
+        if contact.preference.is_none()
+            && let Some(wait) = self
+                .queues
+                .get(queue as usize)
+                .and_then(|q| q.config.prefer_known_agents)
+            && let Some(agents) = contact
+                .context
+                .as_deref()
+                .map(CustomerContext::known_agents)
+                .filter(|a| !a.is_empty())
+        {
+            contact.preference = Some(Preference::new(agents, wait));
+        }
         // A caller who hung up within the window resumes their place.
         let resumed = contact
             .customer
@@ -97,15 +119,20 @@ impl Router {
             .get(queue as usize)
             .is_some_and(|q| !q.config.escalation.is_empty());
         // A ladder other than the default one (see `ContactState::new`).
-        let more = (resumed.is_some() || upset.is_some() || bonus != 0.0).then(|| More {
-            offers: Vec::new(),
-            extend: None,
-            ladder: Ladder {
-                bonus,
-                upset: upset.is_some(),
-                ..Ladder::new(now)
-            },
-        });
+        let more = (resumed.is_some()
+            || upset.is_some()
+            || bonus != 0.0
+            || stage_source != StageSource::Given)
+            .then(|| More {
+                offers: Vec::new(),
+                extend: None,
+                ladder: Ladder {
+                    bonus,
+                    upset: upset.is_some(),
+                    ..Ladder::new(now)
+                },
+                stage_source,
+            });
         let slot = match self.vacant_contact_slots.pop() {
             Some(s) => s,
             None => {
@@ -353,6 +380,34 @@ impl Router {
     ) -> Result<PriorityBreakdown, RouterError> {
         let c = self.waiting_state(contact)?;
         Ok(self.breakdown(c, now))
+    }
+
+    /// The contact as the router holds it (waiting, offered or in
+    /// service): what the agent's desktop shows with an assignment — the
+    /// customer's context, the stage as given or inferred (see
+    /// [`Router::explain`] for where it came from), the preference in force.
+    ///
+    /// # Errors
+    ///
+    /// [`RouterError::UnknownContact`].
+    ///
+    /// ```
+    /// use callroute::*;
+    /// let mut router = Router::new(RouterConfig::default())?;
+    /// let q = QueueId::new(1);
+    /// router.add_queue(QueueConfig::new(q))?;
+    /// let ctx = CustomerContext { purchases: 4, open_cases: 1, ..CustomerContext::default() };
+    /// let call = Contact::new(ContactId::new(9), q, Channel::Voice).context(ctx);
+    /// let _ = router.arrive(call, Timestamp::from_secs(1))?;
+    /// let held = router.contact(ContactId::new(9))?;
+    /// assert_eq!(held.stage, Some(LifecycleStage::Retention)); // an open case
+    /// assert_eq!(held.context.as_ref().map(|c| c.purchases), Some(4));
+    /// # Ok::<(), callroute::Error>(())
+    /// ```
+    pub fn contact(&self, contact: ContactId) -> Result<&Contact, RouterError> {
+        self.contact_at(self.contact_slot(contact)?)
+            .map(|c| &c.contact)
+            .ok_or(RouterError::UnknownContact(contact))
     }
 
     /// Where a contact stands.

@@ -12,7 +12,7 @@ use super::Router;
 use crate::model::{
     AgentId, AgentSpec, Channel, Contact, ContactId, CustomerId, QueueId, Requirements,
 };
-use crate::policy::{PolicyError, PriorityWeights};
+use crate::policy::{PolicyError, PriorityWeights, StageRule, StageSource};
 use crate::router::config::{QueueConfig, RouterConfig};
 use crate::router::error::RouterError;
 use crate::router::estimate::AnswerPace;
@@ -63,6 +63,10 @@ pub struct Snapshot {
     /// default).
     #[serde(default = "default_idle_groups_kept")]
     idle_groups_kept: usize,
+    /// [`RouterConfig::stage_rule`] (absent in older snapshots: the
+    /// default).
+    #[serde(default)]
+    stage_rule: StageRule,
     clock: Timestamp,
     next_seq: u64,
     /// The random generator's 128-bit state as two words (high, low), as
@@ -151,6 +155,9 @@ struct ContactRecord {
     bonus: f64,
     /// Whether its queue's upset rule applied.
     upset: bool,
+    /// Where its stage came from (absent in older snapshots: given).
+    #[serde(default)]
+    stage_source: StageSource,
     seq: u64,
     arrived: Timestamp,
     /// The agent serving it; `None` while it waits or is offered.
@@ -296,6 +303,7 @@ impl Router {
                     step_timer: ladder.timer,
                     bonus: ladder.bonus,
                     upset: ladder.upset,
+                    stage_source: c.stage_source(),
                     seq: c.seq,
                     arrived: c.arrived,
                     agent: match c.phase {
@@ -354,6 +362,7 @@ impl Router {
             weights: self.weights,
             missed_offers: self.missed_offers,
             idle_groups_kept: self.idle_groups_kept,
+            stage_rule: self.stage_rule,
             clock: self.clock,
             next_seq: self.next_seq,
             rng: {
@@ -392,6 +401,7 @@ impl Router {
             weights,
             missed_offers,
             idle_groups_kept,
+            stage_rule,
             clock,
             next_seq,
             rng,
@@ -405,7 +415,8 @@ impl Router {
         let config = RouterConfig::default()
             .weights(weights)
             .missed_offers(missed_offers)
-            .idle_groups_kept(idle_groups_kept);
+            .idle_groups_kept(idle_groups_kept)
+            .stage_rule(stage_rule);
         let mut r = Router::new(config)?;
         r.rng = Pcg64Mcg::new((u128::from(rng[0]) << 64) | u128::from(rng[1]));
         r.clock = clock;
@@ -670,6 +681,7 @@ impl Router {
                     upset: rec.upset,
                     prefer_timer: rec.prefer_timer,
                 },
+                stage_source: rec.stage_source,
             }),
         );
         state.delays_scheduled = rec.delays_scheduled;

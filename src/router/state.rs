@@ -1,7 +1,7 @@
 //! The router's records of agents, contacts, queues and timers.
 
 use crate::model::{AgentId, AgentSpec, Contact, NotReadyReason, Requirements};
-use crate::policy::{IdleMeasure, Selection, ordered_bits};
+use crate::policy::{IdleMeasure, Selection, StageSource, ordered_bits};
 use crate::router::bitset::Bitset;
 use crate::router::config::QueueConfig;
 use crate::router::stats::QueueStats;
@@ -227,6 +227,8 @@ pub(crate) struct More {
     /// A progressive offer's timer for one more agent.
     pub(crate) extend: Option<TimerKey>,
     pub(crate) ladder: Ladder,
+    /// Where its stage came from, when not given with it.
+    pub(crate) stage_source: StageSource,
 }
 
 impl ContactState {
@@ -242,7 +244,10 @@ impl ContactState {
     ) -> Self {
         let more = more
             .filter(|m| {
-                !m.offers.is_empty() || m.extend.is_some() || m.ladder != Ladder::new(arrived)
+                !m.offers.is_empty()
+                    || m.extend.is_some()
+                    || m.ladder != Ladder::new(arrived)
+                    || m.stage_source != StageSource::Given
             })
             .map(Box::new);
         ContactState {
@@ -278,6 +283,14 @@ impl ContactState {
         self.more.as_ref().map_or(&[], |m| &m.offers)
     }
 
+    /// Where its stage came from.
+    #[inline]
+    pub(crate) fn stage_source(&self) -> StageSource {
+        self.more
+            .as_ref()
+            .map_or(StageSource::Given, |m| m.stage_source)
+    }
+
     /// Its progressive offer's timer.
     #[inline]
     pub(crate) fn extend(&self) -> Option<TimerKey> {
@@ -292,6 +305,7 @@ impl ContactState {
                 offers: Vec::new(),
                 extend: None,
                 ladder: Ladder::new(arrived),
+                stage_source: StageSource::Given,
             })
         })
     }

@@ -54,6 +54,8 @@ pub struct NContact {
     pub prefer_timer: Option<(Timestamp, u64)>,
     /// The queue the customer called.
     pub called: QueueId,
+    /// Where its stage came from.
+    pub stage_source: StageSource,
 }
 
 impl NContact {
@@ -68,6 +70,7 @@ impl NContact {
         NContact {
             only,
             prefer_timer: None,
+            stage_source: StageSource::Given,
             called: contact.queue,
             contact,
             reqs,
@@ -124,6 +127,7 @@ enum NTimer {
 #[derive(Debug, Clone)]
 pub struct Naive {
     pub weights: PriorityWeights,
+    stage_rule: StageRule,
     scoring: NScoring,
     missed: MissedOffers,
     pub clock: Timestamp,
@@ -177,6 +181,7 @@ impl Naive {
     pub fn new(config: RouterConfig) -> Self {
         Naive {
             weights: config.weights,
+            stage_rule: config.stage_rule,
             scoring: NScoring(None),
             missed: config.missed_offers,
             clock: Timestamp::ZERO,
@@ -259,7 +264,7 @@ impl Naive {
     fn key(&self, c: &NContact) -> f64 {
         let s = self.weights.static_score(
             self.base(c.contact.queue),
-            c.contact.stage,
+            c.contact.stage.unwrap_or_default(),
             c.contact.sentiment,
             c.contact.value,
         ) + c.bonus
@@ -270,11 +275,12 @@ impl Naive {
     fn breakdown(&self, c: &NContact, now: Timestamp) -> PriorityBreakdown {
         let mut b = self.weights.breakdown(
             self.base(c.contact.queue),
-            c.contact.stage,
+            c.contact.stage.unwrap_or_default(),
             c.contact.sentiment,
             c.contact.value,
             now.saturating_since(c.arrived),
         );
+        b.stage_source = c.stage_source;
         let custom = self.points(c);
         b.escalation = c.bonus;
         b.custom = custom;
@@ -973,7 +979,7 @@ impl Naive {
         Ok(out)
     }
 
-    pub fn arrive(&mut self, contact: Contact, now: Timestamp) -> Result<Out, RouterError> {
+    pub fn arrive(&mut self, mut contact: Contact, now: Timestamp) -> Result<Out, RouterError> {
         if self.contacts.contains_key(&contact.id) {
             return Err(RouterError::DuplicateContact(contact.id));
         }
@@ -981,6 +987,21 @@ impl Naive {
             return Err(RouterError::UnknownQueue(contact.queue));
         };
         self.check_time(now)?;
+        // The stage: given, or read off the context (the documented rule).
+        let (stage, stage_source) = self.stage_rule.resolve(&contact, now);
+        contact.stage = Some(stage);
+        // No preference of its own: the agents its customer knows, if the
+        // queue waits for them.
+        if contact.preference.is_none()
+            && let Some(wait) = q.config.prefer_known_agents
+            && let Some(ctx) = contact.context.as_deref()
+        {
+            let mut known: Vec<AgentId> = ctx.account_manager.into_iter().collect();
+            known.extend(ctx.last_agent);
+            if !known.is_empty() {
+                contact.preference = Some(Preference::new(known, wait));
+            }
+        }
         let reqs = q.config.requirements.merged(&contact.requirements);
         let resumed = contact
             .customer
@@ -988,6 +1009,7 @@ impl Naive {
             .filter(|k| k.0 == contact.queue && now <= k.2)
             .map(|k| k.1);
         let mut probe = NContact::new(contact.clone(), reqs, 0, now);
+        probe.stage_source = stage_source;
         if let Some(first) = resumed {
             probe.arrived = first;
             if probe

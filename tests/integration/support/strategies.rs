@@ -148,9 +148,11 @@ pub fn contact() -> impl Strategy<Value = Contact> {
             ),
         ),
         proptest::option::weighted(0.5, 0u64..4),
+        proptest::bool::weighted(0.7),
+        proptest::option::weighted(0.4, context()),
     )
         .prop_map(
-            |(id, q, ch, stage, s, tier, skills, lang, prefer, customer)| {
+            |(id, q, ch, stage, s, tier, skills, lang, prefer, customer, given, ctx)| {
                 let mut req = Requirements::new();
                 for (sk, p) in skills {
                     req = req.skill(
@@ -177,10 +179,41 @@ pub fn contact() -> impl Strategy<Value = Contact> {
                         TimeSpan::from_secs(secs),
                     ));
                 }
-                c.stage(LifecycleStage::ALL[stage])
-                    .sentiment(Sentiment::new(f64::from(s) / 10.0).unwrap_or(Sentiment::NEUTRAL))
+                if given {
+                    c = c.stage(LifecycleStage::ALL[stage]);
+                }
+                if let Some(ctx) = ctx {
+                    c = c.context(ctx);
+                }
+                c.sentiment(Sentiment::new(f64::from(s) / 10.0).unwrap_or(Sentiment::NEUTRAL))
                     .value(CustomerValue::Tier(tiers[tier]))
                     .requirements(req)
+            },
+        )
+}
+
+/// A customer's context: purchases, open cases, known agents and
+/// engagement. The tests run in the first minutes of the clock, so a
+/// purchase with a date is recent (a date after `now` counts as just now)
+/// and one without a date is not: both branches of the rule are taken.
+pub fn context() -> impl Strategy<Value = CustomerContext> {
+    (
+        0u32..4,
+        proptest::option::of(0u64..4_000_000),
+        0u32..2,
+        proptest::option::of(0..AGENT_IDS),
+        proptest::option::of(0..AGENT_IDS),
+        0u32..4,
+    )
+        .prop_map(
+            |(purchases, last, open_cases, last_agent, manager, engagement)| CustomerContext {
+                purchases,
+                last_purchase: last.map(Timestamp::from_secs),
+                open_cases,
+                last_agent: last_agent.map(AgentId::new),
+                account_manager: manager.map(AgentId::new),
+                engagement,
+                ..CustomerContext::default()
             },
         )
 }
@@ -266,6 +299,7 @@ pub fn queue_configs() -> impl Strategy<Value = Vec<QueueConfig>> {
             proptest::bool::weighted(0.25),
             any::<bool>(),
             proptest::option::weighted(0.4, prop_oneof![Just(20u64), Just(90)]),
+            proptest::option::weighted(0.3, prop_oneof![Just(0u64), Just(30)]),
         ),
         QUEUES as usize,
     )
@@ -273,7 +307,10 @@ pub fn queue_configs() -> impl Strategy<Value = Vec<QueueConfig>> {
         qs.into_iter()
             .enumerate()
             .map(
-                |(i, (sel, base, wrap, max, req, offer, ladder, upset, refuse, first, resume))| {
+                |(
+                    i,
+                    (sel, base, wrap, max, req, offer, ladder, upset, refuse, first, resume, known),
+                )| {
                     let i = i as u32;
                     let mut q = QueueConfig::new(QueueId::new(i))
                         .selection(sel)
@@ -291,6 +328,9 @@ pub fn queue_configs() -> impl Strategy<Value = Vec<QueueConfig>> {
                     q = q.preferred_first(first);
                     if let Some(w) = resume {
                         q = q.resume_within(TimeSpan::from_secs(w));
+                    }
+                    if let Some(w) = known {
+                        q = q.prefer_known_agents(TimeSpan::from_secs(w));
                     }
                     let mut steps: Vec<EscalationStep> = ladder
                         .into_iter()
