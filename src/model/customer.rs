@@ -151,8 +151,10 @@ impl ValueTier {
 pub enum CustomerValue {
     /// A tier.
     Tier(ValueTier),
-    /// An amount in whole currency units.
-    Amount(u64),
+    /// An amount in whole currency units (up to about 4.3 billion: the
+    /// value term caps long before that). Four bytes, so that a contact
+    /// stays small.
+    Amount(u32),
 }
 
 impl Default for CustomerValue {

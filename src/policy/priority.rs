@@ -247,7 +247,7 @@ impl PriorityWeights {
         match value {
             CustomerValue::Tier(t) => self.value.tiers.get(t.index()).copied().unwrap_or(0.0),
             CustomerValue::Amount(a) => {
-                (a as f64 / 1000.0 * self.value.per_thousand).min(self.value.amount_cap)
+                (f64::from(a) / 1000.0 * self.value.per_thousand).min(self.value.amount_cap)
             }
         }
     }
@@ -352,7 +352,7 @@ mod tests {
     fn value_amount_is_capped_and_tiers_apply() {
         let w = PriorityWeights::default();
         assert_eq!(w.value_term(CustomerValue::Amount(5_000)), 5.0);
-        assert_eq!(w.value_term(CustomerValue::Amount(u64::MAX)), 30.0);
+        assert_eq!(w.value_term(CustomerValue::Amount(u32::MAX)), 30.0);
         assert_eq!(w.value_term(CustomerValue::Tier(ValueTier::Gold)), 15.0);
     }
 

@@ -29,16 +29,14 @@ impl Router {
     /// its queue refuses contacts then, and the time errors. Both refusals
     /// are counted in [`QueueStats::refused`](crate::QueueStats::refused)
     /// and change nothing else.
-    pub fn arrive(
-        &mut self,
-        mut contact: Contact,
-        now: Timestamp,
-    ) -> Result<Decisions, RouterError> {
-        if self.contact_slots.contains_key(&contact.id) {
-            return Err(RouterError::DuplicateContact(contact.id));
+    pub fn arrive(&mut self, contact: Contact, now: Timestamp) -> Result<Decisions, RouterError> {
+        // Most contacts come as they will be held: their stage given and
+        // no preference to read off a context. Only the others are changed
+        // first (a changed contact is a copy of it).
+        if contact.stage.is_some() && contact.context.is_none() {
+            return self.admit(contact, StageSource::Given, now);
         }
-        let queue = self.queue_slot(contact.queue)?;
-        self.check_time(now)?;
+        let mut contact = contact;
         // Its stage as given, or as its customer's context shows.
         let (stage, stage_source) = self.stage_rule.resolve(&contact, now);
         contact.stage = Some(stage);
@@ -46,8 +44,9 @@ impl Router {
         // customer knows.
         if contact.preference.is_none()
             && let Some(wait) = self
-                .queues
-                .get(queue as usize)
+                .queue_slots
+                .get(&contact.queue)
+                .and_then(|&q| self.queues.get(q as usize))
                 .and_then(|q| q.config.prefer_known_agents)
             && let Some(agents) = contact
                 .context
@@ -57,6 +56,22 @@ impl Router {
         {
             contact.preference = Some(Preference::new(agents, wait));
         }
+        self.admit(contact, stage_source, now)
+    }
+
+    /// [`Router::arrive`] for a contact whose stage and preference are
+    /// settled; `stage_source` says where its stage came from.
+    fn admit(
+        &mut self,
+        contact: Contact,
+        stage_source: StageSource,
+        now: Timestamp,
+    ) -> Result<Decisions, RouterError> {
+        if self.contact_slots.contains_key(&contact.id) {
+            return Err(RouterError::DuplicateContact(contact.id));
+        }
+        let queue = self.queue_slot(contact.queue)?;
+        self.check_time(now)?;
         // A caller who hung up within the window resumes their place.
         let resumed = contact
             .customer
@@ -123,15 +138,17 @@ impl Router {
             || upset.is_some()
             || bonus != 0.0
             || stage_source != StageSource::Given)
-            .then(|| More {
-                offers: Vec::new(),
-                extend: None,
-                ladder: Ladder {
-                    bonus,
-                    upset: upset.is_some(),
-                    ..Ladder::new(now)
-                },
-                stage_source,
+            .then(|| {
+                Box::new(More {
+                    offers: Vec::new(),
+                    extend: None,
+                    ladder: Ladder {
+                        bonus,
+                        upset: upset.is_some(),
+                        ..Ladder::new(now)
+                    },
+                    stage_source,
+                })
             });
         let slot = match self.vacant_contact_slots.pop() {
             Some(s) => s,

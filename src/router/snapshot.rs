@@ -670,7 +670,7 @@ impl Router {
             rec.seq,
             rec.arrived,
             phase,
-            Some(More {
+            Some(Box::new(More {
                 offers,
                 extend: rec.extend,
                 ladder: Ladder {
@@ -682,7 +682,7 @@ impl Router {
                     prefer_timer: rec.prefer_timer,
                 },
                 stage_source: rec.stage_source,
-            }),
+            })),
         );
         state.delays_scheduled = rec.delays_scheduled;
         let key = self.wait_key(&state);

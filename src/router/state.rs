@@ -240,16 +240,14 @@ impl ContactState {
         seq: u64,
         arrived: Timestamp,
         phase: Phase,
-        more: Option<More>,
+        more: Option<Box<More>>,
     ) -> Self {
-        let more = more
-            .filter(|m| {
-                !m.offers.is_empty()
-                    || m.extend.is_some()
-                    || m.ladder != Ladder::new(arrived)
-                    || m.stage_source != StageSource::Given
-            })
-            .map(Box::new);
+        let more = more.filter(|m| {
+            !m.offers.is_empty()
+                || m.extend.is_some()
+                || m.ladder != Ladder::new(arrived)
+                || m.stage_source != StageSource::Given
+        });
         ContactState {
             contact,
             queue,
