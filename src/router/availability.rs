@@ -233,6 +233,15 @@ impl Availability {
         }
     }
 
+    /// How many agents are idle (ready, holding nothing) in the order of
+    /// measure `m`.
+    pub(crate) fn idle_count(&self, m: IdleMeasure) -> usize {
+        self.lists
+            .get(measure_index(m))
+            .and_then(|l| l.get(ALL))
+            .map_or(0, |l| l.live)
+    }
+
     /// How many agents have free capacity on `channel` without being idle.
     pub(crate) fn partially_busy(&self, channel: Channel) -> u32 {
         self.partial.get(channel.index()).copied().unwrap_or(0)
@@ -256,12 +265,14 @@ impl Availability {
     }
 
     /// The longest idle agent of list `list` under measure `m` with free
-    /// capacity on `channel` that `ok` accepts.
+    /// capacity on `channel` that `ok` accepts, looking at no more than
+    /// `limit` live entries; `None` when none was found within the limit.
     pub(crate) fn longest_idle(
         &mut self,
         list: usize,
         m: IdleMeasure,
         channel: Channel,
+        limit: usize,
         ok: impl Fn(u32) -> bool,
     ) -> Option<u32> {
         let l = self
@@ -278,6 +289,7 @@ impl Availability {
         l.entries
             .iter()
             .filter(|e| valid(e))
+            .take(limit)
             .find(|e| free.contains(e.slot) && ok(e.slot))
             .map(|e| e.slot)
     }

@@ -224,15 +224,17 @@ impl Router {
 
     /// The agent that takes a new contact of `group` at once, if any.
     ///
-    /// Under longest idle, when the idle order of the contact's rarest
-    /// required skill holds no more agents than the group has eligible ones,
-    /// that order is walked from the longest idle and the first eligible
-    /// agent is the answer (idle agents rank before partly busy ones): the
-    /// walk sees every idle candidate and usually stops after a few. When
-    /// the group is the smaller set, or some agent is partly busy on the
-    /// channel and the walk found no idle one, the group's free agents are
-    /// compared instead ([`Router::best_free_in`] with no wait and no
-    /// exclusion).
+    /// Under longest idle, the idle order of the contact's rarest required
+    /// skill may be walked from the longest idle: the first eligible agent
+    /// is the answer (idle agents rank before partly busy ones). The walk
+    /// is taken when it is conclusive and short — that order holds no more
+    /// agents than the group has eligible ones, so it sees every idle
+    /// candidate — or when it is likely to end soon: with the idle share of
+    /// all agents as the idle share of the group, it should meet an idle
+    /// eligible agent within a quarter of the group's size. Otherwise, or
+    /// when an inconclusive walk found nobody, or some agent is partly busy
+    /// on the channel, the group's free agents are compared instead
+    /// ([`Router::best_free_in`] with no wait and no exclusion).
     pub(super) fn choose_now(&mut self, group: u32, contact: &Contact) -> Option<u32> {
         let g = self.groups.get(group as usize)?;
         let q = self.queues.get(g.key.queue as usize)?;
@@ -240,11 +242,22 @@ impl Router {
             let (list, idle) = self
                 .available
                 .narrowest(m, g.key.requirements.skills().iter().map(|r| r.skill));
-            if idle <= g.eligible_now.len() {
+            let eligible = g.eligible_now.len();
+            let conclusive = idle <= eligible;
+            // Expected idle eligible agents, and the walk's expected length.
+            let agents = self.agent_slots.len().max(1);
+            let idle_eligible = eligible * self.available.idle_count(m) / agents;
+            let likely = idle < idle_eligible.saturating_mul(eligible / 4);
+            if conclusive || likely {
+                let limit = if conclusive { idle } else { eligible };
                 let found = self
                     .available
-                    .longest_idle(list, m, g.key.channel, |s| g.eligible_now.contains(s));
-                if found.is_some() || self.available.partially_busy(g.key.channel) == 0 {
+                    .longest_idle(list, m, g.key.channel, limit, |s| {
+                        g.eligible_now.contains(s)
+                    });
+                if found.is_some()
+                    || (conclusive && self.available.partially_busy(g.key.channel) == 0)
+                {
                     return found;
                 }
             }
