@@ -286,11 +286,14 @@ impl Availability {
             l.entries.pop_front();
         }
         l.compact(epochs);
-        l.entries
-            .iter()
-            .filter(|e| valid(e))
-            .take(limit)
-            .find(|e| free.contains(e.slot) && ok(e.slot))
-            .map(|e| e.slot)
+        let wanted = |e: &&Entry| free.contains(e.slot) && ok(e.slot);
+        let mut live = l.entries.iter().filter(|e| valid(e));
+        // A limit the list cannot reach needs no count.
+        let found = if limit >= l.live {
+            live.find(wanted)
+        } else {
+            live.take(limit).find(wanted)
+        };
+        found.map(|e| e.slot)
     }
 }

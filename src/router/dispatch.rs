@@ -244,11 +244,14 @@ impl Router {
                 .narrowest(m, g.key.requirements.skills().iter().map(|r| r.skill));
             let eligible = g.eligible_now.len();
             let conclusive = idle <= eligible;
-            // Expected idle eligible agents, and the walk's expected length.
-            let agents = self.agent_slots.len().max(1);
-            let idle_eligible = eligible * self.available.idle_count(m) / agents;
-            let likely = idle < idle_eligible.saturating_mul(eligible / 4);
-            if conclusive || likely {
+            // Else: the expected idle eligible agents, against the walk's
+            // expected length.
+            let likely = || {
+                let agents = self.agent_slots.len().max(1);
+                let idle_eligible = eligible * self.available.idle_count(m) / agents;
+                idle < idle_eligible.saturating_mul(eligible / 4)
+            };
+            if conclusive || likely() {
                 let limit = if conclusive { idle } else { eligible };
                 let found = self
                     .available
