@@ -248,7 +248,7 @@ impl Router {
             // expected length.
             let likely = || {
                 let agents = self.agent_slots.len().max(1);
-                let idle_eligible = eligible * self.available.idle_count(m) / agents;
+                let idle_eligible = eligible.saturating_mul(self.available.idle_count(m)) / agents;
                 idle < idle_eligible.saturating_mul(eligible / 4)
             };
             if conclusive || likely() {
