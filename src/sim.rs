@@ -37,6 +37,7 @@
 mod dist;
 mod engine;
 mod error;
+mod live;
 mod replicate;
 mod scenario;
 mod shard;

@@ -2,12 +2,12 @@
 
 use super::SimError;
 use super::dist::Sampler;
+use super::live::LiveSet;
 use super::scenario::{Costs, SENTIMENT_UPDATE_SECS, Scenario, Shift, sentiment_band};
 use super::stats::{Report, Segment};
 use crate::model::{
     AgentId, AgentStatus, Channel, Contact, ContactId, LifecycleStage, NotReadyReason, Sentiment,
 };
-use crate::router::hash::IdMap;
 use crate::router::{Decision, Decisions, Router, RouterError};
 use crate::time::Timestamp;
 use rand::{RngExt, SeedableRng};
@@ -99,6 +99,9 @@ struct Live {
     answered: bool,
 }
 
+/// Sentiment bands (negative, neutral, positive).
+const BANDS: usize = 3;
+
 /// One run of a scenario with one seed.
 #[derive(Debug)]
 pub struct Simulation {
@@ -106,8 +109,7 @@ pub struct Simulation {
     streams: Vec<StreamState>,
     calendar: BinaryHeap<Reverse<Entry>>,
     seq: u64,
-    live: IdMap<ContactId, Live>,
-    next_contact: u64,
+    live: LiveSet<Live>,
     interval_ms: u64,
     intervals: u32,
     /// Per stream: the indexes of its segments in the report's lists.
@@ -124,6 +126,8 @@ pub struct Simulation {
     /// and contact-milliseconds of waiting in it.
     busy_ms: Vec<u64>,
     waiting_ms: Vec<u64>,
+    /// Per stream and sentiment band: its contacts' tallies.
+    cells: Vec<Segment>,
     /// Per agent (by id): its group; per group: agent-milliseconds of
     /// service.
     group_of: Vec<u32>,
@@ -258,8 +262,7 @@ impl Simulation {
             streams,
             calendar: BinaryHeap::new(),
             seq: 0,
-            live: IdMap::default(),
-            next_contact: 0,
+            live: LiveSet::default(),
             interval_ms: scenario.interval_secs.saturating_mul(1_000),
             intervals: scenario.intervals,
             segment_of,
@@ -272,6 +275,7 @@ impl Simulation {
             waiting_ms: vec![0; scenario.intervals as usize],
             group_of,
             group_busy_ms: vec![0; scenario.groups.len()],
+            cells: vec![Segment::default(); scenario.streams.len() * BANDS],
             report,
         };
         // Shifts first, so that agents are on duty for arrivals at the same
@@ -333,7 +337,7 @@ impl Simulation {
                 match entry.event {
                     Event::Arrival(stream) => self.arrive(stream)?,
                     Event::Finish(contact) => {
-                        self.live.remove(&contact);
+                        self.live.remove(contact);
                         let d = self.router.finish(contact, self.at())?;
                         self.apply(&d)?;
                     }
@@ -408,25 +412,20 @@ impl Simulation {
         let band = sentiment_band(sentiment);
         let patience_ms =
             patience_secs.map(|p| to_ms(p * s.patience_by_mood.get(band).copied().unwrap_or(1.0)));
-        let id = ContactId::new(self.next_contact);
         let mut contact = s.template.clone();
-        contact.id = id;
         contact.sentiment = Sentiment::new(sentiment).unwrap_or(Sentiment::NEUTRAL);
-        self.next_contact += 1;
         let interval =
             ((now / self.interval_ms.max(1)) as u32).min(self.intervals.saturating_sub(1));
-        self.live.insert(
-            id,
-            Live {
-                stream,
-                sentiment,
-                band: sentiment_band(sentiment) as u8,
-                arrived: now,
-                handle_ms,
-                interval,
-                answered: false,
-            },
-        );
+        let id = self.live.insert(Live {
+            stream,
+            sentiment,
+            band: sentiment_band(sentiment) as u8,
+            arrived: now,
+            handle_ms,
+            interval,
+            answered: false,
+        });
+        contact.id = id;
         self.tally(
             stream,
             interval,
@@ -437,7 +436,7 @@ impl Simulation {
         self.apply(&d)?;
         // A contact answered at once needs neither its patience nor its
         // mood followed.
-        if self.live.get(&id).is_some_and(|l| !l.answered) {
+        if self.live.get(id).is_some_and(|l| !l.answered) {
             if drift != 0.0 {
                 self.push(
                     now.saturating_add(SENTIMENT_UPDATE_SECS * 1_000),
@@ -476,13 +475,13 @@ impl Simulation {
     }
 
     fn abandon(&mut self, contact: ContactId) -> Result<(), SimError> {
-        let Some(l) = self.live.get(&contact).copied() else {
+        let Some(l) = self.live.get(contact).copied() else {
             return Ok(());
         };
         if l.answered {
             return Ok(());
         }
-        self.live.remove(&contact);
+        self.live.remove(contact);
         spread(&mut self.waiting_ms, self.interval_ms, l.arrived, self.now);
         let wait = secs(self.now - l.arrived);
         let stage = self.segment_of.get(l.stream as usize).map_or(0, |s| s[1]);
@@ -502,7 +501,7 @@ impl Simulation {
             match *d {
                 Decision::Assigned { contact, agent, .. } => self.answered(contact, agent),
                 Decision::Offered { contact, agent, .. }
-                    if self.live.get(&contact).is_some_and(|l| !l.answered) =>
+                    if self.live.get(contact).is_some_and(|l| !l.answered) =>
                 {
                     match self.router.accept(contact, agent, self.at()) {
                         Ok(more) => self.apply(&more)?,
@@ -519,7 +518,7 @@ impl Simulation {
 
     fn answered(&mut self, contact: ContactId, agent: AgentId) {
         let now = self.now;
-        let Some(l) = self.live.get_mut(&contact) else {
+        let Some(l) = self.live.get_mut(contact) else {
             return;
         };
         if l.answered {
@@ -567,7 +566,7 @@ impl Simulation {
     /// Reports the drifted sentiment of a contact still waiting, and
     /// schedules the next report.
     fn sentiment_drifts(&mut self, contact: ContactId) -> Result<(), SimError> {
-        let Some(l) = self.live.get(&contact).copied() else {
+        let Some(l) = self.live.get(contact).copied() else {
             return Ok(());
         };
         if l.answered {
@@ -598,27 +597,41 @@ impl Simulation {
 
     /// Applies `f` to every segment of a contact of `stream` that arrived
     /// in `interval` with sentiment band `band`.
+    /// Contacts of one stream and sentiment band are tallied together, in
+    /// their cell (the overall, queue, stage, channel, stream and band
+    /// segments are built from the cells at the end), and in their
+    /// interval.
     fn tally(&mut self, stream: u32, interval: u32, band: usize, f: impl Fn(&mut Segment)) {
-        let r = &mut self.report;
-        f(&mut r.overall);
-        if let Some(seg) = r.sentiment_bands.get_mut(band) {
-            f(&mut seg.1);
+        if let Some(cell) = self.cells.get_mut(stream as usize * BANDS + band) {
+            f(cell);
         }
-        if let Some([q, stage, channel, s]) = self.segment_of.get(stream as usize).copied() {
-            for seg in [
-                r.queues.get_mut(q).map(|x| &mut x.1),
-                r.stages.get_mut(stage).map(|x| &mut x.1),
-                r.channels.get_mut(channel).map(|x| &mut x.1),
-                r.streams.get_mut(s).map(|x| &mut x.1),
-            ]
-            .into_iter()
-            .flatten()
-            {
-                f(seg);
-            }
-        }
-        if let Some(seg) = r.intervals.get_mut(interval as usize) {
+        if let Some(seg) = self.report.intervals.get_mut(interval as usize) {
             f(seg);
+        }
+    }
+
+    /// Adds the cells into the report's segments.
+    fn fold_cells(&mut self) {
+        let r = &mut self.report;
+        for (i, cell) in self.cells.iter().enumerate() {
+            let (stream, band) = (i / BANDS, i % BANDS);
+            r.overall.merge(cell);
+            if let Some(seg) = r.sentiment_bands.get_mut(band) {
+                seg.1.merge(cell);
+            }
+            if let Some([q, stage, channel, s]) = self.segment_of.get(stream).copied() {
+                for seg in [
+                    r.queues.get_mut(q).map(|x| &mut x.1),
+                    r.stages.get_mut(stage).map(|x| &mut x.1),
+                    r.channels.get_mut(channel).map(|x| &mut x.1),
+                    r.streams.get_mut(s).map(|x| &mut x.1),
+                ]
+                .into_iter()
+                .flatten()
+                {
+                    seg.merge(cell);
+                }
+            }
         }
     }
 
@@ -639,6 +652,7 @@ impl Simulation {
                 s.waiting_at_end += 1;
             });
         }
+        self.fold_cells();
         // Agent time on duty, up to the end of the run.
         let end = self.now.max(self.interval_ms * u64::from(self.intervals));
         let share = |busy: f64, on_duty: f64| {

@@ -112,6 +112,23 @@ impl Segment {
         self.left(wait_secs);
     }
 
+    /// Adds `other`'s tallies to these.
+    pub(crate) fn merge(&mut self, other: &Segment) {
+        self.offered += other.offered;
+        self.answered += other.answered;
+        self.abandoned += other.abandoned;
+        self.waiting_at_end += other.waiting_at_end;
+        self.answered_within_target += other.answered_within_target;
+        self.answered_wait_secs += other.answered_wait_secs;
+        self.total_wait_secs += other.total_wait_secs;
+        self.longest_wait_secs = self.longest_wait_secs.max(other.longest_wait_secs);
+        for (a, b) in self.wait_histogram.iter_mut().zip(&other.wait_histogram) {
+            *a += b;
+        }
+        self.handle_secs += other.handle_secs;
+        self.cost += other.cost;
+    }
+
     fn left(&mut self, wait_secs: f64) {
         self.total_wait_secs += wait_secs;
         self.longest_wait_secs = self.longest_wait_secs.max(wait_secs);
