@@ -66,7 +66,11 @@
 //!     })
 //!     .collect();
 //! for h in handlers {
-//!     h.join().expect("a handler panicked")?;
+//!     match h.join() {
+//!         Ok(outcome) => outcome?,
+//!         // A handler that panicked: let the panic go on.
+//!         Err(panic) => std::panic::resume_unwind(panic),
+//!     }
 //! }
 //! let router = shared.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
 //! assert_eq!(router.waiting_count(), 4);

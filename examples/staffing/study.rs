@@ -336,29 +336,6 @@ fn promise(
     }
 }
 
-/// Agents of `scenario` on duty in interval `k`, after shrinkage, each
-/// counted for the share of the interval its shifts cover.
-fn scheduled(scenario: &Scenario, k: u64) -> f64 {
-    let len = scenario.interval_secs;
-    let (from, to) = (k * len, (k + 1) * len);
-    scenario
-        .groups
-        .iter()
-        .map(|g| {
-            let on_duty = (f64::from(g.count) * (1.0 - g.shrinkage)).round();
-            let covered: u64 = if g.shifts.is_empty() {
-                len
-            } else {
-                g.shifts
-                    .iter()
-                    .map(|s| s.end_secs.min(to).saturating_sub(s.start_secs.max(from)))
-                    .sum()
-            };
-            on_duty * covered as f64 / len as f64
-        })
-        .sum()
-}
-
 fn interval_rows(
     scenario: &Scenario,
     plan: &ErlangPlan,
@@ -378,7 +355,7 @@ fn interval_rows(
                 erlang_service_level: promised,
                 simulated_at_erlang: sim.map_or(0.0, |s| s.service_level.mean),
                 abandoned_at_erlang: sim.map_or(0.0, |s| s.abandonment.mean),
-                scheduled_agents: scheduled(scenario, k as u64),
+                scheduled_agents: scenario.agents_on_duty(k as u32),
                 simulated_as_scheduled: base.map_or(0.0, |s| s.service_level.mean),
                 queue_length_as_scheduled: baseline
                     .interval_queue_length

@@ -3,7 +3,7 @@
 use super::SimError;
 use super::dist::Sampler;
 use super::live::LiveSet;
-use super::scenario::{Costs, SENTIMENT_UPDATE_SECS, Scenario, Shift, sentiment_band};
+use super::scenario::{Costs, SENTIMENT_UPDATE_SECS, Scenario, Shift, duty_secs, sentiment_band};
 use super::stats::{Report, Segment};
 use crate::model::{
     AgentId, AgentStatus, Channel, Contact, ContactId, LifecycleStage, NotReadyReason, Sentiment,
@@ -695,22 +695,6 @@ impl Simulation {
             .map(|(agents, shifts)| duty_secs(*agents, shifts, from, to))
             .sum()
     }
-}
-
-/// Agent-seconds on duty between `from` and `to` (ms) of `agents` agents
-/// working `shifts`.
-fn duty_secs(agents: u32, shifts: &[Shift], from: u64, to: u64) -> f64 {
-    let on: u64 = shifts
-        .iter()
-        .map(|sh| {
-            let (a, b) = (
-                sh.start_secs.saturating_mul(1_000),
-                sh.end_secs.saturating_mul(1_000),
-            );
-            b.min(to).saturating_sub(a.max(from))
-        })
-        .sum();
-    f64::from(agents) * secs(on)
 }
 
 /// Adds the span from `start` to `end` (ms) to the per-interval totals

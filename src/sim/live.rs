@@ -38,38 +38,36 @@ impl<T> LiveSet<T> {
         ContactId::new(slot)
     }
 
-    fn cell(&self, id: ContactId) -> Option<&(u64, Option<T>)> {
-        let raw = id.get();
+    /// The slot `id` names (its low 32 bits).
+    fn slot(id: ContactId) -> u32 {
+        (id.get() & u64::from(u32::MAX)) as u32
+    }
+
+    /// The cell of `id`, if `id` is its current tenant.
+    fn cell_mut(&mut self, id: ContactId) -> Option<&mut (u64, Option<T>)> {
         self.slots
-            .get((raw & u64::from(u32::MAX)) as usize)
-            .filter(|c| c.0 == raw)
+            .get_mut(Self::slot(id) as usize)
+            .filter(|c| c.0 == id.get())
     }
 
     /// The value of `id`, if it is held.
     pub(crate) fn get(&self, id: ContactId) -> Option<&T> {
-        self.cell(id).and_then(|c| c.1.as_ref())
+        self.slots
+            .get(Self::slot(id) as usize)
+            .filter(|c| c.0 == id.get())
+            .and_then(|c| c.1.as_ref())
     }
 
     /// The value of `id`, if it is held, to change.
     pub(crate) fn get_mut(&mut self, id: ContactId) -> Option<&mut T> {
-        let raw = id.get();
-        self.slots
-            .get_mut((raw & u64::from(u32::MAX)) as usize)
-            .filter(|c| c.0 == raw)
-            .and_then(|c| c.1.as_mut())
+        self.cell_mut(id).and_then(|c| c.1.as_mut())
     }
 
     /// Lets `id` go; its slot is reused.
     pub(crate) fn remove(&mut self, id: ContactId) -> Option<T> {
-        let raw = id.get();
-        let slot = (raw & u64::from(u32::MAX)) as u32;
-        let value = self
-            .slots
-            .get_mut(slot as usize)
-            .filter(|c| c.0 == raw)
-            .and_then(|c| c.1.take());
+        let value = self.cell_mut(id).and_then(|c| c.1.take());
         if value.is_some() {
-            self.free.push(slot);
+            self.free.push(Self::slot(id));
         }
         value
     }

@@ -208,6 +208,23 @@ impl AgentGroup {
     }
 }
 
+/// Agent-seconds on duty between `from` and `to` (ms) of `agents` agents
+/// working `shifts`: the one count of agent time that occupancy and the
+/// agents on duty per interval are made of.
+pub(crate) fn duty_secs(agents: u32, shifts: &[Shift], from: u64, to: u64) -> f64 {
+    let on: u64 = shifts
+        .iter()
+        .map(|sh| {
+            let (a, b) = (
+                sh.start_secs.saturating_mul(1_000),
+                sh.end_secs.saturating_mul(1_000),
+            );
+            b.min(to).saturating_sub(a.max(from))
+        })
+        .sum();
+    f64::from(agents) * (on as f64 / 1_000.0)
+}
+
 /// The most agents and the most arrivals per hour a scenario may ask for:
 /// far beyond any real center, low enough that nothing absurd is allocated.
 const MAX_AGENTS: u64 = 1_000_000;
@@ -371,6 +388,35 @@ impl Scenario {
             }
         }
         Ok(s)
+    }
+
+    /// The agents on duty in interval `k`, on average over it: every
+    /// group's head count after shrinkage, for the share of the interval
+    /// its shifts cover.
+    ///
+    /// ```
+    /// use callroute::sim::{Dist, Scenario, Shift};
+    /// let mut s = Scenario::single_queue(10, 600.0, Dist::exponential(60.0)?, None, 3_600);
+    /// s.groups[0].shrinkage = 0.2; // 8 on the phones
+    /// s.groups[0].shifts = vec![Shift { start_secs: 0, end_secs: 1_800 }];
+    /// assert_eq!(s.agents_on_duty(0), 4.0); // half of the hour
+    /// # Ok::<(), callroute::sim::SimError>(())
+    /// ```
+    #[must_use]
+    pub fn agents_on_duty(&self, k: u32) -> f64 {
+        let len = self.interval_secs.saturating_mul(1_000);
+        let from = u64::from(k).saturating_mul(len);
+        let to = from.saturating_add(len);
+        let agent_secs: f64 = self
+            .groups
+            .iter()
+            .map(|g| duty_secs(g.on_duty(), &g.periods(), from, to))
+            .sum();
+        if len == 0 {
+            0.0
+        } else {
+            agent_secs / (len as f64 / 1_000.0)
+        }
     }
 
     /// Arrivals per hour of `stream` in each interval of the horizon (one
