@@ -104,12 +104,14 @@ mod group_cache;
 pub(crate) mod hash;
 mod offer;
 mod offer_ops;
+mod repeat;
 mod resume;
 mod selection;
 mod snapshot;
 mod state;
 mod stats;
 mod waiting;
+mod windows;
 
 pub use config::{QueueConfig, RouterConfig, Unstaffed};
 pub use decision::{Decision, Decisions};
@@ -118,6 +120,7 @@ pub use escalation::{Escalation, EscalationStep, UpsetRule};
 pub use estimate::WaitEstimate;
 pub use footprint::Footprint;
 pub use offer::{MissedOffers, OfferEnd, OfferMode, OfferPolicy};
+pub use repeat::{FirstContactResolution, Outcome, ResolutionReport};
 pub use snapshot::{SNAPSHOT_VERSION, Snapshot, SnapshotError};
 pub use stats::QueueStats;
 
@@ -222,6 +225,12 @@ pub struct Router {
     next_seq: u64,
     /// Places kept for callers who hung up.
     resumes: resume::Resumes,
+    /// See [`RouterConfig::repeat_window`].
+    repeat_window: Option<TimeSpan>,
+    /// The last contact of each customer, within the repeat window.
+    repeats: repeat::Repeats,
+    /// First-contact resolution by stage and channel.
+    resolution: ResolutionReport,
 }
 
 impl Router {
@@ -260,6 +269,9 @@ impl Router {
             timers: BTreeMap::new(),
             next_seq: 0,
             resumes: resume::Resumes::default(),
+            repeat_window: config.repeat_window,
+            repeats: repeat::Repeats::default(),
+            resolution: ResolutionReport::default(),
         })
     }
 
@@ -426,9 +438,15 @@ impl Router {
         );
         let custom = self.scoring.contact_points(&c.contact);
         b.stage_source = c.stage_source();
+        let repeat = if c.is_repeat() {
+            self.weights.repeat
+        } else {
+            0.0
+        };
         b.escalation = c.bonus();
         b.custom = custom;
-        b.total += c.bonus() + custom;
+        b.repeat = repeat;
+        b.total += c.bonus() + custom + repeat;
         b
     }
 
@@ -444,6 +462,11 @@ impl Router {
             c.contact.sentiment,
             c.contact.value,
         ) + c.bonus()
+            + if c.is_repeat() {
+                self.weights.repeat
+            } else {
+                0.0
+            }
             + self.scoring.contact_points(&c.contact);
         WaitKey {
             key: self.weights.order_key(score, c.arrived),

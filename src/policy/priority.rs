@@ -74,7 +74,8 @@ impl Default for ValueWeights {
 /// The weights of the priority score of a waiting contact.
 ///
 /// ```text
-/// score = queue base + stage weight + sentiment term + value term + aging
+/// score = queue base + stage weight + sentiment term + value term
+///         (+ repeat, for a repeat contact) + aging
 /// sentiment term = upset × max(0, −sentiment)
 /// aging          = aging_per_second × seconds waited
 /// ```
@@ -116,6 +117,12 @@ pub struct PriorityWeights {
     pub value: ValueWeights,
     /// Points per second waited (default 1); must be positive.
     pub aging_per_second: f64,
+    /// Points for a repeat contact: the same customer back within the
+    /// router's [`repeat_window`](crate::RouterConfig::repeat_window) of
+    /// their last contact (default 30, as retention). A customer who comes
+    /// back has not had their problem solved, and an unresolved problem is
+    /// the churn risk.
+    pub repeat: f64,
 }
 
 impl Default for PriorityWeights {
@@ -125,6 +132,7 @@ impl Default for PriorityWeights {
             upset: 40.0,
             value: ValueWeights::default(),
             aging_per_second: 1.0,
+            repeat: 30.0,
         }
     }
 }
@@ -164,6 +172,7 @@ impl PriorityWeights {
                 amount_cap: 0.0,
             },
             aging_per_second: 1.0,
+            repeat: 0.0,
         }
     }
 }
@@ -192,6 +201,9 @@ pub struct PriorityBreakdown {
     /// [`CustomScoring::contact_points`](crate::CustomScoring::contact_points).
     #[serde(default)]
     pub custom: f64,
+    /// Points for a repeat contact ([`PriorityWeights::repeat`]).
+    #[serde(default)]
+    pub repeat: f64,
     /// The sum of the terms.
     pub total: f64,
 }
@@ -220,6 +232,7 @@ impl PriorityWeights {
             ("value.per_thousand", v.per_thousand),
             ("value.amount_cap", v.amount_cap),
             ("aging_per_second", self.aging_per_second),
+            ("repeat", self.repeat),
         ];
         for (name, value) in named {
             if !value.is_finite() {
@@ -303,6 +316,7 @@ impl PriorityWeights {
             aging,
             escalation: 0.0,
             custom: 0.0,
+            repeat: 0.0,
             total: queue_base + stage_w + sentiment_w + value_w + aging,
         }
     }

@@ -93,8 +93,10 @@ impl Router {
     /// # Ok::<(), callroute::Error>(())
     /// ```
     pub fn queue_stats(&self, queue: QueueId, now: Timestamp) -> Result<QueueStats, RouterError> {
+        let slot = self.queue_slot(queue)?;
         let q = self.queue(queue)?;
         let mut stats = q.stats;
+        stats.resolution = self.resolution_at(Some(slot), now).1;
         let oldest = q
             .groups
             .iter()
@@ -105,6 +107,35 @@ impl Router {
             .min();
         stats.oldest_wait = oldest.map_or(TimeSpan::ZERO, |t| now.saturating_since(t));
         Ok(stats)
+    }
+
+    /// First-contact resolution by lifecycle stage and by channel, with the
+    /// windows closed by `now` judged (per queue, see
+    /// [`QueueStats::resolution`]). See [`Outcome`](crate::Outcome) for the
+    /// rules.
+    ///
+    /// ```
+    /// # use callroute::*;
+    /// let q = QueueId::new(1);
+    /// let mut router = Router::new(RouterConfig::default().repeat_window(Some(TimeSpan::from_mins(60))))?;
+    /// router.add_queue(QueueConfig::new(q))?;
+    /// router.add_agent(AgentSpec::new(AgentId::new(1)).profile(RoutingProfile::new().serve(q, 1)))?;
+    /// let _ = router.log_in(AgentId::new(1), Timestamp::ZERO)?;
+    /// let call = Contact::new(ContactId::new(1), q, Channel::Voice)
+    ///     .stage(LifecycleStage::Retention)
+    ///     .customer(CustomerId::new(5));
+    /// let _ = router.arrive(call, Timestamp::ZERO)?;
+    /// let _ = router.finish(ContactId::new(1), Timestamp::from_secs(120))?;
+    /// let report = router.resolution(Timestamp::from_secs(120));
+    /// assert_eq!(report.stage(LifecycleStage::Retention).pending, 1);
+    /// // An hour later nobody called back: resolved at first contact.
+    /// let report = router.resolution(Timestamp::from_secs(3_721));
+    /// assert_eq!(report.channel(Channel::Voice).rate(), Some(1.0));
+    /// # Ok::<(), callroute::Error>(())
+    /// ```
+    #[must_use]
+    pub fn resolution(&self, now: Timestamp) -> crate::router::ResolutionReport {
+        self.resolution_at(None, now).0
     }
 
     // ----- agents -------------------------------------------------------

@@ -35,6 +35,12 @@ pub struct RouterConfig {
     /// How a contact's lifecycle stage is inferred from its customer's
     /// context when it arrives without one (default: [`StageRule::default`]).
     pub stage_rule: StageRule,
+    /// How long after a customer's contact ends another contact of theirs
+    /// counts as a repeat (default 7 days; `None`: no repeat is told and
+    /// first-contact resolution is not measured). The router remembers
+    /// each customer's last contact for this long: its memory grows with
+    /// the customers served within one window. See [`Outcome`](crate::Outcome).
+    pub repeat_window: Option<TimeSpan>,
 }
 
 impl Default for RouterConfig {
@@ -45,9 +51,13 @@ impl Default for RouterConfig {
             missed_offers: MissedOffers::default(),
             idle_groups_kept: DEFAULT_IDLE_GROUPS_KEPT,
             stage_rule: StageRule::default(),
+            repeat_window: Some(DEFAULT_REPEAT_WINDOW),
         }
     }
 }
+
+/// The default of [`RouterConfig::repeat_window`]: seven days.
+pub(crate) const DEFAULT_REPEAT_WINDOW: TimeSpan = TimeSpan::from_secs(7 * 24 * 3600);
 
 /// The default of [`RouterConfig::idle_groups_kept`].
 const DEFAULT_IDLE_GROUPS_KEPT: usize = 65_536;
@@ -79,6 +89,14 @@ impl RouterConfig {
     #[must_use]
     pub fn stage_rule(mut self, rule: StageRule) -> Self {
         self.stage_rule = rule;
+        self
+    }
+
+    /// Sets the repeat window (builder style); see
+    /// [`RouterConfig::repeat_window`].
+    #[must_use]
+    pub fn repeat_window(mut self, window: Option<TimeSpan>) -> Self {
+        self.repeat_window = window;
         self
     }
 

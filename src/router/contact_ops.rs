@@ -5,7 +5,8 @@ use crate::model::{Contact, ContactId, CustomerContext, Preference, Sentiment};
 use crate::policy::{PriorityBreakdown, StageSource};
 use crate::router::config::Unstaffed;
 use crate::router::decision::{Decision, Decisions};
-use crate::router::resume::Kept;
+use crate::router::repeat::{Last, Outcome};
+use crate::router::resume::{self, Kept};
 use crate::router::state::{self, ContactState, Ladder, More, Phase, Timer};
 use crate::router::waiting::KeyRef;
 use crate::time::{TimeSpan, Timestamp};
@@ -75,7 +76,7 @@ impl Router {
         // A caller who hung up within the window resumes their place.
         let resumed = contact
             .customer
-            .and_then(|cu| self.resumes.find(cu, contact.queue, now));
+            .and_then(|cu| resume::find(&self.resumes, cu, contact.queue, now));
         let arrived = resumed.unwrap_or(now);
         let home = queue;
         let channel = contact.channel;
@@ -125,8 +126,23 @@ impl Router {
         self.clock = now;
         let id = contact.id;
         let seq = self.take_seq();
-        if resumed.is_some() || !self.resumes.is_empty() {
-            self.resumes.take(resumed.and(contact.customer), now);
+        let repeat = contact
+            .customer
+            .is_some_and(|cu| self.repeats.get(cu, now).is_some());
+        let known = contact.customer.map(|cu| {
+            let segment = Last {
+                home,
+                stage: contact.stage.unwrap_or_default(),
+                channel,
+                open: !repeat,
+            };
+            (cu, segment)
+        });
+        if !self.resumes.is_empty() {
+            if let Some(cu) = resumed.and(contact.customer) {
+                self.resumes.remove(cu);
+            }
+            self.resumes.expire(now, |_| {});
         }
         let has_preference = contact.preference.is_some();
         let has_ladder = self
@@ -137,6 +153,7 @@ impl Router {
         let more = (resumed.is_some()
             || upset.is_some()
             || bonus != 0.0
+            || repeat
             || stage_source != StageSource::Given)
             .then(|| {
                 Box::new(More {
@@ -148,6 +165,7 @@ impl Router {
                         ..Ladder::new(now)
                     },
                     stage_source,
+                    repeat,
                 })
             });
         let slot = match self.vacant_contact_slots.pop() {
@@ -172,6 +190,9 @@ impl Router {
         self.hold_group(group);
         if let Some(q) = self.queues.get_mut(home as usize) {
             q.stats.offered += 1;
+        }
+        if known.is_some() || !self.repeats.is_empty() {
+            self.note_arrival(known, now);
         }
         let mut out = Decisions::new();
         if let (Some(action), Some(q)) = (upset, self.queues.get(queue as usize)) {
@@ -199,13 +220,55 @@ impl Router {
     }
 
     /// A contact in service ends; its agent goes to wrap-up for the queue's
-    /// wrap-up time, or takes its next contact at once.
+    /// wrap-up time, or takes its next contact at once. The same as
+    /// [`Router::finish_with`] and [`Outcome::Resolved`].
     ///
     /// # Errors
     ///
     /// [`RouterError::UnknownContact`], [`RouterError::ContactNotInService`],
     /// and the time errors.
     pub fn finish(&mut self, contact: ContactId, now: Timestamp) -> Result<Decisions, RouterError> {
+        self.finish_with(contact, Outcome::Resolved, now)
+    }
+
+    /// A contact in service ends with the agent's `outcome`, which counts
+    /// for first-contact resolution (see [`Outcome`]); otherwise as
+    /// [`Router::finish`].
+    ///
+    /// # Errors
+    ///
+    /// As [`Router::finish`].
+    ///
+    /// # Examples
+    ///
+    /// A customer whose problem the agent could not solve calls again the
+    /// next day: the second call is a repeat, and ranks higher.
+    ///
+    /// ```
+    /// # use callroute::*;
+    /// let q = QueueId::new(1);
+    /// let mut router = Router::new(RouterConfig::default())?;
+    /// router.add_queue(QueueConfig::new(q))?;
+    /// router.add_agent(AgentSpec::new(AgentId::new(1)).profile(RoutingProfile::new().serve(q, 1)))?;
+    /// let _ = router.log_in(AgentId::new(1), Timestamp::ZERO)?;
+    /// let customer = CustomerId::new(77);
+    /// let call = |id| Contact::new(ContactId::new(id), q, Channel::Voice).customer(customer);
+    /// let _ = router.arrive(call(1), Timestamp::ZERO)?;
+    /// let _ = router.finish_with(ContactId::new(1), Outcome::Unresolved, Timestamp::from_secs(300))?;
+    /// let day = Timestamp::from_secs(86_400);
+    /// let d = router.arrive(call(2), day)?;
+    /// let Some(Decision::Assigned { priority, .. }) = d.as_slice().first() else { unreachable!() };
+    /// assert_eq!(priority.repeat, 30.0);
+    /// let fcr = router.queue_stats(q, day)?.resolution;
+    /// assert_eq!((fcr.resolved, fcr.unresolved, fcr.repeats), (0, 1, 1));
+    /// # Ok::<(), callroute::Error>(())
+    /// ```
+    pub fn finish_with(
+        &mut self,
+        contact: ContactId,
+        outcome: Outcome,
+        now: Timestamp,
+    ) -> Result<Decisions, RouterError> {
         let slot = self.contact_slot(contact)?;
         self.check_time(now)?;
         let c = self
@@ -215,12 +278,24 @@ impl Router {
             return Err(RouterError::ContactNotInService(contact));
         };
         let channel = c.contact.channel.index();
+        let known = c.contact.customer.map(|cu| {
+            let segment = Last {
+                home: c.home,
+                stage: c.contact.stage.unwrap_or_default(),
+                channel: c.contact.channel,
+                open: !c.is_repeat(),
+            };
+            (cu, segment)
+        });
         let wrap_up = self
             .queues
             .get(c.queue as usize)
             .map_or(TimeSpan::ZERO, |q| q.config.wrap_up);
         self.clock = now;
         self.drop_contact(slot);
+        if known.is_some() || !self.repeats.is_empty() {
+            self.note_end(known, outcome, now);
+        }
         let mut out = Decisions::new();
         let timer = (wrap_up > TimeSpan::ZERO)
             .then(|| self.schedule(now + wrap_up, Timer::WrapUpEnd { agent }));
@@ -300,15 +375,15 @@ impl Router {
         self.leave_ladder(slot);
         self.withdraw_offers(slot, now, &mut out);
         self.drop_contact(slot);
-        self.resumes.expire(now);
+        self.resumes.expire(now, |_| {});
+        self.close_windows(now);
         if let Some((customer, window)) = keep {
-            let until = now + window;
-            self.resumes.keep(
+            self.resumes.insert(
                 customer,
+                now + window,
                 Kept {
                     queue: called,
                     arrived,
-                    until,
                 },
             );
         }
@@ -518,8 +593,10 @@ impl Router {
         }
         self.clock = now;
         // Places kept past their window are gone as time passes, not only
-        // when the next caller arrives or hangs up.
-        self.resumes.expire(now);
+        // when the next caller arrives or hangs up; so are repeat windows,
+        // whose first contacts are then judged resolved.
+        self.resumes.expire(now, |_| {});
+        self.close_windows(now);
         Ok(out)
     }
 }

@@ -42,6 +42,8 @@ pub struct Footprint {
     pub timers: usize,
     /// Places kept for callers who hung up and may call back.
     pub kept_places: usize,
+    /// Customers whose last contact is remembered, within the repeat window.
+    pub customers_remembered: usize,
 }
 
 impl Router {
@@ -55,6 +57,7 @@ impl Router {
             groups: self.groups.len(),
             timers: self.timers.len(),
             kept_places: self.resumes.len(),
+            customers_remembered: self.repeats.len(),
         }
     }
 }

@@ -10,20 +10,22 @@
 
 use super::Router;
 use crate::model::{
-    AgentId, AgentSpec, Channel, Contact, ContactId, CustomerId, QueueId, Requirements,
+    AgentId, AgentSpec, Channel, Contact, ContactId, CustomerId, LifecycleStage, QueueId,
+    Requirements,
 };
 use crate::policy::{PolicyError, PriorityWeights, StageRule, StageSource};
 use crate::router::config::{QueueConfig, RouterConfig};
 use crate::router::error::RouterError;
 use crate::router::estimate::AnswerPace;
 use crate::router::offer::MissedOffers;
+use crate::router::repeat::{Last, ResolutionReport};
 use crate::router::resume::Kept;
 use crate::router::state::{
     ContactState, Ladder, More, Offer, Phase, Presence, Timer, TimerKey, WrapUp,
 };
 use crate::router::stats::QueueStats;
 use crate::router::waiting::KeyRef;
-use crate::time::Timestamp;
+use crate::time::{TimeSpan, Timestamp};
 use rand_pcg::Pcg64Mcg;
 use serde::{Deserialize, Serialize};
 
@@ -83,6 +85,32 @@ pub struct Snapshot {
     /// Places kept for callers who hung up: customer, queue called, first
     /// arrival, kept until.
     kept: Vec<(CustomerId, QueueId, Timestamp, Timestamp)>,
+    /// See [`RouterConfig::repeat_window`].
+    #[serde(default = "default_repeat_window")]
+    repeat_window: Option<TimeSpan>,
+    /// The last contact of each customer, within the repeat window.
+    #[serde(default)]
+    last_contacts: Vec<LastRecord>,
+    /// First-contact resolution by stage and channel.
+    #[serde(default)]
+    resolution: ResolutionReport,
+}
+
+/// A customer's last contact, remembered until `until`.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LastRecord {
+    customer: CustomerId,
+    until: Timestamp,
+    home: QueueId,
+    stage: LifecycleStage,
+    channel: Channel,
+    /// A first contact not judged yet.
+    open: bool,
+}
+
+fn default_repeat_window() -> Option<TimeSpan> {
+    RouterConfig::default().repeat_window
 }
 
 fn default_idle_groups_kept() -> usize {
@@ -158,6 +186,9 @@ struct ContactRecord {
     /// Where its stage came from (absent in older snapshots: given).
     #[serde(default)]
     stage_source: StageSource,
+    /// Whether it arrived as a repeat contact.
+    #[serde(default)]
+    repeat: bool,
     seq: u64,
     arrived: Timestamp,
     /// The agent serving it; `None` while it waits or is offered.
@@ -304,6 +335,7 @@ impl Router {
                     bonus: ladder.bonus,
                     upset: ladder.upset,
                     stage_source: c.stage_source(),
+                    repeat: c.is_repeat(),
                     seq: c.seq,
                     arrived: c.arrived,
                     agent: match c.phase {
@@ -376,8 +408,24 @@ impl Router {
             kept: self
                 .resumes
                 .iter()
-                .map(|(c, k)| (c, k.queue, k.arrived, k.until))
+                .map(|(c, until, k)| (c, k.queue, k.arrived, until))
                 .collect(),
+            repeat_window: self.repeat_window,
+            last_contacts: self
+                .repeats
+                .iter()
+                .filter_map(|(customer, until, l)| {
+                    Some(LastRecord {
+                        customer,
+                        until,
+                        home: self.queues.get(l.home as usize)?.config.id,
+                        stage: l.stage,
+                        channel: l.channel,
+                        open: l.open,
+                    })
+                })
+                .collect(),
+            resolution: self.resolution,
         }
     }
 
@@ -410,13 +458,17 @@ impl Router {
             contacts,
             timers,
             kept,
+            repeat_window,
+            last_contacts,
+            resolution,
             ..
         } = snapshot;
         let config = RouterConfig::default()
             .weights(weights)
             .missed_offers(missed_offers)
             .idle_groups_kept(idle_groups_kept)
-            .stage_rule(stage_rule);
+            .stage_rule(stage_rule)
+            .repeat_window(repeat_window);
         let mut r = Router::new(config)?;
         r.rng = Pcg64Mcg::new((u128::from(rng[0]) << 64) | u128::from(rng[1]));
         r.clock = clock;
@@ -540,15 +592,24 @@ impl Router {
                     "{customer}'s kept place ends before it began"
                 )));
             }
-            r.resumes.keep(
-                customer,
-                Kept {
-                    queue,
-                    arrived,
-                    until,
-                },
-            );
+            r.resumes.insert(customer, until, Kept { queue, arrived });
         }
+        for l in last_contacts {
+            let home = r.queue_slot(l.home)?;
+            let last = Last {
+                home,
+                stage: l.stage,
+                channel: l.channel,
+                open: l.open,
+            };
+            if r.repeats.insert(l.customer, l.until, last).is_some() {
+                return Err(inconsistent(format!(
+                    "{} has two last contacts",
+                    l.customer
+                )));
+            }
+        }
+        r.resolution = resolution;
         for slot in 0..r.agents.len() as u32 {
             r.refresh_free(slot);
         }
@@ -682,6 +743,7 @@ impl Router {
                     prefer_timer: rec.prefer_timer,
                 },
                 stage_source: rec.stage_source,
+                repeat: rec.repeat,
             })),
         );
         state.delays_scheduled = rec.delays_scheduled;

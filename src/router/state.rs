@@ -229,6 +229,8 @@ pub(crate) struct More {
     pub(crate) ladder: Ladder,
     /// Where its stage came from, when not given with it.
     pub(crate) stage_source: StageSource,
+    /// Whether it arrived as a repeat contact.
+    pub(crate) repeat: bool,
 }
 
 impl ContactState {
@@ -247,6 +249,7 @@ impl ContactState {
                 || m.extend.is_some()
                 || m.ladder != Ladder::new(arrived)
                 || m.stage_source != StageSource::Given
+                || m.repeat
         });
         ContactState {
             contact,
@@ -289,6 +292,12 @@ impl ContactState {
             .map_or(StageSource::Given, |m| m.stage_source)
     }
 
+    /// Whether it arrived as a repeat contact.
+    #[inline]
+    pub(crate) fn is_repeat(&self) -> bool {
+        self.more.as_ref().is_some_and(|m| m.repeat)
+    }
+
     /// Its progressive offer's timer.
     #[inline]
     pub(crate) fn extend(&self) -> Option<TimerKey> {
@@ -304,6 +313,7 @@ impl ContactState {
                 extend: None,
                 ladder: Ladder::new(arrived),
                 stage_source: StageSource::Given,
+                repeat: false,
             })
         })
     }

@@ -42,6 +42,10 @@ pub struct QueueStats {
     pub waiting: u64,
     /// The longest wait among contacts waiting now.
     pub oldest_wait: TimeSpan,
+    /// First-contact resolution of the contacts that arrived in the queue
+    /// (see [`Outcome`](crate::Outcome)).
+    #[serde(default)]
+    pub resolution: crate::router::repeat::FirstContactResolution,
 }
 
 impl QueueStats {

@@ -79,6 +79,12 @@ pub enum ServiceLevelDefinition {
     OfAnswered,
     /// Answered within `T` over the arrivals less those who abandoned
     /// within `T`: a short abandon is neither a hit nor a miss.
+    ///
+    /// Unlike the other two, this figure is not always monotone in the
+    /// agents: in deep overload with impatient callers (say 365 Erlangs on
+    /// 71 agents, 7 s of patience) one more agent keeps a few callers past
+    /// `T` who would have left before it, and the figure, then within a
+    /// millionth of 1, can fall by a few parts in a billion.
     IgnoringShortAbandons,
 }
 

@@ -290,7 +290,9 @@ pub fn fewest_agents(
 /// from no agent at all, not from the load: a large center may meet a
 /// service-level target with fewer agents than Erlangs by letting callers
 /// abandon — cap that with [`Targets::max_abandonment`]. Each measure is
-/// monotone in the agents (more agents never serve worse), so a binary
+/// monotone in the agents (more agents never serve worse; the one
+/// exception, a few parts in a billion, is noted at
+/// [`ServiceLevelDefinition::IgnoringShortAbandons`]), so a binary
 /// search over `0..=load + 1000 + 20·√load` finds the true minimum; the
 /// Erlang B probabilities come from one pass of the recurrence.
 ///

@@ -298,10 +298,14 @@ proptest! {
         for d in [
             ServiceLevelDefinition::OfOffered,
             ServiceLevelDefinition::OfAnswered,
-            ServiceLevelDefinition::IgnoringShortAbandons,
         ] {
             prop_assert!(sl(&q2, d) + eps >= sl(&q1, d), "{:?}", d);
         }
+        // Not monotone in deep overload, by a few parts in a billion (see
+        // the definition's documentation; 2.9e-9 the most in 200,000
+        // random cases of this domain).
+        let d = ServiceLevelDefinition::IgnoringShortAbandons;
+        prop_assert!(sl(&q2, d) + 1e-8 >= sl(&q1, d), "{:?}", d);
         prop_assert!(q2.prob_wait() <= q1.prob_wait() + eps);
         prop_assert!(q2.prob_abandon() <= q1.prob_abandon() + eps);
         prop_assert!(q2.average_wait() <= q1.average_wait() + eps * aht);

@@ -13,6 +13,7 @@ mod erlang_a;
 mod in_depth;
 mod properties;
 mod reliability;
+mod repeats;
 mod scenarios;
 mod simulation;
 mod snapshots;

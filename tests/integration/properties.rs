@@ -171,7 +171,8 @@ fn spread(w: &PriorityWeights) -> f64 {
     let bonus = 60.0;
     // The test's custom scoring adds up to 18 points.
     let custom = 18.0;
-    base + (max_stage - min_stage) + w.upset + 30.0 + bonus + custom
+    // A repeat contact adds its points.
+    base + (max_stage - min_stage) + w.upset + 30.0 + bonus + custom + w.repeat
 }
 
 /// Checks the invariants on the naive model and that the fast router's
@@ -495,10 +496,31 @@ impl World<'_> {
                 _ => None,
             })
             .collect();
+        // Contacts chosen for an agent and escalated later in the same call
+        // (an offer made in one queue, then the contact overflowed while
+        // ringing): their rank now is not the one they were chosen at.
+        let mut chosen_so_far = BTreeSet::new();
+        let mut moved_after_choice = BTreeSet::new();
+        for d in outcome.iter().flatten() {
+            match d {
+                Decision::Offered { contact, .. } | Decision::Assigned { contact, .. } => {
+                    chosen_so_far.insert(*contact);
+                }
+                Decision::Escalated { contact, .. } | Decision::Transferred { contact, .. }
+                    if chosen_so_far.contains(contact) =>
+                {
+                    moved_after_choice.insert(*contact);
+                }
+                _ => {}
+            }
+        }
         // Aging bounds every wait: when an agent takes a contact, no contact it
         // could have taken instead (same rank, no delay, same channel) and that
         // waited throughout the call arrived more than spread / aging before it.
         for (cid, aid) in assigned {
+            if moved_after_choice.contains(cid) {
+                continue;
+            }
             let (Some(y), Some(agent)) = (naive.contacts.get(cid), naive.agents.get(aid)) else {
                 continue;
             };

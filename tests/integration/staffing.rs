@@ -291,11 +291,14 @@ proptest! {
     }
 
     /// Scheduled staff covers the agents needed after shrinkage, with no
-    /// agent too many.
+    /// agent too many. A quotient within 1e-9 (relative) of a whole number
+    /// counts as that number, so the cover may fall short by that much
+    /// (3,621 agents at 69.248...% shrinkage: 11,775.0000089 rounds to
+    /// 11,775, whose cover is 3,620.9999973).
     #[test]
     fn shrinkage_rounds_up_to_the_fewest(n in 0u32..5_000, s in 0.0f64..0.9) {
         let staff = scheduled_staff(n, s).unwrap();
-        prop_assert!(f64::from(staff) * (1.0 - s) >= f64::from(n) - 1e-6);
+        prop_assert!(f64::from(staff) * (1.0 - s) >= f64::from(n) * (1.0 - 2e-9));
         if staff > 0 {
             prop_assert!(f64::from(staff - 1) * (1.0 - s) < f64::from(n) - 1e-9 * f64::from(n));
         }

@@ -56,6 +56,8 @@ pub struct NContact {
     pub called: QueueId,
     /// Where its stage came from.
     pub stage_source: StageSource,
+    /// Whether its customer's last contact ended within the repeat window.
+    pub repeat: bool,
 }
 
 impl NContact {
@@ -71,6 +73,7 @@ impl NContact {
             only,
             prefer_timer: None,
             stage_source: StageSource::Given,
+            repeat: false,
             called: contact.queue,
             contact,
             reqs,
@@ -139,6 +142,9 @@ pub struct Naive {
     seq: u64,
     /// Places kept for callers who hung up: queue, first arrival, until.
     kept: BTreeMap<CustomerId, (QueueId, Timestamp, Timestamp)>,
+    repeat_window: Option<TimeSpan>,
+    /// When each customer's last contact stops counting for repeats.
+    last_contact: BTreeMap<CustomerId, Timestamp>,
 }
 
 type Out = Vec<Decision>;
@@ -192,6 +198,8 @@ impl Naive {
             timers: BTreeMap::new(),
             seq: 0,
             kept: BTreeMap::new(),
+            repeat_window: config.repeat_window,
+            last_contact: BTreeMap::new(),
         }
     }
 
@@ -268,6 +276,7 @@ impl Naive {
             c.contact.sentiment,
             c.contact.value,
         ) + c.bonus
+            + self.repeat_points(c)
             + self.points(c);
         self.weights.order_key(s, c.arrived)
     }
@@ -284,8 +293,13 @@ impl Naive {
         let custom = self.points(c);
         b.escalation = c.bonus;
         b.custom = custom;
-        b.total += c.bonus + custom;
+        b.repeat = self.repeat_points(c);
+        b.total += c.bonus + custom + b.repeat;
         b
+    }
+
+    fn repeat_points(&self, c: &NContact) -> f64 {
+        if c.repeat { self.weights.repeat } else { 0.0 }
     }
 
     /// Chooses among `candidates` (sorted by id) with the queue's strategy.
@@ -1067,6 +1081,11 @@ impl Naive {
             self.kept.remove(&cu);
         }
         self.kept.retain(|_, k| k.2 >= now);
+        if let Some(cu) = contact.customer
+            && let Some(until) = self.last_contact.remove(&cu)
+        {
+            probe.repeat = now <= until;
+        }
         probe.seq = self.take_seq();
         let id = contact.id;
         self.contacts.insert(id, probe);
@@ -1287,6 +1306,9 @@ impl Naive {
         };
         let ch = c.contact.channel.index();
         let wrap = self.queues[&c.contact.queue].config.wrap_up;
+        if let (Some(cu), Some(w)) = (c.contact.customer, self.repeat_window) {
+            self.last_contact.insert(cu, now + w);
+        }
         self.clock = now;
         self.contacts.remove(&id);
         let timer = (wrap > TimeSpan::ZERO).then(|| self.schedule(now + wrap, NTimer::WrapUp(aid)));
