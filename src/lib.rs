@@ -83,10 +83,10 @@ pub use policy::{
     StageRule, StageSource,
 };
 pub use router::{
-    ContactStatus, Decision, Decisions, Escalation, EscalationStep, FirstContactResolution,
-    Footprint, MissedOffers, OfferEnd, OfferMode, OfferPolicy, Outcome, QueueConfig, QueueStats,
-    ResolutionReport, Router, RouterConfig, RouterError, SNAPSHOT_VERSION, Snapshot, SnapshotError,
-    Unstaffed, UpsetRule, WaitEstimate,
+    CallbackPolicy, CallbackStats, ContactStatus, Decision, Decisions, Escalation, EscalationStep,
+    FirstContactResolution, Footprint, MissedOffers, OfferEnd, OfferMode, OfferPolicy, Outcome,
+    QueueConfig, QueueStats, ResolutionReport, Router, RouterConfig, RouterError, SNAPSHOT_VERSION,
+    Snapshot, SnapshotError, Unstaffed, UpsetRule, WaitEstimate,
 };
 pub use time::{TimeSpan, Timestamp};
 

@@ -91,6 +91,7 @@
 mod agent_ops;
 mod availability;
 mod bitset;
+mod callback;
 mod config;
 mod contact_ops;
 mod decision;
@@ -113,6 +114,7 @@ mod stats;
 mod waiting;
 mod windows;
 
+pub use callback::{CallbackPolicy, CallbackStats};
 pub use config::{QueueConfig, RouterConfig, Unstaffed};
 pub use decision::{Decision, Decisions};
 pub use error::RouterError;
@@ -159,6 +161,15 @@ pub enum ContactStatus {
     InService {
         /// The agent handling it.
         agent: AgentId,
+    },
+    /// A callback held off the queue until `until` (the customer's chosen
+    /// time, or the next attempt after an unanswered one); it arrived at
+    /// `since`.
+    CallbackHeld {
+        /// When it arrived.
+        since: Timestamp,
+        /// When it takes its place again.
+        until: Timestamp,
     },
 }
 

@@ -186,6 +186,10 @@ pub struct QueueConfig {
     /// eligible agent may take it (default `None`: no such wait).
     #[serde(default)]
     pub prefer_known_agents: Option<TimeSpan>,
+    /// Whether and when waiting callers may ask to be called back (default
+    /// `None`: no callbacks). See [`Router::request_callback`](crate::Router::request_callback).
+    #[serde(default)]
+    pub callbacks: Option<crate::router::callback::CallbackPolicy>,
 }
 
 impl QueueConfig {
@@ -204,6 +208,7 @@ impl QueueConfig {
             escalation: Vec::new(),
             upset: None,
             prefer_known_agents: None,
+            callbacks: None,
             unstaffed: Unstaffed::Wait,
             preferred_first: true,
             resume_within: None,
@@ -285,6 +290,13 @@ impl QueueConfig {
     #[must_use]
     pub fn prefer_known_agents(mut self, wait: TimeSpan) -> Self {
         self.prefer_known_agents = Some(wait);
+        self
+    }
+
+    /// Offers callbacks with `policy` (builder style).
+    #[must_use]
+    pub fn callbacks(mut self, policy: crate::router::callback::CallbackPolicy) -> Self {
+        self.callbacks = Some(policy);
         self
     }
 

@@ -166,6 +166,7 @@ impl Router {
                     },
                     stage_source,
                     repeat,
+                    callback: None,
                 })
             });
         let slot = match self.vacant_contact_slots.pop() {
@@ -320,7 +321,9 @@ impl Router {
     /// The caller hangs up while waiting or while offered: the contact is
     /// removed and counted as abandoned; its offers are withdrawn
     /// ([`OfferEnd::Withdrawn`](crate::OfferEnd::Withdrawn)) and those agents
-    /// take other waiting contacts at once.
+    /// take other waiting contacts at once. For a callback (waiting, held
+    /// or offered) the customer calls it off: it is counted as
+    /// [cancelled](crate::CallbackStats::cancelled), never as abandoned.
     ///
     /// # Errors
     ///
@@ -351,14 +354,16 @@ impl Router {
             .contact_at(slot)
             .ok_or(RouterError::UnknownContact(contact))?;
         let (phase, home, arrived) = (c.phase, c.home, c.arrived);
+        let callback = c.callback();
         let called = c.contact.queue;
-        let keep = c.contact.customer.zip(
+        // A callback called off keeps no place: the customer chose to go.
+        let keep = c.contact.customer.filter(|_| callback.is_none()).zip(
             self.queue_slot(called)
                 .ok()
                 .and_then(|q| self.queues.get(q as usize))
                 .and_then(|q| q.config.resume_within),
         );
-        if !matches!(phase, Phase::Waiting | Phase::Offered) {
+        if !matches!(phase, Phase::Waiting | Phase::Offered | Phase::Held) {
             return Err(RouterError::ContactNotWaiting(contact));
         }
         self.clock = now;
@@ -366,10 +371,18 @@ impl Router {
         if phase == Phase::Waiting {
             self.unqueue(slot);
         }
+        if let Some(held) = callback.and_then(|cb| cb.held) {
+            self.timers.remove(&held);
+        }
         if let Some(q) = self.queues.get_mut(home as usize) {
-            q.stats.abandoned += 1;
-            if now.saturating_since(arrived) < q.config.service_level.short_abandon_threshold() {
-                q.stats.short_abandoned += 1;
+            if callback.is_some() {
+                q.stats.callbacks.cancelled += 1;
+            } else {
+                q.stats.abandoned += 1;
+                if now.saturating_since(arrived) < q.config.service_level.short_abandon_threshold()
+                {
+                    q.stats.short_abandoned += 1;
+                }
             }
         }
         self.leave_ladder(slot);
@@ -526,6 +539,13 @@ impl Router {
             .ok_or(RouterError::UnknownContact(contact))?;
         Ok(match c.phase {
             Phase::Waiting => ContactStatus::Waiting { since: c.arrived },
+            Phase::Held => ContactStatus::CallbackHeld {
+                since: c.arrived,
+                until: c
+                    .callback()
+                    .and_then(|cb| cb.held)
+                    .map_or(self.clock, |k| k.0),
+            },
             Phase::Offered => ContactStatus::Offered {
                 since: c.arrived,
                 agents: c.offers().len() as u32,

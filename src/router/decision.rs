@@ -24,6 +24,10 @@ pub enum Decision {
         waited: TimeSpan,
         /// Its priority at the moment of assignment, term by term.
         priority: PriorityBreakdown,
+        /// Whether it is a callback: the agent calls the customer
+        /// ([`Router::request_callback`](crate::Router::request_callback)).
+        #[serde(default)]
+        callback: bool,
     },
     /// `contact` waits in `queue`; no eligible agent had free capacity.
     Queued {
@@ -86,6 +90,14 @@ pub enum Decision {
         agent: AgentId,
         /// Why.
         reason: NotReadyReason,
+    },
+    /// The callback of `contact` ended unanswered after its last attempt
+    /// ([`Router::callback_unanswered`](crate::Router::callback_unanswered)).
+    CallbackFailed {
+        /// The contact.
+        contact: ContactId,
+        /// Its queue.
+        queue: QueueId,
     },
     /// `agent` finished after-contact work at `at`.
     WrapUpEnded {

@@ -399,6 +399,10 @@ impl Router {
         };
         let priority = self.breakdown(c, now);
         let (queue, home, id, arrived) = (c.queue, c.home, c.contact.id, c.arrived);
+        let callback = c.callback().is_some();
+        if callback {
+            self.callback_connected(slot, now);
+        }
         let waited = now.saturating_since(arrived);
         if let Some(c) = self.contact_mut(slot) {
             c.phase = Phase::InService { agent };
@@ -425,6 +429,7 @@ impl Router {
                 queue: q.config.id,
                 waited,
                 priority,
+                callback,
             });
         }
     }
@@ -527,6 +532,7 @@ impl Router {
             Timer::OfferExtend { contact } => self.extend_offer(contact, key, at, out),
             Timer::Escalate { contact } => self.step_due(contact, key, at, out),
             Timer::PreferenceEnds { contact } => self.preference_ends(contact, key, at, out),
+            Timer::CallbackDue { contact } => self.callback_due(contact, key, at, out),
             Timer::RestEnd { agent } => {
                 if self
                     .agent_mut(agent)

@@ -97,6 +97,21 @@ pub enum RouterError {
         /// The refused contact.
         contact: ContactId,
     },
+    /// The contact's queue offers no callbacks.
+    #[error("{0} offers no callbacks")]
+    CallbacksNotOffered(QueueId),
+    /// The contact's estimated wait is below its queue's
+    /// [`CallbackPolicy::offer_above`](crate::CallbackPolicy::offer_above).
+    #[error("{contact} is expected to wait only {expected}: no callback")]
+    CallbackNotNeeded {
+        /// The contact.
+        contact: ContactId,
+        /// Its estimated wait.
+        expected: crate::time::TimeSpan,
+    },
+    /// The contact is no callback.
+    #[error("{0} is not a callback")]
+    NotACallback(ContactId),
     /// A queue's base priority is not finite.
     #[error("{queue} has base priority {value}, which is not finite")]
     InvalidBasePriority {

@@ -14,6 +14,7 @@ use crate::model::{
     Requirements,
 };
 use crate::policy::{PolicyError, PriorityWeights, StageRule, StageSource};
+use crate::router::callback::Callback;
 use crate::router::config::{QueueConfig, RouterConfig};
 use crate::router::error::RouterError;
 use crate::router::estimate::AnswerPace;
@@ -109,6 +110,16 @@ struct LastRecord {
     open: bool,
 }
 
+/// A contact's callback: unanswered attempts, the timer holding it off the
+/// queue, and when the attempt in progress was connected.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CallbackRecord {
+    attempts: u8,
+    held: Option<(Timestamp, u64)>,
+    connected_at: Option<Timestamp>,
+}
+
 fn default_repeat_window() -> Option<TimeSpan> {
     RouterConfig::default().repeat_window
 }
@@ -189,6 +200,9 @@ struct ContactRecord {
     /// Whether it arrived as a repeat contact.
     #[serde(default)]
     repeat: bool,
+    /// Its callback, if the caller asked for one.
+    #[serde(default)]
+    callback: Option<CallbackRecord>,
     seq: u64,
     arrived: Timestamp,
     /// The agent serving it; `None` while it waits or is offered.
@@ -234,6 +248,9 @@ enum TimerKind {
         contact: ContactId,
     },
     PreferenceEnds {
+        contact: ContactId,
+    },
+    CallbackDue {
         contact: ContactId,
     },
 }
@@ -336,10 +353,15 @@ impl Router {
                     upset: ladder.upset,
                     stage_source: c.stage_source(),
                     repeat: c.is_repeat(),
+                    callback: c.callback().map(|cb| CallbackRecord {
+                        attempts: cb.attempts,
+                        held: cb.held,
+                        connected_at: cb.connected_at,
+                    }),
                     seq: c.seq,
                     arrived: c.arrived,
                     agent: match c.phase {
-                        Phase::Waiting | Phase::Offered => None,
+                        Phase::Waiting | Phase::Offered | Phase::Held => None,
                         Phase::InService { agent } => agent_id(agent),
                     },
                     offers: c
@@ -385,6 +407,9 @@ impl Router {
                     },
                     Timer::RestEnd { agent } => TimerKind::RestEnd {
                         agent: agent_id(agent).unwrap_or(unknown_agent),
+                    },
+                    Timer::CallbackDue { contact } => TimerKind::CallbackDue {
+                        contact: contact_id(contact),
                     },
                 },
             })
@@ -562,6 +587,9 @@ impl Router {
                 TimerKind::RestEnd { agent } => Timer::RestEnd {
                     agent: r.agent_slot(agent)?,
                 },
+                TimerKind::CallbackDue { contact } => Timer::CallbackDue {
+                    contact: r.contact_slot(contact)?,
+                },
                 TimerKind::DelayElapsed { contact, seq } => {
                     let slot = match contact {
                         Some(c) => r.contact_slot(c)?,
@@ -691,7 +719,15 @@ impl Router {
         if let Some(key) = rec.extend {
             expected.push((key, Timer::OfferExtend { contact: slot }));
         }
+        let held = rec.callback.and_then(|cb| cb.held);
+        if let Some(key) = held {
+            expected.push((key, Timer::CallbackDue { contact: slot }));
+            if rec.agent.is_some() || !offers.is_empty() {
+                return Err(inconsistent(format!("{id} is held but not waiting")));
+            }
+        }
         let phase = match (rec.agent, offers.is_empty()) {
+            (None, true) if held.is_some() => Phase::Held,
             (None, true) => Phase::Waiting,
             (None, false) => Phase::Offered,
             (Some(agent), true) => {
@@ -744,6 +780,11 @@ impl Router {
                 },
                 stage_source: rec.stage_source,
                 repeat: rec.repeat,
+                callback: rec.callback.map(|cb| Callback {
+                    attempts: cb.attempts,
+                    held: cb.held,
+                    connected_at: cb.connected_at,
+                }),
             })),
         );
         state.delays_scheduled = rec.delays_scheduled;

@@ -184,6 +184,9 @@ impl SelectionFacts {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Phase {
     Waiting,
+    /// A callback held off the queue until its timer
+    /// ([`More::callback`]).
+    Held,
     /// Offered to the agents of [`ContactState::offers`].
     Offered,
     InService {
@@ -231,6 +234,8 @@ pub(crate) struct More {
     pub(crate) stage_source: StageSource,
     /// Whether it arrived as a repeat contact.
     pub(crate) repeat: bool,
+    /// Its callback, once the caller asked for one.
+    pub(crate) callback: Option<crate::router::callback::Callback>,
 }
 
 impl ContactState {
@@ -250,6 +255,7 @@ impl ContactState {
                 || m.ladder != Ladder::new(arrived)
                 || m.stage_source != StageSource::Given
                 || m.repeat
+                || m.callback.is_some()
         });
         ContactState {
             contact,
@@ -298,6 +304,12 @@ impl ContactState {
         self.more.as_ref().is_some_and(|m| m.repeat)
     }
 
+    /// Its callback, if the caller asked for one.
+    #[inline]
+    pub(crate) fn callback(&self) -> Option<crate::router::callback::Callback> {
+        self.more.as_ref().and_then(|m| m.callback)
+    }
+
     /// Its progressive offer's timer.
     #[inline]
     pub(crate) fn extend(&self) -> Option<TimerKey> {
@@ -314,6 +326,7 @@ impl ContactState {
                 ladder: Ladder::new(arrived),
                 stage_source: StageSource::Given,
                 repeat: false,
+                callback: None,
             })
         })
     }
@@ -364,4 +377,5 @@ pub(crate) enum Timer {
     RestEnd { agent: u32 },
     Escalate { contact: u32 },
     PreferenceEnds { contact: u32 },
+    CallbackDue { contact: u32 },
 }

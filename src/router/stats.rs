@@ -46,6 +46,9 @@ pub struct QueueStats {
     /// (see [`Outcome`](crate::Outcome)).
     #[serde(default)]
     pub resolution: crate::router::repeat::FirstContactResolution,
+    /// Callbacks of contacts that arrived in the queue.
+    #[serde(default)]
+    pub callbacks: crate::router::callback::CallbackStats,
 }
 
 impl QueueStats {

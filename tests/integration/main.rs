@@ -7,6 +7,7 @@
     clippy::indexing_slicing
 )]
 
+mod callbacks;
 mod customer;
 mod default_study;
 mod erlang_a;

@@ -445,6 +445,7 @@ impl Naive {
             queue,
             waited,
             priority,
+            callback: false,
         });
     }
 
