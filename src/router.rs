@@ -424,6 +424,21 @@ impl Router {
         Ok(slot)
     }
 
+    /// The slot and record of `contact`, for an operation on it at `now`
+    /// (the time checked after the contact).
+    fn contact_for(
+        &self,
+        contact: ContactId,
+        now: Timestamp,
+    ) -> Result<(u32, &state::ContactState), RouterError> {
+        let slot = self.contact_slot(contact)?;
+        self.check_time(now)?;
+        let c = self
+            .contact_at(slot)
+            .ok_or(RouterError::UnknownContact(contact))?;
+        Ok((slot, c))
+    }
+
     /// The record of a waiting contact, for the queries about one.
     fn waiting_state(&self, contact: ContactId) -> Result<&ContactState, RouterError> {
         let c = self

@@ -189,11 +189,7 @@ impl Router {
         contact: ContactId,
         now: Timestamp,
     ) -> Result<Decisions, RouterError> {
-        let slot = self.contact_slot(contact)?;
-        self.check_time(now)?;
-        let c = self
-            .contact_at(slot)
-            .ok_or(RouterError::UnknownContact(contact))?;
+        let (slot, c) = self.contact_for(contact, now)?;
         let Phase::InService { agent } = c.phase else {
             return Err(RouterError::ContactNotInService(contact));
         };

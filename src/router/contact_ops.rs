@@ -270,11 +270,7 @@ impl Router {
         outcome: Outcome,
         now: Timestamp,
     ) -> Result<Decisions, RouterError> {
-        let slot = self.contact_slot(contact)?;
-        self.check_time(now)?;
-        let c = self
-            .contact_at(slot)
-            .ok_or(RouterError::UnknownContact(contact))?;
+        let (slot, c) = self.contact_for(contact, now)?;
         let Phase::InService { agent } = c.phase else {
             return Err(RouterError::ContactNotInService(contact));
         };
@@ -348,11 +344,7 @@ impl Router {
         contact: ContactId,
         now: Timestamp,
     ) -> Result<Decisions, RouterError> {
-        let slot = self.contact_slot(contact)?;
-        self.check_time(now)?;
-        let c = self
-            .contact_at(slot)
-            .ok_or(RouterError::UnknownContact(contact))?;
+        let (slot, c) = self.contact_for(contact, now)?;
         let (phase, home, arrived) = (c.phase, c.home, c.arrived);
         let callback = c.callback();
         let called = c.contact.queue;
