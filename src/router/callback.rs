@@ -18,7 +18,7 @@
 
 use crate::model::ContactId;
 use crate::router::decision::{Decision, Decisions};
-use crate::router::state::{Phase, Timer, TimerKey};
+use crate::router::state::{ContactState, Phase, Timer, TimerKey, spend};
 use crate::router::{Router, RouterError};
 use crate::time::{TimeSpan, Timestamp};
 use serde::{Deserialize, Serialize};
@@ -208,17 +208,9 @@ impl Router {
             .connected_at
             .map_or(TimeSpan::ZERO, |t| t.saturating_since(arrived));
         if let Some(q) = self.queues.get_mut(home as usize) {
-            let s = &mut q.stats;
-            s.answered = s.answered.saturating_sub(1);
-            s.total_answer_wait = TimeSpan::from_millis(
-                s.total_answer_wait
-                    .as_millis()
-                    .saturating_sub(waited.as_millis()),
-            );
-            if waited <= q.config.service_level.within() {
-                s.answered_within_target = s.answered_within_target.saturating_sub(1);
-            }
-            s.callbacks.unanswered += 1;
+            q.stats
+                .take_back_answer(waited, q.config.service_level.within());
+            q.stats.callbacks.unanswered += 1;
         }
         if let Some(a) = self.agent_mut(agent) {
             a.in_service = a.in_service.saturating_sub(1);
@@ -256,7 +248,7 @@ impl Router {
         let key = self.schedule(at, Timer::CallbackDue { contact: slot });
         if let Some(c) = self.contact_mut(slot) {
             c.phase = Phase::Held;
-            if let Some(cb) = c.more_mut().callback.as_mut() {
+            if let Some(cb) = c.callback_mut() {
                 cb.held = Some(key);
             }
         }
@@ -273,9 +265,8 @@ impl Router {
     ) {
         let due = self
             .contact_mut(slot)
-            .and_then(|c| c.more_if_any())
-            .and_then(|m| m.callback.as_mut())
-            .is_some_and(|cb| crate::router::state::spend(&mut cb.held, key));
+            .and_then(ContactState::callback_mut)
+            .is_some_and(|cb| spend(&mut cb.held, key));
         if due {
             self.route_again(slot, at, out);
         }
@@ -284,11 +275,7 @@ impl Router {
     /// Notes that callback `slot` was connected at `now` (so that an
     /// unanswered attempt can be taken back out of the answers).
     pub(super) fn callback_connected(&mut self, slot: u32, now: Timestamp) {
-        if let Some(cb) = self
-            .contact_mut(slot)
-            .and_then(|c| c.more_if_any())
-            .and_then(|m| m.callback.as_mut())
-        {
+        if let Some(cb) = self.contact_mut(slot).and_then(ContactState::callback_mut) {
             cb.connected_at = Some(now);
         }
     }

@@ -414,11 +414,8 @@ impl Router {
         a.in_service += 1;
         let agent_id = a.spec.id;
         if let Some(q) = self.queues.get_mut(home as usize) {
-            q.stats.answered += 1;
-            q.stats.total_answer_wait = q.stats.total_answer_wait + waited;
-            if waited <= q.config.service_level.within() {
-                q.stats.answered_within_target += 1;
-            }
+            q.stats
+                .count_answer(waited, q.config.service_level.within());
         }
         if let Some(q) = self.queues.get_mut(queue as usize) {
             q.last_chosen = Some(agent_id);

@@ -310,6 +310,12 @@ impl ContactState {
         self.more.as_ref().and_then(|m| m.callback)
     }
 
+    /// Its callback, to change, if the caller asked for one.
+    #[inline]
+    pub(crate) fn callback_mut(&mut self) -> Option<&mut crate::router::callback::Callback> {
+        self.more.as_mut().and_then(|m| m.callback.as_mut())
+    }
+
     /// Its progressive offer's timer.
     #[inline]
     pub(crate) fn extend(&self) -> Option<TimerKey> {

@@ -52,6 +52,29 @@ pub struct QueueStats {
 }
 
 impl QueueStats {
+    /// Counts an answer after `waited`, against the target `within`.
+    pub(crate) fn count_answer(&mut self, waited: TimeSpan, within: TimeSpan) {
+        self.answered += 1;
+        self.total_answer_wait = self.total_answer_wait + waited;
+        if waited <= within {
+            self.answered_within_target += 1;
+        }
+    }
+
+    /// Takes back an answer counted by [`QueueStats::count_answer`] with the
+    /// same arguments (a callback the customer did not answer).
+    pub(crate) fn take_back_answer(&mut self, waited: TimeSpan, within: TimeSpan) {
+        self.answered = self.answered.saturating_sub(1);
+        self.total_answer_wait = TimeSpan::from_millis(
+            self.total_answer_wait
+                .as_millis()
+                .saturating_sub(waited.as_millis()),
+        );
+        if waited <= within {
+            self.answered_within_target = self.answered_within_target.saturating_sub(1);
+        }
+    }
+
     /// The share answered within the target, abandons counted as misses
     /// except short ones; `None` while nothing counts yet.
     #[must_use]

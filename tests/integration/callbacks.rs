@@ -279,62 +279,41 @@ proptest! {
             now += dt;
             let t = secs(now);
             let _ = r.advance(t).unwrap();
-            let nth = |n: usize| held.keys().nth(n % held.len().max(1)).copied();
-            let outcome = match op {
-                Op::Arrive => {
+            let target = match &op {
+                Op::Callback(n, _) | Op::Finish(n) | Op::Unanswered(n) | Op::Abandon(n) => {
+                    held.keys().nth(n % held.len().max(1)).copied()
+                }
+                Op::Arrive | Op::Advance => None,
+            };
+            let outcome = match (op, target) {
+                (Op::Arrive, _) => {
                     next += 1;
                     held.insert(id(next), false);
                     r.arrive(call(next), t).map(|_| ())
                 }
-                Op::Callback(n, at) => match nth(n) {
-                    Some(c) => {
-                        let res = r.request_callback(c, at.map(|a| secs(now + a)), t);
-                        if res.is_ok() {
-                            held.insert(c, true);
-                        }
-                        res.map(|_| ())
+                (Op::Callback(_, at), Some(c)) => r
+                    .request_callback(c, at.map(|a| secs(now + a)), t)
+                    .map(|_| {
+                        held.insert(c, true);
+                    }),
+                (Op::Finish(_), Some(c)) => r.finish(c, t).map(|_| {
+                    held.remove(&c);
+                    finished += 1;
+                }),
+                (Op::Unanswered(_), Some(c)) => r.callback_unanswered(c, t).map(|d| {
+                    if d.iter().any(|d| matches!(d, Decision::CallbackFailed { contact, .. } if *contact == c)) {
+                        held.remove(&c);
+                        failed += 1;
                     }
-                    None => Ok(()),
-                },
-                Op::Finish(n) => match nth(n) {
-                    Some(c) => {
-                        let res = r.finish(c, t);
-                        if res.is_ok() {
-                            held.remove(&c);
-                            finished += 1;
-                        }
-                        res.map(|_| ())
+                }),
+                (Op::Abandon(_), Some(c)) => r.abandon(c, t).map(|_| {
+                    if held.remove(&c) == Some(true) {
+                        cancelled += 1;
+                    } else {
+                        abandoned += 1;
                     }
-                    None => Ok(()),
-                },
-                Op::Unanswered(n) => match nth(n) {
-                    Some(c) => {
-                        let res = r.callback_unanswered(c, t);
-                        if let Ok(d) = &res
-                            && d.iter().any(|d| matches!(d, Decision::CallbackFailed { contact, .. } if *contact == c))
-                        {
-                            held.remove(&c);
-                            failed += 1;
-                        }
-                        res.map(|_| ())
-                    }
-                    None => Ok(()),
-                },
-                Op::Abandon(n) => match nth(n) {
-                    Some(c) => {
-                        let res = r.abandon(c, t);
-                        if res.is_ok() {
-                            if held.remove(&c) == Some(true) {
-                                cancelled += 1;
-                            } else {
-                                abandoned += 1;
-                            }
-                        }
-                        res.map(|_| ())
-                    }
-                    None => Ok(()),
-                },
-                Op::Advance => Ok(()),
+                }),
+                _ => Ok(()),
             };
             // Refusals are for contacts in the wrong state only.
             if let Err(e) = outcome {

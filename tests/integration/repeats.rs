@@ -242,6 +242,28 @@ fn calls() -> impl Strategy<Value = Vec<Call>> {
     prop::collection::vec(call, 1..40)
 }
 
+/// The reference's customers: last end, whether it is an open first
+/// contact, and its stage.
+type Lasts = BTreeMap<u64, (u64, bool, LifecycleStage)>;
+
+/// Judges resolved, in the reference, every open first contact whose
+/// window closed before `now`.
+fn close_windows(
+    last: &mut Lasts,
+    want: &mut BTreeMap<LifecycleStage, FirstContactResolution>,
+    now: u64,
+    window: u64,
+) {
+    for (end, open, stage) in last.values_mut() {
+        if *open && *end + window < now {
+            *open = false;
+            let f = want.entry(*stage).or_default();
+            f.resolved += 1;
+            f.pending -= 1;
+        }
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
 
@@ -253,22 +275,13 @@ proptest! {
     fn first_contact_resolution_follows_the_rules(calls in calls()) {
         let window = HOUR;
         let mut r = router(1, Some(TimeSpan::from_secs(window)));
-        // Reference: each customer's last end, whether it is an open first
-        // contact, and its stage.
-        let mut last: BTreeMap<u64, (u64, bool, LifecycleStage)> = BTreeMap::new();
+        let mut last = Lasts::new();
         let mut want = BTreeMap::<LifecycleStage, FirstContactResolution>::new();
         let mut now = 0;
         for (i, c) in calls.iter().enumerate() {
             now += c.gap;
             // Windows closed before this arrival: resolved.
-            for (_, (end, open, stage)) in last.iter_mut() {
-                if *open && *end + window < now {
-                    *open = false;
-                    let f = want.entry(*stage).or_default();
-                    f.resolved += 1;
-                    f.pending -= 1;
-                }
-            }
+            close_windows(&mut last, &mut want, now, window);
             let repeat = last.get(&c.customer).is_some_and(|(end, _, _)| now <= *end + window);
             if repeat {
                 let (_, open, stage) = last[&c.customer];
@@ -285,14 +298,7 @@ proptest! {
             prop_assert_eq!(is_repeat, repeat);
             now += c.handle;
             // Closed meanwhile (the end judges them first).
-            for (_, (end, open, stage)) in last.iter_mut() {
-                if *open && *end + window < now {
-                    *open = false;
-                    let f = want.entry(*stage).or_default();
-                    f.resolved += 1;
-                    f.pending -= 1;
-                }
-            }
+            close_windows(&mut last, &mut want, now, window);
             let _ = r.finish_with(ContactId::new(i as u64), c.outcome, secs(now)).unwrap();
             let first = !repeat;
             if let Some((_, true, stage)) = last.get(&c.customer).copied() {
