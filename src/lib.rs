@@ -84,9 +84,9 @@ pub use policy::{
 };
 pub use router::{
     CallbackPolicy, CallbackStats, ContactStatus, Decision, Decisions, Escalation, EscalationStep,
-    FirstContactResolution, Footprint, MissedOffers, OfferEnd, OfferMode, OfferPolicy, Outcome,
-    QueueConfig, QueueStats, ResolutionReport, Router, RouterConfig, RouterError, SNAPSHOT_VERSION,
-    Snapshot, SnapshotError, Unstaffed, UpsetRule, WaitEstimate,
+    FirstContactResolution, Footprint, MissedOffers, OfferEnd, OfferMode, OfferPolicy, Outbound,
+    Outcome, QueueConfig, QueueStats, ResolutionReport, Router, RouterConfig, RouterError,
+    SNAPSHOT_VERSION, Snapshot, SnapshotError, Unstaffed, UpsetRule, WaitEstimate,
 };
 pub use time::{TimeSpan, Timestamp};
 

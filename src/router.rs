@@ -91,6 +91,7 @@
 mod agent_ops;
 mod availability;
 mod bitset;
+mod blend;
 mod callback;
 mod config;
 mod contact_ops;
@@ -114,6 +115,7 @@ mod stats;
 mod waiting;
 mod windows;
 
+pub use blend::Outbound;
 pub use callback::{CallbackPolicy, CallbackStats};
 pub use config::{QueueConfig, RouterConfig, Unstaffed};
 pub use decision::{Decision, Decisions};
@@ -205,6 +207,8 @@ pub struct Router {
     rng: Pcg64Mcg,
     queues: Vec<QueueState>,
     queue_slots: IdMap<QueueId, u32>,
+    /// The slots of the queues holding outbound tasks.
+    outbound_queues: Vec<u32>,
     agents: Vec<Option<AgentState>>,
     agent_slots: IdMap<AgentId, u32>,
     vacant_agent_slots: Vec<u32>,
@@ -220,8 +224,8 @@ pub struct Router {
     /// The first group of each key fingerprint; the others of the same
     /// fingerprint follow through `Group::same_fingerprint`.
     group_slots: IdMap<u64, u32>,
-    /// Groups with at least one waiting contact, so that a freed agent skips
-    /// empty ones without touching them.
+    /// Inbound groups with at least one waiting contact, so that a freed
+    /// agent skips the others without touching them.
     nonempty: Bitset,
     /// The best waiting contact of each group, by group: a compact copy of
     /// the heads, so that a freed agent compares groups without touching them.
@@ -261,6 +265,7 @@ impl Router {
             rng: Pcg64Mcg::seed_from_u64(config.rng_seed),
             queues: Vec::new(),
             queue_slots: IdMap::default(),
+            outbound_queues: Vec::new(),
             agents: Vec::new(),
             agent_slots: IdMap::default(),
             vacant_agent_slots: Vec::new(),

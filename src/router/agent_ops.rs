@@ -2,7 +2,7 @@
 
 use super::{Router, RouterError};
 use crate::model::{AgentId, AgentSpec, AgentStatus, NotReadyReason, QueueId};
-use crate::policy::Selection;
+use crate::policy::{IdleMeasure, Selection};
 use crate::router::bitset::Bitset;
 use crate::router::config::QueueConfig;
 use crate::router::decision::Decisions;
@@ -58,8 +58,16 @@ impl Router {
         if let Selection::LongestIdle(m) = config.selection {
             self.available.enable(m, &self.agents);
         }
+        if config.outbound.is_some() {
+            // Its blending rule counts the idle agents.
+            self.available
+                .enable(IdleMeasure::SinceLastContact, &self.agents);
+        }
         let slot = self.queues.len() as u32;
         self.queue_slots.insert(config.id, slot);
+        if config.outbound.is_some() {
+            self.outbound_queues.push(slot);
+        }
         self.queues.push(QueueState {
             config,
             members: Bitset::default(),
@@ -213,6 +221,7 @@ impl Router {
         self.index_agent(slot);
         let mut out = Decisions::new();
         self.pull(slot, now, &mut out);
+        self.blend(now, &mut out);
         Ok(out)
     }
 
@@ -275,6 +284,7 @@ impl Router {
         }
         let mut out = Decisions::new();
         self.pull(slot, now, &mut out);
+        self.blend(now, &mut out);
         Ok(out)
     }
 
@@ -360,6 +370,7 @@ impl Router {
         }
         let mut out = Decisions::new();
         self.pull(slot, now, &mut out);
+        self.blend(now, &mut out);
         Ok(out)
     }
 
@@ -446,6 +457,7 @@ impl Router {
             self.wrap_up_ended(slot, t, now, &mut out);
         }
         self.pull(slot, now, &mut out);
+        self.blend(now, &mut out);
         Ok(out)
     }
 

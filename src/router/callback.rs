@@ -240,6 +240,7 @@ impl Router {
             self.hold(slot, now + policy.retry_after);
         }
         self.pull(agent, now, &mut out);
+        self.blend(now, &mut out);
         Ok(out)
     }
 

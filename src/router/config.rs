@@ -190,6 +190,11 @@ pub struct QueueConfig {
     /// `None`: no callbacks). See [`Router::request_callback`](crate::Router::request_callback).
     #[serde(default)]
     pub callbacks: Option<crate::router::callback::CallbackPolicy>,
+    /// Whether the queue holds outbound tasks (proactive follow-ups)
+    /// rather than inbound contacts, and the rule that blends them with
+    /// inbound work (default `None`: inbound). See [`Outbound`](crate::Outbound).
+    #[serde(default)]
+    pub outbound: Option<crate::router::blend::Outbound>,
 }
 
 impl QueueConfig {
@@ -209,6 +214,7 @@ impl QueueConfig {
             upset: None,
             prefer_known_agents: None,
             callbacks: None,
+            outbound: None,
             unstaffed: Unstaffed::Wait,
             preferred_first: true,
             resume_within: None,
@@ -297,6 +303,14 @@ impl QueueConfig {
     #[must_use]
     pub fn callbacks(mut self, policy: crate::router::callback::CallbackPolicy) -> Self {
         self.callbacks = Some(policy);
+        self
+    }
+
+    /// Makes the queue hold outbound tasks blended by `rule` (builder
+    /// style); see [`Outbound`](crate::Outbound).
+    #[must_use]
+    pub fn outbound(mut self, rule: crate::router::blend::Outbound) -> Self {
+        self.outbound = Some(rule);
         self
     }
 

@@ -88,8 +88,11 @@ impl Router {
                 }
                 Some((r, upset)) => (r.queue, self.group_for(r.key(channel)), upset, r.bonus),
             };
+        let outbound = self.is_outbound(queue);
         let chosen = match resumed {
             Some(first) => self.best_free_in(group, &contact, now.saturating_since(first), &[]),
+            // The blending rule is kept by `best_free_in`.
+            None if outbound => self.best_free_in(group, &contact, TimeSpan::ZERO, &[]),
             None => self.choose_now(group, &contact),
         };
         if chosen.is_none()
@@ -126,10 +129,10 @@ impl Router {
         self.clock = now;
         let id = contact.id;
         let seq = self.take_seq();
-        let repeat = contact
-            .customer
-            .is_some_and(|cu| self.repeats.get(cu, now).is_some());
-        let known = contact.customer.map(|cu| {
+        // A task is not the customer contacting us: no repeat, no verdict.
+        let customer = contact.customer.filter(|_| !outbound);
+        let repeat = customer.is_some_and(|cu| self.repeats.get(cu, now).is_some());
+        let known = customer.map(|cu| {
             let segment = Last {
                 home,
                 stage: contact.stage.unwrap_or_default(),
@@ -275,7 +278,8 @@ impl Router {
             return Err(RouterError::ContactNotInService(contact));
         };
         let channel = c.contact.channel.index();
-        let known = c.contact.customer.map(|cu| {
+        let outbound = self.is_outbound(c.home);
+        let known = c.contact.customer.filter(|_| !outbound).map(|cu| {
             let segment = Last {
                 home: c.home,
                 stage: c.contact.stage.unwrap_or_default(),
@@ -311,6 +315,7 @@ impl Router {
             }
         }
         self.pull(agent, now, &mut out);
+        self.blend(now, &mut out);
         Ok(out)
     }
 
@@ -392,6 +397,7 @@ impl Router {
                 },
             );
         }
+        self.blend(now, &mut out);
         Ok(out)
     }
 
@@ -602,6 +608,7 @@ impl Router {
             let timer = entry.remove();
             self.clock = key.0;
             self.fire(key, timer, &mut out);
+            self.blend(key.0, &mut out);
         }
         self.clock = now;
         // Places kept past their window are gone as time passes, not only

@@ -72,6 +72,7 @@ impl Router {
             .queues
             .get(key.queue as usize)
             .is_some_and(|q| q.config.preferred_first);
+        let outbound = self.is_outbound(key.queue);
         for slot in pool.iter() {
             let Some(a) = self.agents.get_mut(slot as usize).and_then(Option::as_mut) else {
                 continue;
@@ -103,6 +104,7 @@ impl Router {
         }
         self.group_slots.insert(fingerprint, g);
         let mut group = Group::new(key);
+        group.outbound = outbound;
         group.eligible_now = eligible_now;
         group.delayed = delayed;
         group.same_fingerprint = first;
@@ -281,6 +283,16 @@ impl Router {
         let g = self.groups.get(group as usize)?;
         let q = self.queues.get(g.key.queue as usize)?;
         let free = self.available.free.get(g.key.channel.index())?;
+        // A task goes to an idle agent only while the blending rule lets it.
+        let idle_barred = q.config.outbound.is_some_and(|o| !self.idle_may_take(o));
+        let agents = &self.agents;
+        let allowed = |s: &u32| {
+            !idle_barred
+                || agents
+                    .get(*s as usize)
+                    .and_then(Option::as_ref)
+                    .is_some_and(|a| a.idle_keys.is_none())
+        };
         let delayed = g
             .delayed
             .iter()
@@ -291,7 +303,7 @@ impl Router {
             .eligible_now
             .intersection(free)
             .chain(delayed)
-            .filter(|s| !exclude.contains(s));
+            .filter(|s| !exclude.contains(s) && allowed(s));
         let ask = Ask::new(q, &g.key, contact, &self.scoring);
         select(
             &self.agents,
@@ -492,14 +504,15 @@ impl Router {
         best.map(|b| b.2)
     }
 
-    /// Copies the head of `group` into [`Router::heads`] and its emptiness
-    /// into [`Router::nonempty`]: the one place both are kept.
+    /// Copies the head of `group` into [`Router::heads`] and whether a
+    /// freed agent may pull from it into [`Router::nonempty`]: the one
+    /// place both are kept.
     pub(super) fn refresh_head(&mut self, group: u32) {
-        let head = self
-            .groups
-            .get(group as usize)
-            .and_then(|g| g.waiting.peek().map(|(&s, &k)| (k, s)));
-        self.nonempty.set(group, head.is_some());
+        let (head, outbound) = self.groups.get(group as usize).map_or((None, false), |g| {
+            (g.waiting.peek().map(|(&s, &k)| (k, s)), g.outbound)
+        });
+        // Outbound tasks are placed by `blend`, never pulled.
+        self.nonempty.set(group, head.is_some() && !outbound);
         if let Some(h) = self.heads.get_mut(group as usize) {
             *h = head;
         }

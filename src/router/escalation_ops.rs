@@ -465,6 +465,7 @@ impl Router {
             self.refresh_free(other);
         }
         self.schedule_step(slot);
+        self.blend(now, &mut out);
         Ok(out)
     }
 }

@@ -69,6 +69,7 @@ impl Router {
             self.release(slot, o.agent, OfferEnd::Withdrawn, &mut out);
             self.pull(o.agent, now, &mut out);
         }
+        self.blend(now, &mut out);
         Ok(out)
     }
 
@@ -120,6 +121,7 @@ impl Router {
         }
         let mut out = Decisions::new();
         self.end_offer(slot, agent, OfferEnd::Rejected, now, &mut out);
+        self.blend(now, &mut out);
         Ok(out)
     }
 

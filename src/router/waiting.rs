@@ -182,6 +182,9 @@ pub(crate) struct Group {
     pub(crate) holders: u32,
     /// False for a dropped group's slot, kept for reuse.
     pub(crate) live: bool,
+    /// Whether it holds outbound tasks, which a freed agent does not pull
+    /// (they are placed by the blending rule).
+    pub(crate) outbound: bool,
 }
 
 impl Group {
@@ -194,6 +197,7 @@ impl Group {
             delayed: Vec::new(),
             holders: 0,
             live: true,
+            outbound: false,
         }
     }
 

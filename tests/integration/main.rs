@@ -11,6 +11,7 @@ mod callbacks;
 mod customer;
 mod default_study;
 mod erlang_a;
+mod follow_ups;
 mod in_depth;
 mod properties;
 mod reliability;
