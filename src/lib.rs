@@ -75,8 +75,8 @@ pub use error::Error;
 pub use model::{
     AgentId, AgentSpec, AgentStatus, Capacity, Channel, Contact, ContactId, CustomerContext,
     CustomerId, CustomerValue, Language, LifecycleStage, NotReadyReason, Preference, Proficiency,
-    ProfileEntry, QueueId, Requirements, RoutingProfile, Sentiment, ServiceLevelTarget, SkillId,
-    SkillRequirement, ValueTier,
+    ProfileEntry, PurposeId, QueueId, Requirements, RoutingProfile, Sentiment, ServiceLevelTarget,
+    SkillId, SkillRequirement, ValueTier,
 };
 pub use policy::{
     CustomScoring, IdleMeasure, PriorityBreakdown, PriorityWeights, Selection, StageEvidence,
@@ -85,8 +85,8 @@ pub use policy::{
 pub use router::{
     CallbackPolicy, CallbackStats, ContactStatus, Decision, Decisions, Escalation, EscalationStep,
     FirstContactResolution, Footprint, MissedOffers, OfferEnd, OfferMode, OfferPolicy, Outbound,
-    Outcome, QueueConfig, QueueStats, ResolutionReport, Router, RouterConfig, RouterError,
-    SNAPSHOT_VERSION, Snapshot, SnapshotError, Unstaffed, UpsetRule, WaitEstimate,
+    Outcome, PurposeRoute, QueueConfig, QueueStats, ResolutionReport, Router, RouterConfig,
+    RouterError, SNAPSHOT_VERSION, Snapshot, SnapshotError, Unstaffed, UpsetRule, WaitEstimate,
 };
 pub use time::{TimeSpan, Timestamp};
 

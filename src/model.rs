@@ -15,7 +15,7 @@ pub use channel::Channel;
 pub use contact::{Contact, Preference};
 pub use context::CustomerContext;
 pub use customer::{CustomerValue, LifecycleStage, Sentiment, ValueTier};
-pub use id::{AgentId, ContactId, CustomerId, QueueId, SkillId};
+pub use id::{AgentId, ContactId, CustomerId, PurposeId, QueueId, SkillId};
 pub use service_level::ServiceLevelTarget;
 pub use skill::{Language, Proficiency, Requirements, SkillRequirement};
 

@@ -2,7 +2,7 @@
 
 use crate::model::{
     AgentId, Channel, ContactId, CustomerContext, CustomerId, CustomerValue, LifecycleStage,
-    QueueId, Requirements, Sentiment,
+    PurposeId, QueueId, Requirements, Sentiment,
 };
 use crate::time::TimeSpan;
 use serde::{Deserialize, Serialize};
@@ -52,6 +52,12 @@ pub struct Contact {
     /// contacts without it stay small.
     #[serde(default)]
     pub context: Option<Box<CustomerContext>>,
+    /// The purpose the customer chose in the menu of its entry queue
+    /// (default none): the contact goes to the queue the menu maps it to,
+    /// with the menu entry's requirements added
+    /// ([`QueueConfig::purposes`](crate::QueueConfig::purposes)).
+    #[serde(default)]
+    pub purpose: Option<PurposeId>,
 }
 
 /// Agents a contact waits for (its last agent, a loyal customer's account
@@ -128,6 +134,7 @@ impl Contact {
             preference: None,
             customer: None,
             context: None,
+            purpose: None,
         }
     }
 
@@ -170,6 +177,13 @@ impl Contact {
     #[must_use]
     pub fn customer(mut self, customer: CustomerId) -> Self {
         self.customer = Some(customer);
+        self
+    }
+
+    /// Sets the purpose chosen in the entry queue's menu.
+    #[must_use]
+    pub fn purpose(mut self, purpose: PurposeId) -> Self {
+        self.purpose = Some(purpose);
         self
     }
 

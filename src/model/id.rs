@@ -91,3 +91,15 @@ id_type!(
     CustomerId(u64),
     "customer#"
 );
+id_type!(
+    /// A purpose the customer chose in a chat or messaging menu ("billing",
+    /// "track my order"), mapped to a queue by the entry queue's
+    /// [`QueueConfig::purposes`](crate::QueueConfig::purposes).
+    ///
+    /// ```
+    /// use callroute::PurposeId;
+    /// assert_eq!(PurposeId::new(2).to_string(), "purpose#2");
+    /// ```
+    PurposeId(u16),
+    "purpose#"
+);

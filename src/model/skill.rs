@@ -286,6 +286,15 @@ impl Requirements {
         }
     }
 
+    /// The same requirements without the language.
+    #[must_use]
+    pub fn without_language(&self) -> Requirements {
+        Requirements {
+            skills: self.skills.clone(),
+            language: None,
+        }
+    }
+
     /// Whether nothing is required.
     ///
     /// ```

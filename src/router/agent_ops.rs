@@ -7,6 +7,7 @@ use crate::router::bitset::Bitset;
 use crate::router::config::QueueConfig;
 use crate::router::decision::Decisions;
 use crate::router::escalation::invalid_escalation;
+use crate::router::purpose::invalid_menu;
 use crate::router::state::{AgentState, Presence, QueueState, TimerKey};
 use crate::router::stats::QueueStats;
 use crate::time::{TimeSpan, Timestamp};
@@ -53,6 +54,12 @@ impl Router {
             return Err(RouterError::InvalidEscalation {
                 queue: config.id,
                 reason,
+            });
+        }
+        if let Some(purpose) = invalid_menu(config.id, &config.purposes, known) {
+            return Err(RouterError::InvalidPurpose {
+                queue: config.id,
+                purpose,
             });
         }
         if let Selection::LongestIdle(m) = config.selection {

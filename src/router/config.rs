@@ -195,6 +195,19 @@ pub struct QueueConfig {
     /// inbound work (default `None`: inbound). See [`Outbound`](crate::Outbound).
     #[serde(default)]
     pub outbound: Option<crate::router::blend::Outbound>,
+    /// The menu of an entry queue (default empty): a contact arriving here
+    /// with a [purpose](crate::Contact::purpose) goes to the queue its
+    /// entry names, with the entry's requirements added. See
+    /// [`PurposeRoute`](crate::PurposeRoute).
+    #[serde(default)]
+    pub purposes: Vec<crate::router::purpose::PurposeRoute>,
+    /// Whether a contact routed to this queue that requires no language
+    /// requires its customer's ([`CustomerContext::language`](crate::CustomerContext::language))
+    /// (default false). For chat and messaging, where the agent writes in
+    /// the customer's language; an [`Escalation::DropLanguage`](crate::Escalation::DropLanguage)
+    /// step lets anyone take it after a while.
+    #[serde(default)]
+    pub language_from_context: bool,
 }
 
 impl QueueConfig {
@@ -215,6 +228,8 @@ impl QueueConfig {
             prefer_known_agents: None,
             callbacks: None,
             outbound: None,
+            purposes: Vec::new(),
+            language_from_context: false,
             unstaffed: Unstaffed::Wait,
             preferred_first: true,
             resume_within: None,
@@ -311,6 +326,21 @@ impl QueueConfig {
     #[must_use]
     pub fn outbound(mut self, rule: crate::router::blend::Outbound) -> Self {
         self.outbound = Some(rule);
+        self
+    }
+
+    /// Adds an entry to the queue's menu of purposes (builder style).
+    #[must_use]
+    pub fn purpose(mut self, entry: crate::router::purpose::PurposeRoute) -> Self {
+        self.purposes.push(entry);
+        self
+    }
+
+    /// Makes contacts routed here require their customer's language when
+    /// they require none (builder style).
+    #[must_use]
+    pub fn language_from_context(mut self, yes: bool) -> Self {
+        self.language_from_context = yes;
         self
     }
 

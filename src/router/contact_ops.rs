@@ -34,10 +34,11 @@ impl Router {
         // Most contacts come as they will be held: their stage given and
         // no preference to read off a context. Only the others are changed
         // first (a changed contact is a copy of it).
-        if contact.stage.is_some() && contact.context.is_none() {
+        if contact.stage.is_some() && contact.context.is_none() && contact.purpose.is_none() {
             return self.admit(contact, StageSource::Given, now);
         }
-        let mut contact = contact;
+        // Moved by its entry queue's menu, given its customer's language.
+        let mut contact = self.apply_menu(contact)?;
         // Its stage as given, or as its customer's context shows.
         let (stage, stage_source) = self.stage_rule.resolve(&contact, now);
         contact.stage = Some(stage);

@@ -84,6 +84,16 @@ pub enum Decision {
         /// The queue it now waits in.
         queue: QueueId,
     },
+    /// `contact` changed channel ([`Router::switch_channel`](crate::Router::switch_channel));
+    /// the [`Decision::Transferred`] that follows names the queue it waits in.
+    ChannelSwitched {
+        /// The contact.
+        contact: ContactId,
+        /// Its channel before.
+        from: crate::model::Channel,
+        /// Its channel now.
+        to: crate::model::Channel,
+    },
     /// The router put `agent` not ready (after missed offers).
     AgentNotReady {
         /// The agent.

@@ -71,6 +71,24 @@ pub enum RouterError {
     /// A queue's offer policy has a zero timeout or interval, or no agent.
     #[error("{0} has an offer policy that cannot work (zero timeout or interval, or no agent)")]
     InvalidOfferPolicy(QueueId),
+    /// A contact named a purpose its entry queue's menu does not list; it
+    /// was not accepted.
+    #[error("{queue} has no {purpose} in its menu")]
+    UnknownPurpose {
+        /// The entry queue.
+        queue: QueueId,
+        /// The purpose.
+        purpose: crate::model::PurposeId,
+    },
+    /// A queue's menu lists a purpose twice, or sends one to a queue not
+    /// added yet.
+    #[error("{queue}: the menu entry for {purpose} repeats it or names a queue not added yet")]
+    InvalidPurpose {
+        /// The queue.
+        queue: QueueId,
+        /// The purpose at fault.
+        purpose: crate::model::PurposeId,
+    },
     /// A queue's escalation steps or upset rule cannot work.
     #[error("{queue}: {reason}")]
     InvalidEscalation {

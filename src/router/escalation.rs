@@ -47,6 +47,9 @@ pub enum Escalation {
         /// The skill no longer required.
         skill: SkillId,
     },
+    /// Drops the required language: any agent with the skills may take it
+    /// (the fallback of a chat that waited too long for its language).
+    DropLanguage,
     /// Requires a skill (for example de-escalation) at `min` or above.
     RequireSkill {
         /// The skill.

@@ -63,6 +63,7 @@ impl Router {
         match action {
             Escalation::RelaxProficiency { by } => r.requirements = r.requirements.relaxed(by),
             Escalation::DropSkill { skill } => r.requirements = r.requirements.without(skill),
+            Escalation::DropLanguage => r.requirements = r.requirements.without_language(),
             Escalation::RequireSkill { skill, min } => {
                 r.requirements.add(SkillRequirement::new(skill, min));
             }
@@ -412,12 +413,92 @@ impl Router {
         let slot = self.contact_slot(contact)?;
         let target = self.queue_slot(to)?;
         self.check_time(now)?;
-        let (phase, channel) = self
-            .contact_at(slot)
-            .map(|c| (c.phase, c.contact.channel))
-            .ok_or(RouterError::UnknownContact(contact))?;
-        self.clock = now;
+        Ok(self.move_to(slot, target, to, None, now))
+    }
+
+    /// Switches a chat (or any contact) to another channel — a chat that
+    /// becomes a voice call — and moves it to queue `to` (its own queue, or
+    /// a queue of that channel's agents), keeping its place and its
+    /// history: the same contact, with its arrival time and sequence, its
+    /// customer, context, stage and sentiment. Reported as
+    /// [`Decision::ChannelSwitched`], then routed as
+    /// [`Router::transfer`] routes: waiting, it takes its place among the
+    /// new channel's contacts; in service, its agent is freed at once (the
+    /// chat counts as handled) and the call waits in `to`.
+    ///
+    /// # Errors
+    ///
+    /// [`RouterError::UnknownContact`], [`RouterError::UnknownQueue`],
+    /// [`RouterError::ContactNotWaiting`] while it is offered or a held
+    /// callback (switch once the offer ends), and the time errors.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use callroute::*;
+    /// let q = QueueId::new(1);
+    /// let mut router = Router::new(RouterConfig::default())?;
+    /// router.add_queue(QueueConfig::new(q))?;
+    /// let phone = AgentSpec::new(AgentId::new(1)).capacity(Capacity::voice());
+    /// router.add_agent(phone.profile(RoutingProfile::new().serve(q, 1)))?;
+    /// let _ = router.log_in(AgentId::new(1), Timestamp::ZERO)?;
+    /// let chat = Contact::new(ContactId::new(1), q, Channel::Chat);
+    /// let _ = router.arrive(chat, Timestamp::from_secs(10))?; // nobody chats
+    /// let d = router.switch_channel(ContactId::new(1), Channel::Voice, q, Timestamp::from_secs(70))?;
+    /// assert!(matches!(d.as_slice(), [
+    ///     Decision::ChannelSwitched { from: Channel::Chat, to: Channel::Voice, .. },
+    ///     Decision::Transferred { .. },
+    ///     Decision::Assigned { waited, .. },
+    /// ] if *waited == TimeSpan::from_secs(60)));
+    /// # Ok::<(), callroute::Error>(())
+    /// ```
+    pub fn switch_channel(
+        &mut self,
+        contact: ContactId,
+        channel: Channel,
+        to: QueueId,
+        now: Timestamp,
+    ) -> Result<Decisions, RouterError> {
+        let slot = self.contact_slot(contact)?;
+        let target = self.queue_slot(to)?;
+        self.check_time(now)?;
+        match self.contact_at(slot).map(|c| c.phase) {
+            Some(Phase::Waiting | Phase::InService { .. }) => {}
+            _ => return Err(RouterError::ContactNotWaiting(contact)),
+        }
+        Ok(self.move_to(slot, target, to, Some(channel), now))
+    }
+
+    /// Moves contact `slot` to queue slot `target` (id `to`), on `channel`
+    /// if given: [`Router::transfer`] and [`Router::switch_channel`].
+    fn move_to(
+        &mut self,
+        slot: u32,
+        target: u32,
+        to: QueueId,
+        channel: Option<Channel>,
+        now: Timestamp,
+    ) -> Decisions {
         let mut out = Decisions::new();
+        let Some((phase, before, id)) = self
+            .contact_at(slot)
+            .map(|c| (c.phase, c.contact.channel, c.contact.id))
+        else {
+            return out;
+        };
+        self.clock = now;
+        if let Some(to) = channel
+            && let Some(c) = self.contact_mut(slot)
+        {
+            // Its group is left by slot, not by channel: safe to change
+            // before it leaves.
+            c.contact.channel = to;
+            out.push(Decision::ChannelSwitched {
+                contact: id,
+                from: before,
+                to,
+            });
+        }
         let Phase::InService { agent } = phase else {
             self.escalate(
                 slot,
@@ -427,12 +508,12 @@ impl Router {
                 &mut out,
             );
             self.schedule_step(slot);
-            return Ok(out);
+            return out;
         };
         if let Some(a) = self.agent_mut(agent) {
             a.in_service = a.in_service.saturating_sub(1);
             a.handled += 1;
-            if let Some(l) = a.load.get_mut(channel.index()) {
+            if let Some(l) = a.load.get_mut(before.index()) {
                 *l = l.saturating_sub(1);
             }
             a.last_contact_end = now;
@@ -466,6 +547,6 @@ impl Router {
         }
         self.schedule_step(slot);
         self.blend(now, &mut out);
-        Ok(out)
+        out
     }
 }

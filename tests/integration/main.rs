@@ -8,6 +8,7 @@
 )]
 
 mod callbacks;
+mod channels;
 mod customer;
 mod default_study;
 mod erlang_a;

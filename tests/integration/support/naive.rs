@@ -1127,6 +1127,7 @@ impl Naive {
         match action {
             Escalation::RelaxProficiency { by } => c.reqs = c.reqs.relaxed(by),
             Escalation::DropSkill { skill } => c.reqs = c.reqs.without(skill),
+            Escalation::DropLanguage => c.reqs = c.reqs.without_language(),
             Escalation::RequireSkill { skill, min } => c.reqs = c.reqs.clone().skill(skill, min),
             Escalation::Widen { queue } => {
                 if queue != c.contact.queue && !c.widen.contains(&queue) {

@@ -253,6 +253,7 @@ fn escalation() -> impl Strategy<Value = Escalation> {
             queue: QueueId::new(q)
         }),
         Just(Escalation::RaisePriority { points: 10.0 }),
+        Just(Escalation::DropLanguage),
         Just(Escalation::DropPreference),
     ]
 }
