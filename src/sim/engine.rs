@@ -6,9 +6,10 @@ use super::live::LiveSet;
 use super::scenario::{Costs, SENTIMENT_UPDATE_SECS, Scenario, Shift, duty_secs, sentiment_band};
 use super::stats::{Report, Segment};
 use crate::model::{
-    AgentId, AgentStatus, Channel, Contact, ContactId, LifecycleStage, NotReadyReason, Sentiment,
+    AgentId, AgentStatus, Channel, Contact, ContactId, CustomerId, LifecycleStage, NotReadyReason,
+    Sentiment,
 };
-use crate::router::{Decision, Decisions, Router, RouterError};
+use crate::router::{Decision, Decisions, Outcome, Router, RouterError};
 use crate::time::Timestamp;
 use rand::{RngExt, SeedableRng};
 use rand_distr::{Distribution, Normal};
@@ -31,6 +32,13 @@ enum Event {
     ShiftEnd(u32),
     /// A waiting contact's drifting sentiment is reported.
     SentimentTick(ContactId),
+    /// A customer whose contact was not resolved contacts the stream again.
+    Repeat {
+        /// The stream.
+        stream: u32,
+        /// The customer.
+        customer: u64,
+    },
 }
 
 /// A calendar entry: ordered by time, then by the order of scheduling
@@ -84,6 +92,30 @@ struct StreamState {
     sentiment: (f64, Option<Normal<f64>>, f64),
     /// Patience factors by mood band.
     patience_by_mood: [f64; 3],
+    /// Callbacks, repeats and outbound use, with their own generator so
+    /// that streams without them draw exactly as before.
+    behaviour: Behaviour,
+}
+
+/// What a stream's customers do beyond waiting: ask for callbacks, answer
+/// them or not, come back unresolved.
+#[derive(Debug)]
+struct Behaviour {
+    draws: Pcg64Mcg,
+    callback_share: f64,
+    callback_no_answer: f64,
+    unresolved_share: f64,
+    repeat_after: Option<Sampler>,
+    /// Whether its queue holds outbound tasks (counted only in their queue
+    /// and stream segments).
+    outbound: bool,
+}
+
+impl Behaviour {
+    /// Whether an event of chance `p` happens (no draw when `p` is 0).
+    fn chance(&mut self, p: f64) -> bool {
+        p > 0.0 && self.draws.random::<f64>() < p
+    }
 }
 
 /// A contact in the system.
@@ -97,6 +129,22 @@ struct Live {
     handle_ms: u64,
     interval: u32,
     answered: bool,
+    /// Its customer (0: none given to the router).
+    customer: u64,
+    /// Whether it repeats an unresolved contact.
+    repeat: bool,
+    /// Whether it is a first contact of a stream that always resolves:
+    /// counted resolved when answered (the others when they end).
+    resolves: bool,
+    /// Whether the customer waits to be called back.
+    callback: bool,
+}
+
+impl Live {
+    /// Whether it is an inbound contact (outbound tasks have no interval).
+    fn inbound(&self) -> bool {
+        self.interval != u32::MAX
+    }
 }
 
 /// Sentiment bands (negative, neutral, positive).
@@ -132,6 +180,8 @@ pub struct Simulation {
     /// service.
     group_of: Vec<u32>,
     group_busy_ms: Vec<u64>,
+    /// The last customer id handed out.
+    customers: u64,
     report: Report,
 }
 
@@ -221,6 +271,19 @@ impl Simulation {
                     s.sentiment_drift_per_minute,
                 ),
                 patience_by_mood: s.patience_by_mood,
+                behaviour: Behaviour {
+                    // A namespace of seeds apart from the arrival and
+                    // attribute generators'.
+                    draws: Pcg64Mcg::seed_from_u64(derive_seed(seed, i as u32 | 1 << 31, 0)),
+                    callback_share: s.callback_share,
+                    callback_no_answer: s.callback_no_answer,
+                    unresolved_share: s.unresolved_share,
+                    repeat_after: s.repeat_after.as_ref().map(super::Dist::sampler),
+                    outbound: scenario
+                        .queues
+                        .iter()
+                        .any(|q| q.id == s.queue && q.outbound.is_some()),
+                },
             })
             .collect();
         let report = Report {
@@ -275,6 +338,7 @@ impl Simulation {
             waiting_ms: vec![0; scenario.intervals as usize],
             group_of,
             group_busy_ms: vec![0; scenario.groups.len()],
+            customers: 0,
             cells: vec![Segment::default(); scenario.streams.len() * BANDS],
             report,
         };
@@ -335,12 +399,12 @@ impl Simulation {
                 };
                 self.now = entry.time();
                 match entry.event {
-                    Event::Arrival(stream) => self.arrive(stream)?,
-                    Event::Finish(contact) => {
-                        self.live.remove(contact);
-                        let d = self.router.finish(contact, self.at())?;
-                        self.apply(&d)?;
+                    Event::Arrival(stream) => {
+                        self.schedule_arrival(stream);
+                        self.arrive(stream, None)?;
                     }
+                    Event::Repeat { stream, customer } => self.arrive(stream, Some(customer))?,
+                    Event::Finish(contact) => self.finish(contact)?,
                     Event::Abandon(contact) => self.abandon(contact)?,
                     Event::ShiftStart(g) => self.shift(g, true)?,
                     Event::ShiftEnd(g) => self.shift(g, false)?,
@@ -399,11 +463,22 @@ impl Simulation {
         self.push(at.floor() as u64, Event::Arrival(stream));
     }
 
-    fn arrive(&mut self, stream: u32) -> Result<(), SimError> {
-        self.schedule_arrival(stream);
+    /// A contact of `stream` arrives: a new customer's, or the repeat of
+    /// `customer`'s unresolved contact.
+    #[inline]
+    fn arrive(&mut self, stream: u32, repeat_of: Option<u64>) -> Result<(), SimError> {
         let now = self.now;
         let Some(s) = self.streams.get_mut(stream as usize) else {
             return Ok(());
+        };
+        // Customers are named only where repeats are modelled.
+        let customer = match repeat_of {
+            Some(c) => c,
+            None if s.behaviour.unresolved_share > 0.0 => {
+                self.customers += 1;
+                self.customers
+            }
+            None => 0,
         };
         let handle_ms = to_ms(s.handle.sample(&mut s.attributes));
         let patience_secs = s.patience.as_ref().map(|p| p.sample(&mut s.attributes));
@@ -414,8 +489,14 @@ impl Simulation {
             patience_secs.map(|p| to_ms(p * s.patience_by_mood.get(band).copied().unwrap_or(1.0)));
         let mut contact = s.template.clone();
         contact.sentiment = Sentiment::new(sentiment).unwrap_or(Sentiment::NEUTRAL);
-        let interval =
-            ((now / self.interval_ms.max(1)) as u32).min(self.intervals.saturating_sub(1));
+        contact.customer = (customer != 0).then(|| CustomerId::new(customer));
+        // Outbound tasks are kept out of the per-interval figures: no
+        // interval is theirs.
+        let interval = if s.behaviour.outbound {
+            u32::MAX
+        } else {
+            ((now / self.interval_ms.max(1)) as u32).min(self.intervals.saturating_sub(1))
+        };
         let id = self.live.insert(Live {
             stream,
             sentiment,
@@ -424,19 +505,21 @@ impl Simulation {
             handle_ms,
             interval,
             answered: false,
+            customer,
+            repeat: repeat_of.is_some(),
+            resolves: repeat_of.is_none() && s.behaviour.unresolved_share == 0.0,
+            callback: false,
         });
         contact.id = id;
-        self.tally(
-            stream,
-            interval,
-            sentiment_band(sentiment),
-            Segment::arrived,
-        );
+        self.tally(stream, interval, sentiment_band(sentiment), |seg| {
+            seg.arrived();
+            seg.repeats += u64::from(repeat_of.is_some());
+        });
         let d = self.router.arrive(contact, self.at())?;
         self.apply(&d)?;
         // A contact answered at once needs neither its patience nor its
-        // mood followed.
-        if self.live.get(id).is_some_and(|l| !l.answered) {
+        // mood followed; nor does one waiting to be called back.
+        if self.live.get(id).is_some_and(|l| !l.answered) && !self.ask_callback(id, stream)? {
             if drift != 0.0 {
                 self.push(
                     now.saturating_add(SENTIMENT_UPDATE_SECS * 1_000),
@@ -448,6 +531,77 @@ impl Simulation {
             }
         }
         Ok(())
+    }
+
+    /// A waiting caller of `stream` may ask to be called back (the
+    /// stream's share of them do); whether the router granted it.
+    fn ask_callback(&mut self, contact: ContactId, stream: u32) -> Result<bool, SimError> {
+        let Some(s) = self.streams.get_mut(stream as usize) else {
+            return Ok(false);
+        };
+        let share = s.behaviour.callback_share;
+        if !s.behaviour.chance(share) {
+            return Ok(false);
+        }
+        match self.router.request_callback(contact, None, self.at()) {
+            Ok(d) => self.apply(&d)?,
+            // The wait is short: the caller holds.
+            Err(RouterError::CallbackNotNeeded { .. }) => return Ok(false),
+            Err(e) => return Err(e.into()),
+        }
+        let Some(l) = self.live.get_mut(contact) else {
+            return Ok(false);
+        };
+        l.callback = true;
+        let l = *l;
+        self.tally(l.stream, l.interval, usize::from(l.band), |s| {
+            s.callbacks += 1;
+        });
+        Ok(true)
+    }
+
+    /// A contact's service ends, resolved or not by the stream's share of
+    /// unresolved contacts; an unresolved customer comes back later.
+    fn finish(&mut self, contact: ContactId) -> Result<(), SimError> {
+        let Some(l) = self.live.remove(contact) else {
+            return Ok(());
+        };
+        let Some(s) = self
+            .streams
+            .get_mut(l.stream as usize)
+            .filter(|s| s.behaviour.unresolved_share > 0.0)
+        else {
+            // Always resolved: counted so when answered.
+            let d = self.router.finish(contact, self.at())?;
+            return self.apply(&d);
+        };
+        let horizon = self.interval_ms.saturating_mul(u64::from(self.intervals));
+        let share = s.behaviour.unresolved_share;
+        let unresolved = s.behaviour.chance(share);
+        let back = match (&s.behaviour.repeat_after, unresolved) {
+            (Some(after), true) => Some(to_ms(after.sample(&mut s.behaviour.draws))),
+            _ => None,
+        };
+        let outcome = if unresolved {
+            Outcome::Unresolved
+        } else {
+            Outcome::Resolved
+        };
+        let d = self.router.finish_with(contact, outcome, self.at())?;
+        if !l.repeat {
+            self.tally(l.stream, l.interval, usize::from(l.band), |s| {
+                s.resolved += u64::from(!unresolved);
+                s.unresolved += u64::from(unresolved);
+            });
+        }
+        if let Some(after) = back {
+            let at = self.now.saturating_add(after);
+            if at < horizon {
+                let (stream, customer) = (l.stream, l.customer);
+                self.push(at, Event::Repeat { stream, customer });
+            }
+        }
+        self.apply(&d)
     }
 
     /// A group comes on duty (`on`): its agents log in (or, back from a
@@ -499,7 +653,20 @@ impl Simulation {
     fn apply(&mut self, decisions: &Decisions) -> Result<(), SimError> {
         for d in decisions.iter() {
             match *d {
-                Decision::Assigned { contact, agent, .. } => self.answered(contact, agent),
+                Decision::Assigned {
+                    contact,
+                    agent,
+                    callback,
+                    ..
+                } => {
+                    if callback && self.callback_unanswered(contact) {
+                        let more = self.router.callback_unanswered(contact, self.at())?;
+                        self.apply(&more)?;
+                    } else {
+                        self.answered(contact, agent);
+                    }
+                }
+                Decision::CallbackFailed { contact, .. } => self.callback_failed(contact),
                 Decision::Offered { contact, agent, .. }
                     if self.live.get(contact).is_some_and(|l| !l.answered) =>
                 {
@@ -514,6 +681,33 @@ impl Simulation {
             }
         }
         Ok(())
+    }
+
+    /// Whether the customer of callback `contact` misses this attempt.
+    fn callback_unanswered(&mut self, contact: ContactId) -> bool {
+        let Some(stream) = self.live.get(contact).map(|l| l.stream) else {
+            return false;
+        };
+        self.streams.get_mut(stream as usize).is_some_and(|s| {
+            let p = s.behaviour.callback_no_answer;
+            s.behaviour.chance(p)
+        })
+    }
+
+    /// Every attempt to call `contact` back went unanswered: it leaves,
+    /// counted apart from answered and abandoned, at the cost of an
+    /// abandonment.
+    fn callback_failed(&mut self, contact: ContactId) {
+        let Some(l) = self.live.remove(contact) else {
+            return;
+        };
+        spread(&mut self.waiting_ms, self.interval_ms, l.arrived, self.now);
+        let stage = self.segment_of.get(l.stream as usize).map_or(0, |s| s[1]);
+        let cost = self.costs.abandoned.get(stage).copied().unwrap_or(0.0);
+        self.tally(l.stream, l.interval, usize::from(l.band), |s| {
+            s.callbacks_failed += 1;
+            s.cost += cost;
+        });
     }
 
     fn answered(&mut self, contact: ContactId, agent: AgentId) {
@@ -535,9 +729,12 @@ impl Simulation {
         let cost = self.waiting_cost(l.band, wait);
         self.tally(l.stream, l.interval, usize::from(l.band), |s| {
             s.answered(wait, within, handle, cost);
+            s.resolved += u64::from(l.resolves);
         });
         self.push(now.saturating_add(l.handle_ms), Event::Finish(contact));
-        spread(&mut self.waiting_ms, self.interval_ms, l.arrived, now);
+        if l.inbound() {
+            spread(&mut self.waiting_ms, self.interval_ms, l.arrived, now);
+        }
         if let Some(busy) = self
             .group_of
             .get(agent.get() as usize)
@@ -600,7 +797,8 @@ impl Simulation {
     /// Contacts of one stream and sentiment band are tallied together, in
     /// their cell (the overall, queue, stage, channel, stream and band
     /// segments are built from the cells at the end), and in their
-    /// interval.
+    /// interval (none for outbound tasks, which count only in their
+    /// queue and stream).
     fn tally(&mut self, stream: u32, interval: u32, band: usize, f: impl Fn(&mut Segment)) {
         if let Some(cell) = self.cells.get_mut(stream as usize * BANDS + band) {
             f(cell);
@@ -615,22 +813,31 @@ impl Simulation {
         let r = &mut self.report;
         for (i, cell) in self.cells.iter().enumerate() {
             let (stream, band) = (i / BANDS, i % BANDS);
-            r.overall.merge(cell);
-            if let Some(seg) = r.sentiment_bands.get_mut(band) {
-                seg.1.merge(cell);
+            let Some([q, stage, channel, s]) = self.segment_of.get(stream).copied() else {
+                continue;
+            };
+            let inbound = !self
+                .streams
+                .get(stream)
+                .is_some_and(|s| s.behaviour.outbound);
+            let own = [
+                r.queues.get_mut(q).map(|x| &mut x.1),
+                r.streams.get_mut(s).map(|x| &mut x.1),
+            ];
+            for seg in own.into_iter().flatten() {
+                seg.merge(cell);
             }
-            if let Some([q, stage, channel, s]) = self.segment_of.get(stream).copied() {
-                for seg in [
-                    r.queues.get_mut(q).map(|x| &mut x.1),
-                    r.stages.get_mut(stage).map(|x| &mut x.1),
-                    r.channels.get_mut(channel).map(|x| &mut x.1),
-                    r.streams.get_mut(s).map(|x| &mut x.1),
-                ]
-                .into_iter()
-                .flatten()
-                {
-                    seg.merge(cell);
-                }
+            if !inbound {
+                continue;
+            }
+            let shared = [
+                Some(&mut r.overall),
+                r.sentiment_bands.get_mut(band).map(|x| &mut x.1),
+                r.stages.get_mut(stage).map(|x| &mut x.1),
+                r.channels.get_mut(channel).map(|x| &mut x.1),
+            ];
+            for seg in shared.into_iter().flatten() {
+                seg.merge(cell);
             }
         }
     }
@@ -647,7 +854,9 @@ impl Simulation {
             .copied()
             .collect();
         for l in waiting {
-            spread(&mut self.waiting_ms, self.interval_ms, l.arrived, self.now);
+            if l.inbound() {
+                spread(&mut self.waiting_ms, self.interval_ms, l.arrived, self.now);
+            }
             self.tally(l.stream, l.interval, usize::from(l.band), |s| {
                 s.waiting_at_end += 1;
             });
@@ -662,7 +871,9 @@ impl Simulation {
                 0.0
             }
         };
-        self.report.occupancy = share(self.report.overall.handle_secs, self.on_duty_secs(0, end));
+        // Every service, outbound tasks included.
+        let busy = secs(self.group_busy_ms.iter().sum());
+        self.report.occupancy = share(busy, self.on_duty_secs(0, end));
         for ((g, busy), (_, occupancy)) in self
             .group_busy_ms
             .iter()

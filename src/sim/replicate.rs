@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 /// A figure over replications: its mean and the half-width of its 95%
 /// confidence interval (Student's t; 0 with one replication).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
 pub struct Estimate {
     /// The mean over replications.
     pub mean: f64,
@@ -83,6 +83,12 @@ pub struct SegmentSummary {
     pub longest_wait: Estimate,
     /// Cost of waiting and abandonment (see [`Costs`](super::Costs)).
     pub cost: Estimate,
+    /// First-contact resolution.
+    #[serde(default)]
+    pub first_contact_resolution: Estimate,
+    /// Share of contacts called back.
+    #[serde(default)]
+    pub callback_share: Estimate,
 }
 
 impl SegmentSummary {
@@ -99,6 +105,8 @@ impl SegmentSummary {
             wait_p90: est(&|s| s.wait_percentile(0.9)),
             longest_wait: est(&|s| s.longest_wait_secs),
             cost: est(&|s| s.cost),
+            first_contact_resolution: est(&Segment::first_contact_resolution),
+            callback_share: est(&Segment::callback_share),
         }
     }
 }

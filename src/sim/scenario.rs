@@ -144,6 +144,28 @@ pub struct Stream {
     /// as it takes.
     #[serde(default)]
     pub patience: Option<Dist>,
+    /// The share of its callers who, made to wait, ask at once to be called
+    /// back (default 0). Their queue must offer callbacks
+    /// ([`QueueConfig::callbacks`](crate::QueueConfig::callbacks)); the
+    /// router grants one only above the policy's expected wait, else the
+    /// caller holds. A caller to be called back no longer hangs up.
+    #[serde(default)]
+    pub callback_share: f64,
+    /// The chance that a customer does not answer a callback attempt
+    /// (default 0); after the policy's retries the callback fails.
+    #[serde(default)]
+    pub callback_no_answer: f64,
+    /// The share of its contacts the agent cannot resolve (default 0):
+    /// their customer contacts again, in the same stream, after
+    /// [`repeat_after`](Self::repeat_after) (if that falls within the
+    /// horizon), and the router sees a repeat. Every contact of a stream
+    /// with a share above 0 carries a customer id.
+    #[serde(default)]
+    pub unresolved_share: f64,
+    /// How long after an unresolved contact its customer comes back,
+    /// seconds; required with an unresolved share.
+    #[serde(default)]
+    pub repeat_after: Option<Dist>,
 }
 
 /// Agents alike: `count` of them with these skills, capacity and routing
@@ -265,6 +287,10 @@ impl Scenario {
                 intraday_profile: Vec::new(),
                 handle,
                 patience,
+                callback_share: 0.0,
+                callback_no_answer: 0.0,
+                unresolved_share: 0.0,
+                repeat_after: None,
             }],
             groups: vec![AgentGroup {
                 name: "agents".into(),
@@ -466,6 +492,44 @@ impl Scenario {
 
     /// Checks how stream `i` gives its arrivals, and that the resulting
     /// rates are within bounds.
+    /// Checks a stream's callbacks, repeats and outbound use.
+    fn validate_behaviour(&self, i: usize, s: &Stream) -> Result<(), SimError> {
+        let field = |f: &str| format!("streams[{i}].{f}");
+        for (name, v) in [
+            ("callback_share", s.callback_share),
+            ("callback_no_answer", s.callback_no_answer),
+            ("unresolved_share", s.unresolved_share),
+        ] {
+            if !(0.0..=1.0).contains(&v) {
+                return Err(SimError::invalid(
+                    field(name),
+                    format!("{} is not a share in [0, 1]", shown(v)),
+                ));
+            }
+        }
+        let queue = self.queues.iter().find(|q| q.id == s.queue);
+        if s.callback_share > 0.0 && queue.is_none_or(|q| q.callbacks.is_none()) {
+            return Err(SimError::invalid(
+                field("callback_share"),
+                format!("{} offers no callbacks", s.queue),
+            ));
+        }
+        if queue.is_some_and(|q| q.outbound.is_some()) && s.patience.is_some() {
+            return Err(SimError::invalid(
+                field("patience"),
+                format!("{} holds outbound tasks, which never hang up", s.queue),
+            ));
+        }
+        match (&s.repeat_after, s.unresolved_share > 0.0) {
+            (Some(d), _) => d.check(&field("repeat_after")),
+            (None, true) => Err(SimError::invalid(
+                field("repeat_after"),
+                "is required with an unresolved share".to_owned(),
+            )),
+            (None, false) => Ok(()),
+        }
+    }
+
     fn validate_arrivals(&self, i: usize, s: &Stream) -> Result<(), SimError> {
         let field = |f: &str| format!("streams[{i}].{f}");
         let n = self.intervals as usize;
@@ -618,6 +682,7 @@ impl Scenario {
             if let Some(p) = &s.patience {
                 p.check(&field("patience"))?;
             }
+            self.validate_behaviour(i, s)?;
         }
         for (k, v) in self
             .costs

@@ -44,6 +44,23 @@ pub struct Segment {
     /// What their waiting and abandonment cost (see
     /// [`Costs`](super::Costs)).
     pub cost: f64,
+    /// Callers who asked to be called back and were granted it.
+    #[serde(default)]
+    pub callbacks: u64,
+    /// Callbacks that never reached the customer (every attempt
+    /// unanswered): neither answered nor abandoned.
+    #[serde(default)]
+    pub callbacks_failed: u64,
+    /// First contacts ended resolved.
+    #[serde(default)]
+    pub resolved: u64,
+    /// First contacts ended unresolved (their customer comes back).
+    #[serde(default)]
+    pub unresolved: u64,
+    /// Contacts that were repeats of an unresolved one (counted as offered
+    /// too, but not as first contacts).
+    #[serde(default)]
+    pub repeats: u64,
 }
 
 impl Default for Segment {
@@ -60,6 +77,11 @@ impl Default for Segment {
             wait_histogram: vec![0; BINS],
             handle_secs: 0.0,
             cost: 0.0,
+            callbacks: 0,
+            callbacks_failed: 0,
+            resolved: 0,
+            unresolved: 0,
+            repeats: 0,
         }
     }
 }
@@ -127,6 +149,11 @@ impl Segment {
         }
         self.handle_secs += other.handle_secs;
         self.cost += other.cost;
+        self.callbacks += other.callbacks;
+        self.callbacks_failed += other.callbacks_failed;
+        self.resolved += other.resolved;
+        self.unresolved += other.unresolved;
+        self.repeats += other.repeats;
     }
 
     fn left(&mut self, wait_secs: f64) {
@@ -146,6 +173,26 @@ impl Segment {
             return 1.0;
         }
         self.answered_within_target as f64 / self.offered as f64
+    }
+
+    /// First-contact resolution: first contacts resolved over first
+    /// contacts ended (1 when none ended).
+    #[must_use]
+    pub fn first_contact_resolution(&self) -> f64 {
+        let ended = self.resolved + self.unresolved;
+        if ended == 0 {
+            return 1.0;
+        }
+        self.resolved as f64 / ended as f64
+    }
+
+    /// Callbacks granted over contacts offered.
+    #[must_use]
+    pub fn callback_share(&self) -> f64 {
+        if self.offered == 0 {
+            return 0.0;
+        }
+        self.callbacks as f64 / self.offered as f64
     }
 
     /// Abandoned over offered.
@@ -198,9 +245,15 @@ impl Segment {
 }
 
 /// What one run measured.
+///
+/// Outbound tasks (streams into a queue with
+/// [`QueueConfig::outbound`](crate::QueueConfig::outbound)) count only in
+/// their queue and stream segments, so that the overall, stage, channel,
+/// mood and interval figures are the inbound service's; agents' time on
+/// them counts in the occupancy.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Report {
-    /// Every contact.
+    /// Every inbound contact.
     pub overall: Segment,
     /// By the queue they arrived in, in the scenario's order.
     pub queues: Vec<(QueueId, Segment)>,

@@ -135,7 +135,7 @@ fn every_scenario_file_parses_validates_and_runs() {
         assert!(all.offered > 0, "{path:?}");
         assert_eq!(
             all.offered,
-            all.answered + all.abandoned + all.waiting_at_end
+            all.answered + all.abandoned + all.callbacks_failed + all.waiting_at_end
         );
         ran += 1;
     }

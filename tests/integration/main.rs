@@ -18,6 +18,7 @@ mod properties;
 mod reliability;
 mod repeats;
 mod scenarios;
+mod sim_customers;
 mod simulation;
 mod snapshots;
 mod staffing;
