@@ -57,6 +57,14 @@ pub struct CallbackPolicy {
     /// How long after an unanswered attempt the next one may be made
     /// (default 5 minutes).
     pub retry_after: TimeSpan,
+    /// The callback window: how long from its start (the request, or the
+    /// time the customer chose) a callback may be made (default `None`: no
+    /// limit). A callback not connected by then (waiting, held, or offered:
+    /// the offers are withdrawn), or whose next attempt would fall after
+    /// it, ends as [`Decision::CallbackFailed`](crate::Decision::CallbackFailed)
+    /// ([`CallbackStats::expired`]); an attempt already connected runs its
+    /// course.
+    pub window: Option<TimeSpan>,
 }
 
 impl Default for CallbackPolicy {
@@ -65,6 +73,7 @@ impl Default for CallbackPolicy {
             offer_above: TimeSpan::from_secs(60),
             retries: 2,
             retry_after: TimeSpan::from_mins(5),
+            window: None,
         }
     }
 }
@@ -78,9 +87,22 @@ pub struct CallbackStats {
     pub unanswered: u64,
     /// Callbacks that ended after their last unanswered attempt.
     pub failed: u64,
+    /// Callbacks that ended when their window closed before an attempt
+    /// reached the customer.
+    #[serde(default)]
+    pub expired: u64,
     /// Callbacks the customer called off ([`Router::abandon`] of one): not
     /// counted as abandoned.
     pub cancelled: u64,
+}
+
+/// Why a callback ended without reaching the customer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Ending {
+    /// Its last attempt went unanswered.
+    Failed,
+    /// Its window closed.
+    Expired,
 }
 
 /// A contact's callback.
@@ -92,6 +114,10 @@ pub(crate) struct Callback {
     pub(crate) held: Option<TimerKey>,
     /// When the attempt in progress was connected.
     pub(crate) connected_at: Option<Timestamp>,
+    /// When its window closes, if it has one.
+    pub(crate) until: Option<Timestamp>,
+    /// While not connected within a window: the timer closing it.
+    pub(crate) expiry: Option<TimerKey>,
 }
 
 impl Router {
@@ -160,8 +186,12 @@ impl Router {
             return Err(RouterError::CallbackNotNeeded { contact, expected });
         }
         self.clock = now;
+        let until = policy.window.map(|w| later.unwrap_or(now) + w);
         if let Some(c) = self.contact_mut(slot) {
-            c.more_mut().callback = Some(Callback::default());
+            c.more_mut().callback = Some(Callback {
+                until,
+                ..Callback::default()
+            });
         }
         if let Some(q) = self.queues.get_mut(home as usize) {
             q.stats.callbacks.requested += 1;
@@ -170,7 +200,58 @@ impl Router {
             self.unqueue(slot);
             self.hold(slot, at);
         }
+        self.watch_window(slot);
         Ok(Decisions::new())
+    }
+
+    /// Schedules the close of callback `slot`'s window, if it has one.
+    fn watch_window(&mut self, slot: u32) {
+        let Some(until) = self
+            .contact_at(slot)
+            .and_then(ContactState::callback)
+            .and_then(|cb| cb.until)
+        else {
+            return;
+        };
+        let key = self.schedule(until, Timer::CallbackExpires { contact: slot });
+        if let Some(cb) = self.contact_mut(slot).and_then(ContactState::callback_mut) {
+            cb.expiry = Some(key);
+        }
+    }
+
+    /// The window of callback `slot` closed under `key` before an attempt
+    /// was connected: it ends, waiting or held.
+    pub(super) fn callback_expires(
+        &mut self,
+        slot: u32,
+        key: TimerKey,
+        at: Timestamp,
+        out: &mut Decisions,
+    ) {
+        let Some(c) = self.contact_mut(slot) else {
+            return;
+        };
+        let phase = c.phase;
+        let Some(cb) = c.callback_mut() else {
+            return;
+        };
+        if !spend(&mut cb.expiry, key) {
+            return;
+        }
+        let held = cb.held.take();
+        match phase {
+            Phase::Waiting => self.unqueue(slot),
+            Phase::Held => {
+                if let Some(t) = held {
+                    self.timers.remove(&t);
+                }
+            }
+            // Ringing, not yet reached: the agents stop.
+            Phase::Offered => self.withdraw_offers(slot, at, out),
+            // A connected attempt runs its course.
+            Phase::InService { .. } => return,
+        }
+        self.end_callback(slot, Ending::Expired, at, out);
     }
 
     /// The customer did not answer the callback attempt of `contact`, now
@@ -219,25 +300,22 @@ impl Router {
             }
         }
         let attempts = cb.attempts.saturating_add(1);
+        let retry = now + policy.retry_after;
         let mut out = Decisions::new();
         if attempts > policy.retries {
-            let queue_id = self.queues.get(queue as usize).map(|q| q.config.id);
-            if let Some(q) = self.queues.get_mut(home as usize) {
-                q.stats.callbacks.failed += 1;
-            }
-            self.drop_contact(slot);
-            if let Some(queue) = queue_id {
-                out.push(Decision::CallbackFailed { contact, queue });
-            }
+            self.end_callback(slot, Ending::Failed, now, &mut out);
+        } else if cb.until.is_some_and(|until| retry >= until) {
+            self.end_callback(slot, Ending::Expired, now, &mut out);
         } else {
             if let Some(c) = self.contact_mut(slot) {
                 c.more_mut().callback = Some(Callback {
                     attempts,
-                    held: None,
-                    connected_at: None,
+                    until: cb.until,
+                    ..Callback::default()
                 });
             }
-            self.hold(slot, now + policy.retry_after);
+            self.hold(slot, retry);
+            self.watch_window(slot);
         }
         self.pull(agent, now, &mut out);
         self.blend(now, &mut out);
@@ -274,10 +352,40 @@ impl Router {
     }
 
     /// Notes that callback `slot` was connected at `now` (so that an
-    /// unanswered attempt can be taken back out of the answers).
+    /// unanswered attempt can be taken back out of the answers), within
+    /// its window.
     pub(super) fn callback_connected(&mut self, slot: u32, now: Timestamp) {
-        if let Some(cb) = self.contact_mut(slot).and_then(ContactState::callback_mut) {
-            cb.connected_at = Some(now);
+        let expiry = self
+            .contact_mut(slot)
+            .and_then(ContactState::callback_mut)
+            .and_then(|cb| {
+                cb.connected_at = Some(now);
+                cb.expiry.take()
+            });
+        if let Some(t) = expiry {
+            self.timers.remove(&t);
+        }
+    }
+
+    /// Ends callback `slot` (in no waiting list, its hold and window timers
+    /// gone): counted as `ending` says and reported.
+    fn end_callback(&mut self, slot: u32, ending: Ending, at: Timestamp, out: &mut Decisions) {
+        let Some(c) = self.contact_at(slot) else {
+            return;
+        };
+        let (queue, home, contact) = (c.queue, c.home, c.contact.id);
+        let queue_id = self.queues.get(queue as usize).map(|q| q.config.id);
+        if let Some(q) = self.queues.get_mut(home as usize) {
+            let stats = &mut q.stats.callbacks;
+            match ending {
+                Ending::Failed => stats.failed += 1,
+                Ending::Expired => stats.expired += 1,
+            }
+        }
+        self.clock = self.clock.max(at);
+        self.drop_contact(slot);
+        if let Some(queue) = queue_id {
+            out.push(Decision::CallbackFailed { contact, queue });
         }
     }
 }

@@ -369,8 +369,11 @@ impl Router {
         if phase == Phase::Waiting {
             self.unqueue(slot);
         }
-        if let Some(held) = callback.and_then(|cb| cb.held) {
-            self.timers.remove(&held);
+        for t in callback
+            .into_iter()
+            .flat_map(|cb| cb.held.into_iter().chain(cb.expiry))
+        {
+            self.timers.remove(&t);
         }
         if let Some(q) = self.queues.get_mut(home as usize) {
             if callback.is_some() {

@@ -543,6 +543,7 @@ impl Router {
             Timer::Escalate { contact } => self.step_due(contact, key, at, out),
             Timer::PreferenceEnds { contact } => self.preference_ends(contact, key, at, out),
             Timer::CallbackDue { contact } => self.callback_due(contact, key, at, out),
+            Timer::CallbackExpires { contact } => self.callback_expires(contact, key, at, out),
             Timer::RestEnd { agent } => {
                 if self
                     .agent_mut(agent)

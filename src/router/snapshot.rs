@@ -118,6 +118,10 @@ struct CallbackRecord {
     attempts: u8,
     held: Option<(Timestamp, u64)>,
     connected_at: Option<Timestamp>,
+    #[serde(default)]
+    until: Option<Timestamp>,
+    #[serde(default)]
+    expiry: Option<(Timestamp, u64)>,
 }
 
 fn default_repeat_window() -> Option<TimeSpan> {
@@ -253,6 +257,9 @@ enum TimerKind {
     CallbackDue {
         contact: ContactId,
     },
+    CallbackExpires {
+        contact: ContactId,
+    },
 }
 
 /// Why [`Router::restore`] refused a snapshot. The snapshot was not applied.
@@ -357,6 +364,8 @@ impl Router {
                         attempts: cb.attempts,
                         held: cb.held,
                         connected_at: cb.connected_at,
+                        until: cb.until,
+                        expiry: cb.expiry,
                     }),
                     seq: c.seq,
                     arrived: c.arrived,
@@ -409,6 +418,9 @@ impl Router {
                         agent: agent_id(agent).unwrap_or(unknown_agent),
                     },
                     Timer::CallbackDue { contact } => TimerKind::CallbackDue {
+                        contact: contact_id(contact),
+                    },
+                    Timer::CallbackExpires { contact } => TimerKind::CallbackExpires {
                         contact: contact_id(contact),
                     },
                 },
@@ -590,6 +602,9 @@ impl Router {
                 TimerKind::CallbackDue { contact } => Timer::CallbackDue {
                     contact: r.contact_slot(contact)?,
                 },
+                TimerKind::CallbackExpires { contact } => Timer::CallbackExpires {
+                    contact: r.contact_slot(contact)?,
+                },
                 TimerKind::DelayElapsed { contact, seq } => {
                     let slot = match contact {
                         Some(c) => r.contact_slot(c)?,
@@ -719,6 +734,9 @@ impl Router {
         if let Some(key) = rec.extend {
             expected.push((key, Timer::OfferExtend { contact: slot }));
         }
+        if let Some(key) = rec.callback.and_then(|cb| cb.expiry) {
+            expected.push((key, Timer::CallbackExpires { contact: slot }));
+        }
         let held = rec.callback.and_then(|cb| cb.held);
         if let Some(key) = held {
             expected.push((key, Timer::CallbackDue { contact: slot }));
@@ -784,6 +802,8 @@ impl Router {
                     attempts: cb.attempts,
                     held: cb.held,
                     connected_at: cb.connected_at,
+                    until: cb.until,
+                    expiry: cb.expiry,
                 }),
             })),
         );

@@ -384,4 +384,5 @@ pub(crate) enum Timer {
     Escalate { contact: u32 },
     PreferenceEnds { contact: u32 },
     CallbackDue { contact: u32 },
+    CallbackExpires { contact: u32 },
 }

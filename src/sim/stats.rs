@@ -48,7 +48,8 @@ pub struct Segment {
     #[serde(default)]
     pub callbacks: u64,
     /// Callbacks that never reached the customer (every attempt
-    /// unanswered): neither answered nor abandoned.
+    /// unanswered, or the callback window closed first): neither answered
+    /// nor abandoned.
     #[serde(default)]
     pub callbacks_failed: u64,
     /// First contacts ended resolved.

@@ -151,6 +151,80 @@ fn a_callback_at_a_later_time_is_held_until_then() {
 }
 
 #[test]
+fn a_callback_not_reached_within_its_window_expires() {
+    let policy = CallbackPolicy {
+        offer_above: TimeSpan::ZERO,
+        retries: 2,
+        retry_after: TimeSpan::from_secs(120),
+        window: Some(TimeSpan::from_secs(600)),
+    };
+    let mut r = router(Some(policy), 1);
+    let _ = r.arrive(call(1), secs(0)).unwrap();
+    let _ = r.arrive(call(2), secs(1)).unwrap();
+    let _ = r.arrive(call(3), secs(2)).unwrap();
+    // Contact 2 asks at 10 s: its window closes at 610 s.
+    let _ = r.request_callback(id(2), None, secs(10)).unwrap();
+    // Contact 3 asks to be called from 100 s on: its window closes at 700 s.
+    let _ = r
+        .request_callback(id(3), Some(secs(100)), secs(20))
+        .unwrap();
+    // At 100 s contact 3 takes its place again; nothing ends before 610 s.
+    let d = r.advance(secs(609)).unwrap();
+    assert!(matches!(d.as_slice(), [Decision::Queued { contact, .. }] if *contact == id(3)));
+    let d = r.advance(secs(610)).unwrap();
+    assert_eq!(
+        d.as_slice(),
+        [Decision::CallbackFailed {
+            contact: id(2),
+            queue: Q
+        }]
+    );
+    assert!(r.contact_status(id(2)).is_err());
+    // The agent frees up at 650 s and reaches contact 3 in its window; the
+    // customer does not answer, and the retry would fall after 700 s.
+    let d = r.finish(id(1), secs(650)).unwrap();
+    assert_eq!(assigned(&d), [(id(3), true)]);
+    let d = r.callback_unanswered(id(3), secs(660)).unwrap();
+    assert_eq!(
+        d.as_slice(),
+        [Decision::CallbackFailed {
+            contact: id(3),
+            queue: Q
+        }]
+    );
+    let s = r.queue_stats(Q, secs(660)).unwrap();
+    assert_eq!(
+        (s.callbacks.expired, s.callbacks.failed, s.abandoned),
+        (2, 0, 0)
+    );
+    assert_eq!(r.next_timer(), None, "no timer outlives its callback");
+}
+
+#[test]
+fn a_window_survives_a_snapshot_and_is_met_by_a_connected_attempt() {
+    let policy = CallbackPolicy {
+        offer_above: TimeSpan::ZERO,
+        window: Some(TimeSpan::from_secs(300)),
+        ..CallbackPolicy::default()
+    };
+    let mut r = router(Some(policy), 1);
+    let _ = r.arrive(call(1), secs(0)).unwrap();
+    let _ = r.arrive(call(2), secs(1)).unwrap();
+    let _ = r.request_callback(id(2), None, secs(10)).unwrap();
+    let json = serde_json::to_string(&r.snapshot()).unwrap();
+    let mut back = Router::restore(serde_json::from_str(&json).unwrap()).unwrap();
+    for r in [&mut r, &mut back] {
+        let d = r.finish(id(1), secs(200)).unwrap();
+        assert_eq!(assigned(&d), [(id(2), true)]);
+        // Connected within the window: talking past its close is fine.
+        let d = r.advance(secs(400)).unwrap();
+        assert!(d.is_empty());
+        let _ = r.finish(id(2), secs(500)).unwrap();
+        assert_eq!(r.queue_stats(Q, secs(500)).unwrap().callbacks.expired, 0);
+    }
+}
+
+#[test]
 fn unanswered_attempts_are_retried_then_fail_without_abandoning() {
     let policy = CallbackPolicy {
         retries: 1,
@@ -265,11 +339,16 @@ proptest! {
     /// contact is held by the router until it ends in exactly one way, and
     /// the queue's counters are the ledger's.
     #[test]
-    fn a_callback_is_never_lost_nor_abandoned(ops in ops(), agents in 1u32..4) {
+    fn a_callback_is_never_lost_nor_abandoned(
+        ops in ops(),
+        agents in 1u32..4,
+        window in proptest::option::of(30u64..600),
+    ) {
         let policy = CallbackPolicy {
             offer_above: TimeSpan::ZERO,
             retries: 1,
             retry_after: TimeSpan::from_secs(30),
+            window: window.map(TimeSpan::from_secs),
         };
         let mut r = router(Some(policy), agents);
         let mut held: BTreeMap<ContactId, bool> = BTreeMap::new(); // contact -> callback
@@ -278,7 +357,13 @@ proptest! {
         for (op, dt) in ops {
             now += dt;
             let t = secs(now);
-            let _ = r.advance(t).unwrap();
+            // Windows close as time passes.
+            for d in r.advance(t).unwrap().iter() {
+                if let Decision::CallbackFailed { contact, .. } = d {
+                    prop_assert_eq!(held.remove(contact), Some(true));
+                    failed += 1;
+                }
+            }
             let target = match &op {
                 Op::Callback(n, _) | Op::Finish(n) | Op::Unanswered(n) | Op::Abandon(n) => {
                     held.keys().nth(n % held.len().max(1)).copied()
@@ -332,7 +417,7 @@ proptest! {
             let s = r.queue_stats(Q, t).unwrap();
             prop_assert_eq!(s.abandoned, abandoned);
             prop_assert_eq!(s.callbacks.cancelled, cancelled);
-            prop_assert_eq!(s.callbacks.failed, failed);
+            prop_assert_eq!(s.callbacks.failed + s.callbacks.expired, failed);
             prop_assert_eq!(s.offered, next);
             prop_assert_eq!(
                 s.offered,

@@ -79,6 +79,7 @@ fn callbacks_nobody_answers_fail_after_their_retries() {
         offer_above: TimeSpan::ZERO,
         retries: 1,
         retry_after: TimeSpan::from_secs(60),
+        window: None,
     });
     s.streams[0].callback_share = 0.5;
     s.streams[0].callback_no_answer = 1.0;
