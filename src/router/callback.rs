@@ -220,7 +220,7 @@ impl Router {
     }
 
     /// The window of callback `slot` closed under `key` before an attempt
-    /// was connected: it ends, waiting or held.
+    /// was connected: it ends, waiting, held or ringing.
     pub(super) fn callback_expires(
         &mut self,
         slot: u32,
