@@ -17,11 +17,10 @@ use rand_pcg::Pcg64Mcg;
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
-/// Something the calendar holds.
+/// Something the calendar holds (the streams' next arrivals are kept
+/// apart: see [`Simulation::arrivals`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Event {
-    /// The next arrival of a stream.
-    Arrival(u32),
     /// A contact's service ends.
     Finish(ContactId),
     /// A waiting contact's patience runs out.
@@ -156,6 +155,12 @@ pub struct Simulation {
     router: Router,
     streams: Vec<StreamState>,
     calendar: BinaryHeap<Reverse<Entry>>,
+    /// Per stream: the calendar key (time and sequence) of its next
+    /// arrival, if one falls within the horizon. Every stream always has
+    /// exactly one, so they are kept out of the heap, and the earliest is
+    /// cached in `next_arrival` with its stream.
+    arrivals: Vec<Option<u128>>,
+    next_arrival: Option<(u128, u32)>,
     seq: u64,
     live: LiveSet<Live>,
     interval_ms: u64,
@@ -324,6 +329,8 @@ impl Simulation {
             router,
             streams,
             calendar: BinaryHeap::new(),
+            arrivals: vec![None; scenario.streams.len()],
+            next_arrival: None,
             seq: 0,
             live: LiveSet::default(),
             interval_ms: scenario.interval_secs.saturating_mul(1_000),
@@ -383,7 +390,13 @@ impl Simulation {
     ///
     /// As [`run`](Self::run).
     pub fn step(&mut self) -> Result<bool, SimError> {
-        let next_event = self.calendar.peek().map(|Reverse(e)| e.time());
+        let queued = self.calendar.peek().map(|Reverse(e)| e.key);
+        // The earliest of the calendar and the streams' next arrivals, by
+        // (time, sequence) as if they were one calendar.
+        let arrival = self
+            .next_arrival
+            .filter(|&(key, _)| queued.is_none_or(|q| key < q));
+        let next_event = arrival.map(|a| a.0).or(queued).map(|k| (k >> 64) as u64);
         let next_timer = self.router.next_timer().map(Timestamp::as_millis);
         match (next_event, next_timer) {
             (None, None) => Ok(false),
@@ -394,15 +407,17 @@ impl Simulation {
                 Ok(true)
             }
             _ => {
+                if let Some((key, stream)) = arrival {
+                    self.now = (key >> 64) as u64;
+                    self.schedule_arrival(stream);
+                    self.arrive(stream, None)?;
+                    return Ok(true);
+                }
                 let Some(Reverse(entry)) = self.calendar.pop() else {
                     return Ok(false);
                 };
                 self.now = entry.time();
                 match entry.event {
-                    Event::Arrival(stream) => {
-                        self.schedule_arrival(stream);
-                        self.arrive(stream, None)?;
-                    }
                     Event::Repeat { stream, customer } => self.arrive(stream, Some(customer))?,
                     Event::Finish(contact) => self.finish(contact)?,
                     Event::Abandon(contact) => self.abandon(contact)?,
@@ -436,14 +451,30 @@ impl Simulation {
     /// there at that interval's rate) and puts it on the calendar, unless
     /// it falls after the horizon.
     fn schedule_arrival(&mut self, stream: u32) {
+        let at = self.draw_arrival(stream);
+        let key = at.map(|at| {
+            self.seq += 1;
+            u128::from(at) << 64 | u128::from(self.seq)
+        });
+        if let Some(next) = self.arrivals.get_mut(stream as usize) {
+            *next = key;
+        }
+        self.next_arrival = self
+            .arrivals
+            .iter()
+            .zip(0u32..)
+            .filter_map(|(k, s)| k.map(|k| (k, s)))
+            .min();
+    }
+
+    /// The time of the stream's next arrival, ms, if within the horizon.
+    fn draw_arrival(&mut self, stream: u32) -> Option<u64> {
         let (interval_ms, intervals) = (self.interval_ms as f64, self.intervals);
-        let Some(s) = self.streams.get_mut(stream as usize) else {
-            return;
-        };
+        let s = self.streams.get_mut(stream as usize)?;
         let at = loop {
             let k = (s.clock / interval_ms) as u32;
             if k >= intervals {
-                return;
+                return None;
             }
             let rate = s.rates.get(k as usize).copied().unwrap_or(0.0);
             let end = f64::from(k + 1) * interval_ms;
@@ -460,7 +491,7 @@ impl Simulation {
             }
             s.clock = end;
         };
-        self.push(at.floor() as u64, Event::Arrival(stream));
+        Some(at.floor() as u64)
     }
 
     /// A contact of `stream` arrives: a new customer's, or the repeat of
