@@ -103,6 +103,7 @@ impl Router {
         }
     }
 
+    /// [`Router::blend`] with outbound queues present (kept out of line).
     #[inline(never)]
     fn place_tasks(&mut self, now: Timestamp, out: &mut Decisions) {
         loop {

@@ -22,9 +22,17 @@ impl Router {
     /// requirements at the minimum level, the language, and free capacity on
     /// the contact's channel.
     ///
+    /// A contact naming a [purpose](Contact::purpose) goes to the queue its
+    /// queue's menu maps it to ([`QueueConfig::purposes`](crate::QueueConfig::purposes)),
+    /// with that entry's requirements added; a queue with
+    /// [`language_from_context`](crate::QueueConfig::language_from_context)
+    /// requires the customer's language. A contact in an outbound queue is a
+    /// task, placed by the blending rule of [`Outbound`](crate::Outbound).
+    ///
     /// # Errors
     ///
     /// [`RouterError::DuplicateContact`], [`RouterError::UnknownQueue`],
+    /// [`RouterError::UnknownPurpose`],
     /// [`RouterError::QueueFull`] when it would have to wait in a full queue,
     /// [`RouterError::Unstaffed`] when nobody logged in could serve it and
     /// its queue refuses contacts then, and the time errors. Both refusals
