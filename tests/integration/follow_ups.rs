@@ -189,6 +189,48 @@ fn waiting_tasks_survive_a_snapshot() {
     }
 }
 
+#[test]
+fn an_offered_task_rejected_goes_back_and_keeps_the_rule() {
+    // Follow-ups are offered before they connect; two agents, none kept.
+    let mut r = Router::new(RouterConfig::default()).unwrap();
+    r.add_queue(QueueConfig::new(INBOUND)).unwrap();
+    r.add_queue(
+        QueueConfig::new(TASKS)
+            .outbound(Outbound { keep_idle: 0 })
+            .offer(OfferPolicy::new(TimeSpan::from_secs(20))),
+    )
+    .unwrap();
+    for a in 1..=2 {
+        let profile = RoutingProfile::new().serve(INBOUND, 1).serve(TASKS, 1);
+        r.add_agent(AgentSpec::new(AgentId::new(a)).profile(profile))
+            .unwrap();
+        let _ = r.log_in(AgentId::new(a), secs(0)).unwrap();
+    }
+    let d = r.arrive(task(1), secs(1)).unwrap();
+    let Some(Decision::Offered { agent: first, .. }) = d.iter().next().cloned() else {
+        panic!("the task is offered: {d:?}");
+    };
+    // Rejected: the first agent rests, the other is offered it at once.
+    let d = r.reject(id(1), first, secs(5)).unwrap();
+    let other = d.iter().find_map(|d| match d {
+        Decision::Offered { agent, .. } => Some(*agent),
+        _ => None,
+    });
+    assert!(other.is_some_and(|a| a != first), "{d:?}");
+    // An inbound call meanwhile goes to nobody (one rests, one is
+    // reserved) and waits; when the offer is accepted the call still waits,
+    // and the resting agent takes it when the rest ends.
+    let _ = r.arrive(call(2), secs(6)).unwrap();
+    let d = r.accept(id(1), other.unwrap(), secs(7)).unwrap();
+    assert_eq!(
+        d.assignments().collect::<Vec<_>>(),
+        [(id(1), other.unwrap())]
+    );
+    let d = r.advance(secs(30)).unwrap();
+    assert_eq!(d.assignments().collect::<Vec<_>>(), [(id(2), first)]);
+    assert_eq!(r.contact_count(), 2);
+}
+
 // ----- the rule under random traffic ----------------------------------
 
 #[derive(Debug, Clone)]
