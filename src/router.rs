@@ -471,16 +471,21 @@ impl Router {
         );
         let custom = self.scoring.contact_points(&c.contact);
         b.stage_source = c.stage_source();
-        let repeat = if c.is_repeat() {
-            self.weights.repeat
-        } else {
-            0.0
-        };
+        let repeat = self.repeat_points(c);
         b.escalation = c.bonus();
         b.custom = custom;
         b.repeat = repeat;
         b.total += c.bonus() + custom + repeat;
         b
+    }
+
+    /// The points a contact has for being a repeat.
+    fn repeat_points(&self, c: &ContactState) -> f64 {
+        if c.is_repeat() {
+            self.weights.repeat
+        } else {
+            0.0
+        }
     }
 
     /// The waiting-order key of a contact.
@@ -495,11 +500,7 @@ impl Router {
             c.contact.sentiment,
             c.contact.value,
         ) + c.bonus()
-            + if c.is_repeat() {
-                self.weights.repeat
-            } else {
-                0.0
-            }
+            + self.repeat_points(c)
             + self.scoring.contact_points(&c.contact);
         WaitKey {
             key: self.weights.order_key(score, c.arrived),

@@ -105,8 +105,9 @@ enum Ending {
     Expired,
 }
 
-/// A contact's callback.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+/// A contact's callback (held in snapshots as it is).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub(crate) struct Callback {
     /// Attempts the customer did not answer.
     pub(crate) attempts: u8,
@@ -115,8 +116,10 @@ pub(crate) struct Callback {
     /// When the attempt in progress was connected.
     pub(crate) connected_at: Option<Timestamp>,
     /// When its window closes, if it has one.
+    #[serde(default)]
     pub(crate) until: Option<Timestamp>,
     /// While not connected within a window: the timer closing it.
+    #[serde(default)]
     pub(crate) expiry: Option<TimerKey>,
 }
 
@@ -251,7 +254,7 @@ impl Router {
             // A connected attempt runs its course.
             Phase::InService { .. } => return,
         }
-        self.end_callback(slot, Ending::Expired, at, out);
+        self.end_callback(slot, Ending::Expired, out);
     }
 
     /// The customer did not answer the callback attempt of `contact`, now
@@ -303,9 +306,9 @@ impl Router {
         let retry = now + policy.retry_after;
         let mut out = Decisions::new();
         if attempts > policy.retries {
-            self.end_callback(slot, Ending::Failed, now, &mut out);
+            self.end_callback(slot, Ending::Failed, &mut out);
         } else if cb.until.is_some_and(|until| retry >= until) {
-            self.end_callback(slot, Ending::Expired, now, &mut out);
+            self.end_callback(slot, Ending::Expired, &mut out);
         } else {
             if let Some(c) = self.contact_mut(slot) {
                 c.more_mut().callback = Some(Callback {
@@ -369,7 +372,7 @@ impl Router {
 
     /// Ends callback `slot` (in no waiting list, its hold and window timers
     /// gone): counted as `ending` says and reported.
-    fn end_callback(&mut self, slot: u32, ending: Ending, at: Timestamp, out: &mut Decisions) {
+    fn end_callback(&mut self, slot: u32, ending: Ending, out: &mut Decisions) {
         let Some(c) = self.contact_at(slot) else {
             return;
         };
@@ -382,7 +385,6 @@ impl Router {
                 Ending::Expired => stats.expired += 1,
             }
         }
-        self.clock = self.clock.max(at);
         self.drop_contact(slot);
         if let Some(queue) = queue_id {
             out.push(Decision::CallbackFailed { contact, queue });

@@ -141,15 +141,7 @@ impl Router {
         // A task is not the customer contacting us: no repeat, no verdict.
         let customer = contact.customer.filter(|_| !outbound);
         let repeat = customer.is_some_and(|cu| self.repeats.get(cu, now).is_some());
-        let known = customer.map(|cu| {
-            let segment = Last {
-                home,
-                stage: contact.stage.unwrap_or_default(),
-                channel,
-                open: !repeat,
-            };
-            (cu, segment)
-        });
+        let known = customer.map(|cu| (cu, Last::of(home, &contact, !repeat)));
         if !self.resumes.is_empty() {
             if let Some(cu) = resumed.and(contact.customer) {
                 self.resumes.remove(cu);
@@ -288,15 +280,11 @@ impl Router {
         };
         let channel = c.contact.channel.index();
         let outbound = self.is_outbound(c.home);
-        let known = c.contact.customer.filter(|_| !outbound).map(|cu| {
-            let segment = Last {
-                home: c.home,
-                stage: c.contact.stage.unwrap_or_default(),
-                channel: c.contact.channel,
-                open: !c.is_repeat(),
-            };
-            (cu, segment)
-        });
+        let known = c
+            .contact
+            .customer
+            .filter(|_| !outbound)
+            .map(|cu| (cu, Last::of(c.home, &c.contact, !c.is_repeat())));
         let wrap_up = self
             .queues
             .get(c.queue as usize)

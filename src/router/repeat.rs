@@ -122,6 +122,19 @@ pub(crate) struct Last {
     pub(crate) open: bool,
 }
 
+impl Last {
+    /// The segment of `contact`, which arrived in queue slot `home`;
+    /// `open` for a first contact.
+    pub(crate) fn of(home: u32, contact: &crate::model::Contact, open: bool) -> Self {
+        Last {
+            home,
+            stage: contact.stage.unwrap_or_default(),
+            channel: contact.channel,
+            open,
+        }
+    }
+}
+
 /// The last contact of each customer, within its window.
 pub(crate) type Repeats = Windows<Last>;
 

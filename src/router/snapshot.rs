@@ -110,20 +110,6 @@ struct LastRecord {
     open: bool,
 }
 
-/// A contact's callback: unanswered attempts, the timer holding it off the
-/// queue, and when the attempt in progress was connected.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct CallbackRecord {
-    attempts: u8,
-    held: Option<(Timestamp, u64)>,
-    connected_at: Option<Timestamp>,
-    #[serde(default)]
-    until: Option<Timestamp>,
-    #[serde(default)]
-    expiry: Option<(Timestamp, u64)>,
-}
-
 fn default_repeat_window() -> Option<TimeSpan> {
     RouterConfig::default().repeat_window
 }
@@ -206,7 +192,7 @@ struct ContactRecord {
     repeat: bool,
     /// Its callback, if the caller asked for one.
     #[serde(default)]
-    callback: Option<CallbackRecord>,
+    callback: Option<Callback>,
     seq: u64,
     arrived: Timestamp,
     /// The agent serving it; `None` while it waits or is offered.
@@ -360,13 +346,7 @@ impl Router {
                     upset: ladder.upset,
                     stage_source: c.stage_source(),
                     repeat: c.is_repeat(),
-                    callback: c.callback().map(|cb| CallbackRecord {
-                        attempts: cb.attempts,
-                        held: cb.held,
-                        connected_at: cb.connected_at,
-                        until: cb.until,
-                        expiry: cb.expiry,
-                    }),
+                    callback: c.callback(),
                     seq: c.seq,
                     arrived: c.arrived,
                     agent: match c.phase {
@@ -798,13 +778,7 @@ impl Router {
                 },
                 stage_source: rec.stage_source,
                 repeat: rec.repeat,
-                callback: rec.callback.map(|cb| Callback {
-                    attempts: cb.attempts,
-                    held: cb.held,
-                    connected_at: cb.connected_at,
-                    until: cb.until,
-                    expiry: cb.expiry,
-                }),
+                callback: rec.callback,
             })),
         );
         state.delays_scheduled = rec.delays_scheduled;

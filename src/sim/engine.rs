@@ -135,8 +135,6 @@ struct Live {
     /// Whether it is a first contact of a stream that always resolves:
     /// counted resolved when answered (the others when they end).
     resolves: bool,
-    /// Whether the customer waits to be called back.
-    callback: bool,
 }
 
 impl Live {
@@ -441,21 +439,23 @@ impl Simulation {
     }
 
     fn push(&mut self, at: u64, event: Event) {
-        self.seq += 1;
-        let key = u128::from(at) << 64 | u128::from(self.seq);
+        let key = self.key(at);
         self.calendar.push(Reverse(Entry { key, event }));
+    }
+
+    /// The calendar key of something scheduled now for `at`: the time in
+    /// the high 64 bits, the order of scheduling in the low 64.
+    fn key(&mut self, at: u64) -> u128 {
+        self.seq += 1;
+        u128::from(at) << 64 | u128::from(self.seq)
     }
 
     /// Draws the stream's next arrival (Poisson with a rate per interval;
     /// memoryless, so a gap that crosses into the next interval restarts
-    /// there at that interval's rate) and puts it on the calendar, unless
-    /// it falls after the horizon.
+    /// there at that interval's rate) and keeps it as the stream's next
+    /// arrival, unless it falls after the horizon.
     fn schedule_arrival(&mut self, stream: u32) {
-        let at = self.draw_arrival(stream);
-        let key = at.map(|at| {
-            self.seq += 1;
-            u128::from(at) << 64 | u128::from(self.seq)
-        });
+        let key = self.draw_arrival(stream).map(|at| self.key(at));
         if let Some(next) = self.arrivals.get_mut(stream as usize) {
             *next = key;
         }
@@ -531,7 +531,7 @@ impl Simulation {
         let id = self.live.insert(Live {
             stream,
             sentiment,
-            band: sentiment_band(sentiment) as u8,
+            band: band as u8,
             arrived: now,
             handle_ms,
             interval,
@@ -539,10 +539,9 @@ impl Simulation {
             customer,
             repeat: repeat_of.is_some(),
             resolves: repeat_of.is_none() && s.behaviour.unresolved_share == 0.0,
-            callback: false,
         });
         contact.id = id;
-        self.tally(stream, interval, sentiment_band(sentiment), |seg| {
+        self.tally(stream, interval, band, |seg| {
             seg.arrived();
             seg.repeats += u64::from(repeat_of.is_some());
         });
@@ -580,11 +579,9 @@ impl Simulation {
             Err(RouterError::CallbackNotNeeded { .. }) => return Ok(false),
             Err(e) => return Err(e.into()),
         }
-        let Some(l) = self.live.get_mut(contact) else {
+        let Some(&l) = self.live.get(contact) else {
             return Ok(false);
         };
-        l.callback = true;
-        let l = *l;
         self.tally(l.stream, l.interval, usize::from(l.band), |s| {
             s.callbacks += 1;
         });
@@ -669,9 +666,7 @@ impl Simulation {
         self.live.remove(contact);
         spread(&mut self.waiting_ms, self.interval_ms, l.arrived, self.now);
         let wait = secs(self.now - l.arrived);
-        let stage = self.segment_of.get(l.stream as usize).map_or(0, |s| s[1]);
-        let cost = self.costs.abandoned.get(stage).copied().unwrap_or(0.0)
-            + self.waiting_cost(l.band, wait);
+        let cost = self.lost_cost(l.stream) + self.waiting_cost(l.band, wait);
         self.tally(l.stream, l.interval, usize::from(l.band), |s| {
             s.abandoned(wait, cost);
         });
@@ -733,8 +728,7 @@ impl Simulation {
             return;
         };
         spread(&mut self.waiting_ms, self.interval_ms, l.arrived, self.now);
-        let stage = self.segment_of.get(l.stream as usize).map_or(0, |s| s[1]);
-        let cost = self.costs.abandoned.get(stage).copied().unwrap_or(0.0);
+        let cost = self.lost_cost(l.stream);
         self.tally(l.stream, l.interval, usize::from(l.band), |s| {
             s.callbacks_failed += 1;
             s.cost += cost;
@@ -779,6 +773,13 @@ impl Simulation {
             now,
             now.saturating_add(l.handle_ms),
         );
+    }
+
+    /// What losing a contact of `stream` costs (its stage's abandonment
+    /// cost): an abandonment, or a callback that never reached the customer.
+    fn lost_cost(&self, stream: u32) -> f64 {
+        let stage = self.segment_of.get(stream as usize).map_or(0, |s| s[1]);
+        self.costs.abandoned.get(stage).copied().unwrap_or(0.0)
     }
 
     /// What `wait` seconds of waiting cost for sentiment band `band`.
