@@ -1,5 +1,6 @@
 //! Skills with proficiency, languages, and what a contact requires.
 
+use crate::model::skill_list::SkillList;
 use crate::model::{ModelError, SkillId};
 use core::fmt;
 use serde::{Deserialize, Serialize};
@@ -161,9 +162,9 @@ impl SkillRequirement {
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize)]
 #[serde(from = "RequirementFields")]
 pub struct Requirements {
-    /// Sorted by skill; a boxed slice (not a vector) keeps every contact
-    /// 8 bytes smaller, and requirements change rarely.
-    skills: Box<[SkillRequirement]>,
+    /// Sorted by skill; up to four held inline, so that a contact needs no
+    /// allocation of its own.
+    skills: SkillList,
     language: Option<Language>,
 }
 
@@ -180,7 +181,7 @@ struct RequirementFields {
 impl From<RequirementFields> for Requirements {
     fn from(f: RequirementFields) -> Self {
         let mut r = Requirements {
-            skills: Box::default(),
+            skills: SkillList::default(),
             language: f.language,
         };
         for s in f.skills {
@@ -220,11 +221,7 @@ impl Requirements {
                     r.min = r.min.max(req.min);
                 }
             }
-            Err(i) => {
-                let mut skills = core::mem::take(&mut self.skills).into_vec();
-                skills.insert(i, req);
-                self.skills = skills.into_boxed_slice();
-            }
+            Err(i) => self.skills = self.skills.inserted(i, req),
         }
     }
 
@@ -233,7 +230,7 @@ impl Requirements {
     #[must_use]
     pub fn merged(&self, other: &Requirements) -> Requirements {
         let mut out = self.clone();
-        for r in &other.skills {
+        for r in other.skills.iter() {
             out.add(*r);
         }
         if other.language.is_some() {
@@ -276,12 +273,14 @@ impl Requirements {
     #[must_use]
     pub fn without(&self, skill: SkillId) -> Requirements {
         Requirements {
-            skills: self
-                .skills
-                .iter()
-                .copied()
-                .filter(|r| r.skill != skill)
-                .collect(),
+            skills: SkillList::from(
+                self.skills
+                    .iter()
+                    .copied()
+                    .filter(|r| r.skill != skill)
+                    .collect::<Vec<_>>()
+                    .as_slice(),
+            ),
             language: self.language,
         }
     }
