@@ -5,19 +5,19 @@
 //! candidate: the router walks the order of the contact's rarest required
 //! skill from the longest idle and stops at the first eligible agent.
 //!
-//! Each order is a deque sorted by `(idle since, agent id)` with lazy
-//! deletion: an agent's entries carry the epoch of its slot at insertion,
-//! and every change of its idle state bumps the epoch, so stale entries are
-//! recognised and dropped when they reach the front (or when a compaction
-//! finds the deque mostly stale). Agents usually become idle "now", after
-//! everyone already idle, so an insertion is almost always a push at the back.
+//! Each order is a vector sorted by `(idle since, agent id)`, read from a
+//! moving front, with lazy deletion: an agent's entries carry the epoch of
+//! its slot at insertion, and every change of its idle state bumps the
+//! epoch, so stale entries are recognised and skipped when they reach the
+//! front (or dropped when a compaction finds the vector mostly stale).
+//! Agents usually become idle "now", after everyone already idle, so an
+//! insertion is almost always a push at the back.
 
 use crate::model::{Channel, SkillId};
 use crate::policy::IdleMeasure;
 use crate::router::bitset::Bitset;
 use crate::router::hash::IdMap;
 use crate::router::state::{AgentState, SelectionFacts};
-use std::collections::VecDeque;
 
 /// `(idle since in ms, agent id)`: the order of [`Selection::LongestIdle`](crate::Selection::LongestIdle).
 pub(crate) type IdleKey = (u64, u32);
@@ -31,7 +31,9 @@ struct Entry {
 
 #[derive(Debug, Clone, Default)]
 struct IdleList {
-    entries: VecDeque<Entry>,
+    /// Sorted by key from `front`; the entries before it are stale.
+    entries: Vec<Entry>,
+    front: usize,
     live: usize,
 }
 
@@ -44,17 +46,28 @@ impl IdleList {
     /// list stays within twice its live size (amortised O(1)).
     fn compact(&mut self, epochs: &[u32]) {
         if self.entries.len() > 2 * self.live + 64 {
-            self.entries.retain(|e| is_current(epochs, e));
+            let front = self.front;
+            let mut i = 0;
+            self.entries.retain(|e| {
+                i += 1;
+                i > front && is_current(epochs, e)
+            });
+            self.front = 0;
         }
     }
 
+    /// The entries from the front.
+    fn queued(&self) -> &[Entry] {
+        self.entries.get(self.front..).unwrap_or(&[])
+    }
+
     fn insert(&mut self, e: Entry) {
-        match self.entries.back() {
+        match self.entries.last() {
             Some(b) if b.key > e.key => {
-                let i = self.entries.partition_point(|x| x.key <= e.key);
+                let i = self.front + self.queued().partition_point(|x| x.key <= e.key);
                 self.entries.insert(i, e);
             }
-            _ => self.entries.push_back(e),
+            _ => self.entries.push(e),
         }
         self.live += 1;
     }
@@ -282,12 +295,11 @@ impl Availability {
         let free = self.free.get(channel.index())?;
         let epochs = &self.epoch;
         let valid = |e: &Entry| is_current(epochs, e);
-        while l.entries.front().is_some_and(|e| !valid(e)) {
-            l.entries.pop_front();
-        }
+        let stale = l.queued().iter().take_while(|e| !valid(e)).count();
+        l.front += stale;
         l.compact(epochs);
         let wanted = |e: &&Entry| free.contains(e.slot) && ok(e.slot);
-        let mut live = l.entries.iter().filter(|e| valid(e));
+        let mut live = l.queued().iter().filter(|e| valid(e));
         // A limit the list cannot reach needs no count.
         let found = if limit >= l.live {
             live.find(wanted)
