@@ -16,7 +16,6 @@
 use crate::model::{Channel, SkillId};
 use crate::policy::IdleMeasure;
 use crate::router::bitset::Bitset;
-use crate::router::hash::IdMap;
 use crate::router::state::{AgentState, SelectionFacts};
 
 /// `(idle since in ms, agent id)`: the order of [`Selection::LongestIdle`](crate::Selection::LongestIdle).
@@ -76,6 +75,9 @@ impl IdleList {
 /// Index 0 of the lists is every idle agent; skill lists follow.
 const ALL: usize = 0;
 
+/// No list yet for a skill.
+const NO_LIST: u32 = u32::MAX;
+
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Availability {
     /// Agents ready with free capacity, per channel.
@@ -86,7 +88,9 @@ pub(crate) struct Availability {
     lists: [Vec<IdleList>; 2],
     /// How many lists there are: every idle agent, then one per skill.
     list_count: usize,
-    skill_lists: IdMap<SkillId, usize>,
+    /// The list of each skill, by skill id (`NO_LIST` for a skill no idle
+    /// agent ever had): an index, not a hash lookup, on every arrival.
+    skill_lists: Vec<u32>,
     /// What the selection strategies compare, per slot.
     pub(crate) facts: Vec<SelectionFacts>,
     /// Bumped at every change of a slot's idle state.
@@ -154,12 +158,17 @@ impl Availability {
             self.list_count = self.list_count.max(ALL + 1);
             a.idle_lists.push(ALL as u32);
             for (skill, _) in a.spec.skills() {
-                let next = self.list_count;
-                let i = *self.skill_lists.entry(*skill).or_insert(next);
-                if i == next {
-                    self.list_count += 1;
+                let s = usize::from(skill.get());
+                if self.skill_lists.len() <= s {
+                    self.skill_lists.resize(s + 1, NO_LIST);
                 }
-                a.idle_lists.push(i as u32);
+                if let Some(i) = self.skill_lists.get_mut(s) {
+                    if *i == NO_LIST {
+                        *i = self.list_count as u32;
+                        self.list_count += 1;
+                    }
+                    a.idle_lists.push(*i);
+                }
             }
         }
         let epochs = &self.epoch;
@@ -272,7 +281,11 @@ impl Availability {
         let lists = self.lists.get(mi);
         let live = |i: usize| lists.and_then(|l| l.get(i)).map_or(0, |l| l.live);
         skills
-            .map(|s| self.skill_lists.get(&s).copied().unwrap_or(usize::MAX))
+            .map(|s| {
+                self.skill_lists
+                    .get(usize::from(s.get()))
+                    .map_or(usize::MAX, |&i| i as usize)
+            })
             .min_by_key(|&i| live(i))
             .map_or((ALL, live(ALL)), |i| (i, live(i)))
     }
