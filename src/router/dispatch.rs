@@ -81,13 +81,13 @@ impl Router {
                 continue;
             }
             let entry = own_id
-                .and_then(|q| a.spec.profile.entry(q).copied())
+                .and_then(|q| first_entry(&a.spec, &[q]))
                 .or_else(|| first_entry(&a.spec, &widen_ids));
-            let Some(entry) = entry else {
+            let Some((i, entry)) = entry else {
                 continue;
             };
             let rank = link_rank(&key, preferred_first, entry.rank);
-            let link = Link::new(rank, g, key.channel, entry.delay);
+            let link = Link::new(rank, g, key.channel, (i, &a.spec));
             if let Err(i) = a.links.binary_search(&link) {
                 a.links.insert(i, link);
             }
@@ -116,6 +116,7 @@ impl Router {
             None => {
                 self.groups.push(group);
                 self.heads.push(None);
+                self.head_keys.push(f64::NEG_INFINITY);
             }
         }
         // Idle until a contact holds it.
@@ -163,7 +164,7 @@ impl Router {
             if !group.live {
                 continue;
             }
-            let Some(entry) = first_entry(&a.spec, ids) else {
+            let Some((i, entry)) = first_entry(&a.spec, ids) else {
                 continue;
             };
             if !group.key.admits(a.spec.id) || !a.qualifies(&group.key.requirements) {
@@ -173,7 +174,7 @@ impl Router {
                 link_rank(&group.key, *first, entry.rank),
                 g as u32,
                 group.key.channel,
-                entry.delay,
+                (i, &a.spec),
             ));
             if entry.delay == TimeSpan::ZERO {
                 group.eligible_now.insert(slot);
@@ -476,7 +477,15 @@ impl Router {
             {
                 continue;
             }
-            let head = if link.delay == TimeSpan::ZERO {
+            let head = if link.at_once() {
+                // The order key alone rules a group out; the whole head is
+                // read only for a group that may be the best.
+                let key = self.head_keys.get(link.group as usize).copied();
+                if let (Some(b), Some(key)) = (best, key)
+                    && key.total_cmp(&b.1.key).is_lt()
+                {
+                    continue;
+                }
                 self.heads
                     .get(link.group as usize)
                     .copied()
@@ -484,9 +493,10 @@ impl Router {
                     .map(|(k, s)| (s, k))
             } else {
                 let g = self.groups.get(link.group as usize)?;
+                let delay = link.delay(&a.spec);
                 let cutoff =
-                    Timestamp::from_millis(now.as_millis().saturating_sub(link.delay.as_millis()));
-                if now.as_millis() < link.delay.as_millis() {
+                    Timestamp::from_millis(now.as_millis().saturating_sub(delay.as_millis()));
+                if now.as_millis() < delay.as_millis() {
                     None
                 } else {
                     g.best_since(cutoff, |s| {
@@ -504,9 +514,9 @@ impl Router {
         best.map(|b| b.2)
     }
 
-    /// Copies the head of `group` into [`Router::heads`] and whether a
-    /// freed agent may pull from it into [`Router::nonempty`]: the one
-    /// place both are kept.
+    /// Copies the head of `group` into [`Router::heads`] (its order key
+    /// also into [`Router::head_keys`]) and whether a freed agent may pull
+    /// from it into [`Router::nonempty`]: the one place all three are kept.
     pub(super) fn refresh_head(&mut self, group: u32) {
         let (head, outbound) = self.groups.get(group as usize).map_or((None, false), |g| {
             (g.waiting.peek().map(|(&s, &k)| (k, s)), g.outbound)
@@ -515,6 +525,9 @@ impl Router {
         self.nonempty.set(group, head.is_some() && !outbound);
         if let Some(h) = self.heads.get_mut(group as usize) {
             *h = head;
+        }
+        if let Some(k) = self.head_keys.get_mut(group as usize) {
+            *k = head.map_or(f64::NEG_INFINITY, |(k, _)| k.key);
         }
     }
 
@@ -583,8 +596,13 @@ impl Router {
 }
 
 /// The agent's routing-profile entry for the first of `queues` it serves.
-fn first_entry(spec: &AgentSpec, queues: &[QueueId]) -> Option<ProfileEntry> {
-    queues.iter().find_map(|&q| spec.profile.entry(q).copied())
+/// With its index in the profile.
+fn first_entry(spec: &AgentSpec, queues: &[QueueId]) -> Option<(usize, ProfileEntry)> {
+    let entries = spec.profile.entries();
+    queues.iter().find_map(|&q| {
+        let i = entries.iter().position(|e| e.queue == q)?;
+        entries.get(i).map(|e| (i, *e))
+    })
 }
 
 /// An agent's rank for a group: 0 (before every other) for a contact that

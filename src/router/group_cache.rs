@@ -62,6 +62,9 @@ impl Router {
             if let Some(h) = self.heads.get_mut(g as usize) {
                 *h = None;
             }
+            if let Some(k) = self.head_keys.get_mut(g as usize) {
+                *k = f64::NEG_INFINITY;
+            }
             self.nonempty.remove(g);
             self.free_groups.push(g);
         }
