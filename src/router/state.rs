@@ -61,6 +61,7 @@ impl Link {
             rank,
             group,
             channel,
+            // A profile cannot hold four billion entries: the index fits.
             delayed_by: if delayed {
                 u32::try_from(entry).unwrap_or(Link::AT_ONCE)
             } else {
