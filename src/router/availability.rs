@@ -89,7 +89,8 @@ pub(crate) struct Availability {
     /// How many lists there are: every idle agent, then one per skill.
     list_count: usize,
     /// The list of each skill, by skill id (`NO_LIST` for a skill no idle
-    /// agent ever had): an index, not a hash lookup, on every arrival.
+    /// agent ever had): an index, not a hash lookup, on every arrival. As
+    /// long as the highest skill id held: 256 KiB at most.
     skill_lists: Vec<u32>,
     /// What the selection strategies compare, per slot.
     pub(crate) facts: Vec<SelectionFacts>,
