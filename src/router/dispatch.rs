@@ -87,7 +87,8 @@ impl Router {
                 continue;
             };
             let rank = link_rank(&key, preferred_first, entry.rank);
-            let link = Link::new(rank, g, key.channel, (i, &a.spec));
+            let delaying = (entry.delay > TimeSpan::ZERO).then_some(i);
+            let link = Link::new(rank, g, key.channel, delaying);
             if let Err(i) = a.links.binary_search(&link) {
                 a.links.insert(i, link);
             }
@@ -174,7 +175,7 @@ impl Router {
                 link_rank(&group.key, *first, entry.rank),
                 g as u32,
                 group.key.channel,
-                (i, &a.spec),
+                (entry.delay > TimeSpan::ZERO).then_some(i),
             ));
             if entry.delay == TimeSpan::ZERO {
                 group.eligible_now.insert(slot);

@@ -59,13 +59,8 @@ impl Router {
                 *group = Group::new(GroupKey::default());
                 group.live = false;
             }
-            if let Some(h) = self.heads.get_mut(g as usize) {
-                *h = None;
-            }
-            if let Some(k) = self.head_keys.get_mut(g as usize) {
-                *k = f64::NEG_INFINITY;
-            }
-            self.nonempty.remove(g);
+            // Empty now: its head, head key and pull bit are cleared.
+            self.refresh_head(g);
             self.free_groups.push(g);
         }
         // Rebuilt from the live groups: each chain starts at its highest slot.

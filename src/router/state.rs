@@ -45,28 +45,22 @@ pub(crate) struct Link {
 impl Link {
     const AT_ONCE: u32 = u32::MAX;
 
-    /// A link to `group` through the profile entry at `entry` of `spec`.
+    /// A link to `group`; `delaying` is the index of the agent's profile
+    /// entry that delays the group's queue, if it does.
     pub(crate) fn new(
         rank: u8,
         group: u32,
         channel: crate::model::Channel,
-        (entry, spec): (usize, &crate::model::AgentSpec),
+        delaying: Option<usize>,
     ) -> Self {
-        let delayed = spec
-            .profile
-            .entries()
-            .get(entry)
-            .is_some_and(|e| e.delay > TimeSpan::ZERO);
         Link {
             rank,
             group,
             channel,
             // A profile cannot hold four billion entries: the index fits.
-            delayed_by: if delayed {
-                u32::try_from(entry).unwrap_or(Link::AT_ONCE)
-            } else {
-                Link::AT_ONCE
-            },
+            delayed_by: delaying
+                .and_then(|i| u32::try_from(i).ok())
+                .unwrap_or(Link::AT_ONCE),
         }
     }
 
