@@ -113,6 +113,7 @@ mod selection;
 mod snapshot;
 mod state;
 mod stats;
+mod wait_heap;
 mod waiting;
 mod windows;
 
@@ -238,6 +239,8 @@ pub struct Router {
     head_keys: Vec<f64>,
     /// Contacts waiting over all groups.
     waiting_total: usize,
+    /// Where each waiting contact sits in its group's heap, by contact slot.
+    wait_pos: wait_heap::Positions,
     /// Agents ready with free capacity, and the idle orders.
     available: availability::Availability,
     /// Agents having each skill, at any level.
@@ -286,6 +289,7 @@ impl Router {
             nonempty: Bitset::default(),
             heads: Vec::new(),
             head_keys: Vec::new(),
+            wait_pos: Vec::new(),
             waiting_total: 0,
             available: Default::default(),
             skill_agents: IdMap::default(),
@@ -324,13 +328,13 @@ impl Router {
                     group
                         .waiting
                         .iter()
-                        .filter_map(|(&s, _)| self.contact_at(s).map(|c| (s, self.wait_key(c))))
+                        .filter_map(|(s, _)| self.contact_at(s).map(|c| (s, self.wait_key(c))))
                         .collect()
                 })
                 .unwrap_or_default();
             if let Some(group) = self.groups.get_mut(g as usize) {
                 for (s, k) in keyed {
-                    group.waiting.change_priority(&s, k);
+                    group.waiting.rekey(s, k, &mut self.wait_pos);
                 }
             }
             self.refresh_head(g);

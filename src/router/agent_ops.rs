@@ -117,7 +117,7 @@ impl Router {
             .iter()
             .filter_map(|&g| self.groups.get(g as usize))
             .flat_map(|g| g.waiting.iter())
-            .filter_map(|(&c, _)| self.contact_at(c))
+            .filter_map(|(c, _)| self.contact_at(c))
             .map(|c| c.arrived)
             .min();
         stats.oldest_wait = oldest.map_or(TimeSpan::ZERO, |t| now.saturating_since(t));

@@ -447,7 +447,7 @@ impl Router {
             if let Some(g) = self.groups.get_mut(group as usize)
                 && let Some(key) = key
             {
-                g.waiting.change_priority(&slot, key);
+                g.waiting.rekey(slot, key, &mut self.wait_pos);
             }
             self.refresh_head(group);
         }

@@ -182,7 +182,7 @@ impl Router {
                 continue;
             }
             if !group.delayed.iter().any(|&(d, _)| d == entry.delay) {
-                for (&c, _) in group.waiting.iter() {
+                for (c, _) in group.waiting.iter() {
                     if let Some(state) = self.contacts.get(c as usize).and_then(Option::as_ref) {
                         let due = state.arrived + entry.delay;
                         if due > self.clock {
@@ -350,7 +350,7 @@ impl Router {
         let key = self.wait_key(c);
         let delays: Vec<TimeSpan> = match self.groups.get_mut(group as usize) {
             Some(g) => {
-                g.waiting.push(slot, key);
+                g.waiting.push(slot, key, &mut self.wait_pos);
                 self.waiting_total += 1;
                 g.delays().filter(|&d| first && arrived + d > now).collect()
             }
@@ -380,7 +380,7 @@ impl Router {
         };
         let (group, queue) = (c.group, c.queue);
         if let Some(g) = self.groups.get_mut(group as usize)
-            && g.waiting.remove(&slot).is_some()
+            && g.waiting.remove(slot, &mut self.wait_pos).is_some()
         {
             self.waiting_total -= 1;
         }
@@ -520,7 +520,7 @@ impl Router {
     /// from it into [`Router::nonempty`]: the one place all three are kept.
     pub(super) fn refresh_head(&mut self, group: u32) {
         let (head, outbound) = self.groups.get(group as usize).map_or((None, false), |g| {
-            (g.waiting.peek().map(|(&s, &k)| (k, s)), g.outbound)
+            (g.waiting.peek().map(|(s, k)| (k, s)), g.outbound)
         });
         // Outbound tasks are placed by `blend`, never pulled.
         self.nonempty.set(group, head.is_some() && !outbound);

@@ -107,7 +107,7 @@ impl Router {
                     .iter()
                     .any(|s| mine.binary_search(s).is_ok());
             if shared {
-                let n = group.waiting.iter().filter(|(_, k)| **k > me).count();
+                let n = group.waiting.iter().filter(|(_, k)| *k > me).count();
                 ahead = ahead.saturating_add(n as u32);
             }
         }

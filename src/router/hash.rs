@@ -55,4 +55,3 @@ impl Hasher for IdHasher {
 }
 
 pub(crate) type IdMap<K, V> = HashMap<K, V, BuildHasherDefault<IdHasher>>;
-pub(crate) type IdBuild = BuildHasherDefault<IdHasher>;

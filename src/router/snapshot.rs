@@ -788,7 +788,7 @@ impl Router {
         self.contact_slots.insert(id, slot);
         if phase == Phase::Waiting {
             if let Some(g) = self.groups.get_mut(group as usize) {
-                g.waiting.push(slot, key);
+                g.waiting.push(slot, key, &mut self.wait_pos);
                 self.waiting_total += 1;
             }
             self.refresh_head(group);

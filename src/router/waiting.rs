@@ -1,4 +1,4 @@
-//! Waiting contacts: one indexed priority queue per requirement profile.
+//! Waiting contacts: one indexed heap ([`WaitHeap`]) per requirement profile.
 //!
 //! All contacts of a [`Group`] share a queue, a channel and the same
 //! requirements, so every agent either may serve all of them or none: the
@@ -8,16 +8,16 @@
 //!
 //! The key of a contact is `(order key, arrival sequence)`: a larger order
 //! key ranks first (see [`PriorityWeights::order_key`](crate::PriorityWeights::order_key)),
-//! and among equal keys the earlier arrival. `priority-queue` promises no
-//! order among equal priorities, so the sequence is part of the key.
+//! and among equal keys the earlier arrival: a heap promises no order
+//! among equal keys, so the sequence is part of the key.
 
 use crate::model::{AgentId, Channel, Requirements};
 use crate::router::bitset::SlotSet;
-use crate::router::hash::{IdBuild, IdHasher};
+use crate::router::hash::IdHasher;
+use crate::router::wait_heap::WaitHeap;
 use crate::time::{TimeSpan, Timestamp};
 use core::cmp::{Ordering, Reverse};
 use core::hash::{Hash, Hasher};
-use priority_queue::PriorityQueue;
 
 /// The rank of a waiting contact: larger ranks first.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -169,7 +169,7 @@ impl<'a> KeyRef<'a> {
 pub(crate) struct Group {
     pub(crate) key: GroupKey,
     /// Waiting contacts by contact slot.
-    pub(crate) waiting: PriorityQueue<u32, WaitKey, IdBuild>,
+    pub(crate) waiting: WaitHeap,
     /// Agents who may serve the group at once, by agent slot.
     pub(crate) eligible_now: SlotSet,
     /// Agents who may serve the group once a contact has waited their delay,
@@ -192,7 +192,7 @@ impl Group {
         Group {
             key,
             same_fingerprint: None,
-            waiting: PriorityQueue::with_default_hasher(),
+            waiting: WaitHeap::default(),
             eligible_now: SlotSet::default(),
             delayed: Vec::new(),
             holders: 0,
@@ -221,14 +221,13 @@ impl Group {
         cutoff: Timestamp,
         enqueued: impl Fn(u32) -> Timestamp,
     ) -> Option<(u32, WaitKey)> {
-        let (&slot, &key) = self.waiting.peek()?;
+        let (slot, key) = self.waiting.peek()?;
         if enqueued(slot) <= cutoff {
             return Some((slot, key));
         }
         self.waiting
             .iter()
-            .filter(|(s, _)| enqueued(**s) <= cutoff)
-            .max_by(|a, b| a.1.cmp(b.1))
-            .map(|(s, k)| (*s, *k))
+            .filter(|&(s, _)| enqueued(s) <= cutoff)
+            .max_by(|a, b| a.1.cmp(&b.1))
     }
 }
