@@ -83,12 +83,15 @@ impl Router {
             let entry = own_id
                 .and_then(|q| first_entry(&a.spec, &[q]))
                 .or_else(|| first_entry(&a.spec, &widen_ids));
-            let Some((i, entry)) = entry else {
+            let Some(entry) = entry else {
                 continue;
             };
-            let rank = link_rank(&key, preferred_first, entry.rank);
-            let delaying = (entry.delay > TimeSpan::ZERO).then_some(i);
-            let link = Link::new(rank, g, key.channel, delaying);
+            let link = Link {
+                rank: link_rank(&key, preferred_first, entry.rank),
+                group: g,
+                channel: key.channel,
+                delayed: entry.delay > TimeSpan::ZERO,
+            };
             if let Err(i) = a.links.binary_search(&link) {
                 a.links.insert(i, link);
             }
@@ -165,18 +168,18 @@ impl Router {
             if !group.live {
                 continue;
             }
-            let Some((i, entry)) = first_entry(&a.spec, ids) else {
+            let Some(entry) = first_entry(&a.spec, ids) else {
                 continue;
             };
             if !group.key.admits(a.spec.id) || !a.qualifies(&group.key.requirements) {
                 continue;
             }
-            a.links.push(Link::new(
-                link_rank(&group.key, *first, entry.rank),
-                g as u32,
-                group.key.channel,
-                (entry.delay > TimeSpan::ZERO).then_some(i),
-            ));
+            a.links.push(Link {
+                rank: link_rank(&group.key, *first, entry.rank),
+                group: g as u32,
+                channel: group.key.channel,
+                delayed: entry.delay > TimeSpan::ZERO,
+            });
             if entry.delay == TimeSpan::ZERO {
                 group.eligible_now.insert(slot);
                 continue;
@@ -485,7 +488,7 @@ impl Router {
             {
                 continue;
             }
-            let head = if link.at_once() {
+            let head = if !link.delayed {
                 // The order key alone rules a group out; the whole head is
                 // read only for a group that may be the best.
                 let key = self.head_keys.get(link.group as usize).copied();
@@ -501,7 +504,7 @@ impl Router {
                     .map(|(k, s)| (s, k))
             } else {
                 let g = self.groups.get(link.group as usize)?;
-                let delay = link.delay(&a.spec);
+                let delay = g.delay_of(agent).unwrap_or(TimeSpan::ZERO);
                 let cutoff =
                     Timestamp::from_millis(now.as_millis().saturating_sub(delay.as_millis()));
                 if now.as_millis() < delay.as_millis() {
@@ -604,13 +607,11 @@ impl Router {
 }
 
 /// The agent's routing-profile entry for the first of `queues` it serves.
-/// With its index in the profile.
-fn first_entry(spec: &AgentSpec, queues: &[QueueId]) -> Option<(usize, ProfileEntry)> {
+fn first_entry(spec: &AgentSpec, queues: &[QueueId]) -> Option<ProfileEntry> {
     let entries = spec.profile.entries();
-    queues.iter().find_map(|&q| {
-        let i = entries.iter().position(|e| e.queue == q)?;
-        entries.get(i).map(|e| (i, *e))
-    })
+    queues
+        .iter()
+        .find_map(|&q| entries.iter().find(|e| e.queue == q).copied())
 }
 
 /// An agent's rank for a group: 0 (before every other) for a contact that

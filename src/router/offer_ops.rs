@@ -423,9 +423,8 @@ impl Router {
         let Some(g) = self.groups.get(c.group as usize) else {
             return;
         };
-        let allowed = |s: u32| {
-            g.eligible_now.contains(s) || g.delayed.iter().any(|&(d, a)| a == s && d <= waited)
-        };
+        let allowed =
+            |s: u32| g.eligible_now.contains(s) || g.delay_of(s).is_some_and(|d| d <= waited);
         let gone: Vec<Offer> = c
             .offers()
             .iter()

@@ -5,7 +5,7 @@ use crate::policy::{IdleMeasure, Selection, StageSource, ordered_bits};
 use crate::router::bitset::Bitset;
 use crate::router::config::QueueConfig;
 use crate::router::stats::QueueStats;
-use crate::time::{TimeSpan, Timestamp};
+use crate::time::Timestamp;
 
 #[derive(Debug, Clone)]
 pub(crate) struct QueueState {
@@ -29,54 +29,17 @@ pub(crate) enum Presence {
     NotReady(NotReadyReason),
 }
 
-/// A group the agent may serve, with the agent's rank for its queue and,
-/// if the agent's routing-profile entry delays that queue, which entry.
-/// Twelve bytes: a freed agent reads all its links.
+/// A group the agent may serve, with the agent's rank for its queue and
+/// whether its routing profile delays that queue (the delay itself is in
+/// the group's [`delayed`](crate::router::waiting::Group::delayed) list).
+/// Eight bytes: a freed agent reads all its links.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) struct Link {
     pub(crate) rank: u8,
     pub(crate) group: u32,
     pub(crate) channel: crate::model::Channel,
-    /// The index of the delaying entry in the agent's profile, or
-    /// [`Link::AT_ONCE`].
-    delayed_by: u32,
-}
-
-impl Link {
-    const AT_ONCE: u32 = u32::MAX;
-
-    /// A link to `group`; `delaying` is the index of the agent's profile
-    /// entry that delays the group's queue, if it does.
-    pub(crate) fn new(
-        rank: u8,
-        group: u32,
-        channel: crate::model::Channel,
-        delaying: Option<usize>,
-    ) -> Self {
-        Link {
-            rank,
-            group,
-            channel,
-            // A profile cannot hold four billion entries: the index fits.
-            delayed_by: delaying
-                .and_then(|i| u32::try_from(i).ok())
-                .unwrap_or(Link::AT_ONCE),
-        }
-    }
-
-    /// Whether the group's contacts reach the agent at once.
-    pub(crate) fn at_once(&self) -> bool {
-        self.delayed_by == Link::AT_ONCE
-    }
-
-    /// How long the group's contacts wait before reaching the agent of
-    /// `spec` (the agent the link belongs to).
-    pub(crate) fn delay(&self, spec: &crate::model::AgentSpec) -> TimeSpan {
-        spec.profile
-            .entries()
-            .get(self.delayed_by as usize)
-            .map_or(TimeSpan::ZERO, |e| e.delay)
-    }
+    /// Whether the group's contacts reach the agent only after a delay.
+    pub(crate) delayed: bool,
 }
 
 pub(crate) type TimerKey = (Timestamp, u64);

@@ -201,6 +201,15 @@ impl Group {
         }
     }
 
+    /// The delay after which the group's contacts reach agent `slot`, if
+    /// its routing profile delays the group's queue. O(delayed agents).
+    pub(crate) fn delay_of(&self, slot: u32) -> Option<TimeSpan> {
+        self.delayed
+            .iter()
+            .find(|&&(_, s)| s == slot)
+            .map(|&(d, _)| d)
+    }
+
     /// The distinct delays after which more agents become eligible.
     pub(crate) fn delays(&self) -> impl Iterator<Item = TimeSpan> + '_ {
         let mut last = None;
