@@ -237,6 +237,11 @@ pub struct Router {
     /// the part of `heads` a freed agent compares first, a third of its
     /// size, so that comparing many groups stays within the cache.
     head_keys: Vec<f64>,
+    /// How many contact records refer to each group (waiting, offered or
+    /// in service), by group: a group none refers to is idle and may be
+    /// dropped. Kept apart from the groups so that an ending contact
+    /// touches four bytes, not a whole group.
+    holders: Vec<u32>,
     /// Contacts waiting over all groups.
     waiting_total: usize,
     /// Where each waiting contact sits in its group's heap, by contact slot.
@@ -289,6 +294,7 @@ impl Router {
             nonempty: Bitset::default(),
             heads: Vec::new(),
             head_keys: Vec::new(),
+            holders: Vec::new(),
             wait_pos: Vec::new(),
             waiting_total: 0,
             available: Default::default(),

@@ -113,6 +113,8 @@ impl Router {
         group.delayed = delayed;
         group.same_fingerprint = first;
         match self.groups.get_mut(g as usize) {
+            // A dropped group's slot: its head, head key and holders were
+            // cleared when it was dropped (it had no holders).
             Some(slot) => {
                 *slot = group;
                 self.free_groups.pop();
@@ -121,6 +123,7 @@ impl Router {
                 self.groups.push(group);
                 self.heads.push(None);
                 self.head_keys.push(f64::NEG_INFINITY);
+                self.holders.push(0);
             }
         }
         // Idle until a contact holds it.

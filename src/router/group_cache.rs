@@ -18,19 +18,19 @@ use crate::router::waiting::{Group, GroupKey};
 impl Router {
     /// A contact record now refers to group `g`.
     pub(super) fn hold_group(&mut self, g: u32) {
-        if let Some(group) = self.groups.get_mut(g as usize) {
-            if group.holders == 0 {
+        if let Some(holders) = self.holders.get_mut(g as usize) {
+            if *holders == 0 {
                 self.idle_groups = self.idle_groups.saturating_sub(1);
             }
-            group.holders += 1;
+            *holders += 1;
         }
     }
 
     /// A contact record no longer refers to group `g`.
     pub(super) fn release_group(&mut self, g: u32) {
-        if let Some(group) = self.groups.get_mut(g as usize) {
-            group.holders = group.holders.saturating_sub(1);
-            if group.holders == 0 {
+        if let Some(holders) = self.holders.get_mut(g as usize) {
+            *holders = holders.saturating_sub(1);
+            if *holders == 0 {
                 self.idle_groups += 1;
             }
         }
@@ -43,8 +43,8 @@ impl Router {
             return false;
         }
         let mut dead = Bitset::default();
-        for (g, group) in self.groups.iter().enumerate() {
-            if group.live && group.holders == 0 {
+        for (g, (group, &holders)) in self.groups.iter().zip(&self.holders).enumerate() {
+            if group.live && holders == 0 {
                 dead.insert(g as u32);
             }
         }

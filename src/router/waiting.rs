@@ -177,9 +177,6 @@ pub(crate) struct Group {
     pub(crate) delayed: Vec<(TimeSpan, u32)>,
     /// The next group whose key has the same fingerprint (rare).
     pub(crate) same_fingerprint: Option<u32>,
-    /// How many contact records refer to the group (waiting, offered or in
-    /// service); a group none refers to is idle and may be dropped.
-    pub(crate) holders: u32,
     /// False for a dropped group's slot, kept for reuse.
     pub(crate) live: bool,
     /// Whether it holds outbound tasks, which a freed agent does not pull
@@ -195,7 +192,6 @@ impl Group {
             waiting: WaitHeap::default(),
             eligible_now: SlotSet::default(),
             delayed: Vec::new(),
-            holders: 0,
             live: true,
             outbound: false,
         }
