@@ -410,10 +410,23 @@ impl Router {
         to: QueueId,
         now: Timestamp,
     ) -> Result<Decisions, RouterError> {
+        let (slot, target) = self.move_slots(contact, to, now)?;
+        Ok(self.move_to(slot, target, to, None, now))
+    }
+
+    /// The slots of a contact and of the queue it moves to, checking the
+    /// time: what [`Router::transfer`] and [`Router::switch_channel`]
+    /// validate first.
+    fn move_slots(
+        &self,
+        contact: ContactId,
+        to: QueueId,
+        now: Timestamp,
+    ) -> Result<(u32, u32), RouterError> {
         let slot = self.contact_slot(contact)?;
         let target = self.queue_slot(to)?;
         self.check_time(now)?;
-        Ok(self.move_to(slot, target, to, None, now))
+        Ok((slot, target))
     }
 
     /// Switches a chat (or any contact) to another channel — a chat that
@@ -459,9 +472,7 @@ impl Router {
         to: QueueId,
         now: Timestamp,
     ) -> Result<Decisions, RouterError> {
-        let slot = self.contact_slot(contact)?;
-        let target = self.queue_slot(to)?;
-        self.check_time(now)?;
+        let (slot, target) = self.move_slots(contact, to, now)?;
         match self.contact_at(slot).map(|c| c.phase) {
             Some(Phase::Waiting | Phase::InService { .. }) => {}
             _ => return Err(RouterError::ContactNotWaiting(contact)),
