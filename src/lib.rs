@@ -68,6 +68,7 @@ pub mod model;
 pub mod policy;
 pub mod router;
 pub mod sim;
+mod small_list;
 pub mod staffing;
 mod time;
 

@@ -9,7 +9,6 @@ mod customer;
 mod id;
 mod service_level;
 mod skill;
-mod skill_list;
 
 pub use agent::{AgentSpec, AgentStatus, Capacity, NotReadyReason, ProfileEntry, RoutingProfile};
 pub use channel::Channel;

@@ -1,6 +1,9 @@
 //! Skills with proficiency, languages, and what a contact requires.
 
-use crate::model::skill_list::SkillList;
+use crate::small_list::{Blank, SmallList};
+
+/// A contact's skill requirements: nearly always one to four, held inline.
+type SkillList = SmallList<SkillRequirement, 4>;
 use crate::model::{ModelError, SkillId};
 use core::fmt;
 use serde::{Deserialize, Serialize};
@@ -137,6 +140,10 @@ impl SkillRequirement {
     pub const fn new(skill: SkillId, min: Proficiency) -> Self {
         SkillRequirement { skill, min }
     }
+}
+
+impl Blank for SkillRequirement {
+    const BLANK: Self = SkillRequirement::new(SkillId::new(0), Proficiency::MIN);
 }
 
 /// What an agent must have to serve a contact: skills at a minimum

@@ -223,7 +223,7 @@ impl Router {
         self.unindex_agent(slot);
         if let Some(a) = self.agent_mut(slot) {
             a.spec = spec;
-            a.idle_lists.clear();
+            a.idle_lists = Default::default();
         }
         self.index_agent(slot);
         let mut out = Decisions::new();

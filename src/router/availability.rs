@@ -157,7 +157,7 @@ impl Availability {
         let epoch = self.epoch.get(slot as usize).copied().unwrap_or(0);
         if a.idle_lists.is_empty() {
             self.list_count = self.list_count.max(ALL + 1);
-            a.idle_lists.push(ALL as u32);
+            let mut lists = vec![ALL as u32];
             for (skill, _) in a.spec.skills() {
                 let s = usize::from(skill.get());
                 if self.skill_lists.len() <= s {
@@ -168,9 +168,10 @@ impl Availability {
                         *i = self.list_count as u32;
                         self.list_count += 1;
                     }
-                    a.idle_lists.push(*i);
+                    lists.push(*i);
                 }
             }
+            a.idle_lists = lists.as_slice().into();
         }
         let epochs = &self.epoch;
         for ((lists, key), used) in self.lists.iter_mut().zip(keys).zip(self.used) {
@@ -180,7 +181,7 @@ impl Availability {
             if lists.len() < self.list_count {
                 lists.resize_with(self.list_count, IdleList::default);
             }
-            for &t in &a.idle_lists {
+            for &t in a.idle_lists.iter() {
                 if let Some(list) = lists.get_mut(t as usize) {
                     list.insert(Entry { key, slot, epoch });
                     list.compact(epochs);
@@ -218,7 +219,7 @@ impl Availability {
             if !used {
                 continue;
             }
-            for &i in &a.idle_lists {
+            for &i in a.idle_lists.iter() {
                 if let Some(list) = lists.get_mut(i as usize) {
                     list.live = list.live.saturating_sub(1);
                 }
@@ -244,7 +245,7 @@ impl Availability {
                 continue;
             };
             let epoch = self.epoch.get(slot).copied().unwrap_or(0);
-            for &t in &a.idle_lists {
+            for &t in a.idle_lists.iter() {
                 if let Some(list) = lists.get_mut(t as usize) {
                     list.insert(Entry {
                         key,

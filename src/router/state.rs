@@ -83,7 +83,9 @@ pub(crate) struct AgentState {
     pub(crate) idle_keys: Option<[crate::router::availability::IdleKey; 2]>,
     /// The idle lists the agent belongs to (all, then one per skill);
     /// filled on first use, emptied when its skills change.
-    pub(crate) idle_lists: Vec<u32>,
+    /// Held inline: the agent's record is in the cache whenever its lists
+    /// are read, and most agents belong to fewer than ten.
+    pub(crate) idle_lists: crate::small_list::SmallList<u32, 9>,
 }
 
 impl AgentState {
@@ -102,7 +104,7 @@ impl AgentState {
             rest: None,
             missed: 0,
             idle_keys: None,
-            idle_lists: Vec::new(),
+            idle_lists: Default::default(),
         }
     }
 
