@@ -1,12 +1,12 @@
 //! Skills with proficiency, languages, and what a contact requires.
 
+use crate::model::{ModelError, SkillId};
 use crate::small_list::{Blank, SmallList};
+use core::fmt;
+use serde::{Deserialize, Serialize};
 
 /// A contact's skill requirements: nearly always one to four, held inline.
 type SkillList = SmallList<SkillRequirement, 4>;
-use crate::model::{ModelError, SkillId};
-use core::fmt;
-use serde::{Deserialize, Serialize};
 
 /// How well an agent masters a skill, from 1 (novice) to 10 (expert).
 ///
