@@ -110,6 +110,7 @@ mod purpose;
 mod repeat;
 mod resume;
 mod selection;
+mod slot_table;
 mod snapshot;
 mod state;
 mod stats;
@@ -141,6 +142,7 @@ use hash::IdMap;
 use rand::SeedableRng;
 use rand_pcg::Pcg64Mcg;
 use serde::{Deserialize, Serialize};
+use slot_table::SlotTable;
 use state::{AgentState, ContactState, Presence, QueueState, Timer, TimerKey};
 use std::collections::BTreeMap;
 use waiting::{Group, WaitKey};
@@ -209,14 +211,14 @@ pub struct Router {
     clock: Timestamp,
     rng: Pcg64Mcg,
     queues: Vec<QueueState>,
-    queue_slots: IdMap<QueueId, u32>,
+    queue_slots: SlotTable<QueueId>,
     /// The slots of the queues holding outbound tasks.
     outbound_queues: Vec<u32>,
     agents: Vec<Option<AgentState>>,
-    agent_slots: IdMap<AgentId, u32>,
+    agent_slots: SlotTable<AgentId>,
     vacant_agent_slots: Vec<u32>,
     contacts: Vec<Option<ContactState>>,
-    contact_slots: IdMap<ContactId, u32>,
+    contact_slots: SlotTable<ContactId>,
     vacant_contact_slots: Vec<u32>,
     groups: Vec<Group>,
     /// Slots of dropped groups, for reuse.
@@ -226,7 +228,7 @@ pub struct Router {
     idle_groups_kept: usize,
     /// The first group of each key fingerprint; the others of the same
     /// fingerprint follow through `Group::same_fingerprint`.
-    group_slots: IdMap<u64, u32>,
+    group_slots: SlotTable<u64>,
     /// Inbound groups with at least one waiting contact, so that a freed
     /// agent skips the others without touching them.
     nonempty: Bitset,
@@ -278,19 +280,19 @@ impl Router {
             clock: Timestamp::ZERO,
             rng: Pcg64Mcg::seed_from_u64(config.rng_seed),
             queues: Vec::new(),
-            queue_slots: IdMap::default(),
+            queue_slots: SlotTable::default(),
             outbound_queues: Vec::new(),
             agents: Vec::new(),
-            agent_slots: IdMap::default(),
+            agent_slots: SlotTable::default(),
             vacant_agent_slots: Vec::new(),
             contacts: Vec::new(),
-            contact_slots: IdMap::default(),
+            contact_slots: SlotTable::default(),
             vacant_contact_slots: Vec::new(),
             groups: Vec::new(),
             free_groups: Vec::new(),
             idle_groups: 0,
             idle_groups_kept: config.idle_groups_kept,
-            group_slots: IdMap::default(),
+            group_slots: SlotTable::default(),
             nonempty: Bitset::default(),
             heads: Vec::new(),
             head_keys: Vec::new(),
@@ -397,22 +399,19 @@ impl Router {
 
     fn queue_slot(&self, id: QueueId) -> Result<u32, RouterError> {
         self.queue_slots
-            .get(&id)
-            .copied()
+            .get(id)
             .ok_or(RouterError::UnknownQueue(id))
     }
 
     fn agent_slot(&self, id: AgentId) -> Result<u32, RouterError> {
         self.agent_slots
-            .get(&id)
-            .copied()
+            .get(id)
             .ok_or(RouterError::UnknownAgent(id))
     }
 
     fn contact_slot(&self, id: ContactId) -> Result<u32, RouterError> {
         self.contact_slots
-            .get(&id)
-            .copied()
+            .get(id)
             .ok_or(RouterError::UnknownContact(id))
     }
 
@@ -529,7 +528,7 @@ impl Router {
             && let Some((id, group)) = cell.as_ref().map(|c| (c.contact.id, c.group))
         {
             *cell = None;
-            self.contact_slots.remove(&id);
+            self.contact_slots.remove(id);
             self.vacant_contact_slots.push(slot);
             self.release_group(group);
         }

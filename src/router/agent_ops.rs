@@ -35,7 +35,7 @@ impl Router {
     /// # Ok::<(), callroute::Error>(())
     /// ```
     pub fn add_queue(&mut self, config: QueueConfig) -> Result<(), RouterError> {
-        if self.queue_slots.contains_key(&config.id) {
+        if self.queue_slots.contains(config.id) {
             return Err(RouterError::DuplicateQueue(config.id));
         }
         if !config.base_priority.is_finite() {
@@ -47,7 +47,7 @@ impl Router {
         if config.offer.is_some_and(|p| !p.is_valid()) {
             return Err(RouterError::InvalidOfferPolicy(config.id));
         }
-        let known = |q| self.queue_slots.contains_key(&q);
+        let known = |q| self.queue_slots.contains(q);
         if let Some(reason) =
             invalid_escalation(config.id, &config.escalation, config.upset.as_ref(), known)
         {
@@ -162,7 +162,7 @@ impl Router {
     /// [`RouterError::DuplicateAgent`], [`RouterError::UnknownQueue`] for a
     /// queue of its profile, [`RouterError::NoCapacity`].
     pub fn add_agent(&mut self, spec: AgentSpec) -> Result<(), RouterError> {
-        if self.agent_slots.contains_key(&spec.id) {
+        if self.agent_slots.contains(spec.id) {
             return Err(RouterError::DuplicateAgent(spec.id));
         }
         self.check_spec(&spec)?;
@@ -262,7 +262,7 @@ impl Router {
         if let Some(cell) = self.agents.get_mut(slot as usize) {
             *cell = None;
         }
-        self.agent_slots.remove(&agent);
+        self.agent_slots.remove(agent);
         self.vacant_agent_slots.push(slot);
         Ok(())
     }

@@ -55,8 +55,8 @@ impl Router {
         if contact.preference.is_none()
             && let Some(wait) = self
                 .queue_slots
-                .get(&contact.queue)
-                .and_then(|&q| self.queues.get(q as usize))
+                .get(contact.queue)
+                .and_then(|q| self.queues.get(q as usize))
                 .and_then(|q| q.config.prefer_known_agents)
             && let Some(agents) = contact
                 .context
@@ -77,7 +77,7 @@ impl Router {
         stage_source: StageSource,
         now: Timestamp,
     ) -> Result<Decisions, RouterError> {
-        if self.contact_slots.contains_key(&contact.id) {
+        if self.contact_slots.contains(contact.id) {
             return Err(RouterError::DuplicateContact(contact.id));
         }
         let queue = self.queue_slot(contact.queue)?;

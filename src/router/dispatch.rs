@@ -15,7 +15,7 @@ impl Router {
     /// The group of `key`, created (with its eligible agents) on first use.
     pub(super) fn group_for(&mut self, key: KeyRef<'_>) -> u32 {
         let fingerprint = key.fingerprint();
-        let first = self.group_slots.get(&fingerprint).copied();
+        let first = self.group_slots.get(fingerprint);
         let mut next = first;
         while let Some(g) = next {
             match self.groups.get(g as usize) {
@@ -36,7 +36,7 @@ impl Router {
         // Dropping idle groups rebuilds the fingerprint chains: look the
         // first group of this fingerprint up again afterwards.
         let first = if self.collect_idle_groups() {
-            self.group_slots.get(&fingerprint).copied()
+            self.group_slots.get(fingerprint)
         } else {
             first
         };
@@ -160,8 +160,8 @@ impl Router {
         for e in a.spec.profile.entries() {
             if let Some(q) = self
                 .queue_slots
-                .get(&e.queue)
-                .and_then(|&q| self.queues.get_mut(q as usize))
+                .get(e.queue)
+                .and_then(|q| self.queues.get_mut(q as usize))
             {
                 q.members.insert(slot);
             }

@@ -648,7 +648,7 @@ impl Router {
         expected: &mut Vec<(TimerKey, Timer)>,
     ) -> Result<(), SnapshotError> {
         let id = rec.contact.id;
-        if self.contact_slots.contains_key(&id) {
+        if self.contact_slots.contains(id) {
             return Err(RouterError::DuplicateContact(id).into());
         }
         if rec.seq == 0 || rec.seq > self.next_seq {
