@@ -11,6 +11,7 @@
 
 use criterion::{criterion_group, criterion_main};
 
+mod bare;
 #[path = "../../tests/integration/support/naive.rs"]
 #[allow(dead_code)]
 mod naive;

@@ -5,7 +5,13 @@
 //! proficiencies, contacts need 1–3 skills drawn from a random agent's set
 //! (so someone can always serve them), all in one queue with the default
 //! full policy (stage, sentiment, value, aging; longest idle).
+//!
+//! Each churn group runs three routers on the same world: `indexed` (the
+//! router), `bare` (the least indexed router, see [`crate::bare`]: what
+//! memory alone costs at each size) and, up to a size, `naive` (the test
+//! suite's reference, linear scans).
 
+use crate::bare::Bare;
 use crate::naive::Naive;
 use callroute::*;
 use criterion::{BenchmarkId, Criterion, Throughput};
@@ -61,11 +67,17 @@ fn world(agents: usize, skills: u16, contacts: usize, seed: u64) -> World {
     }
 }
 
-/// The operations both routers offer, so one driver measures both. Each
+/// The operations the routers offer, so one driver measures them all. Each
 /// pushes the contacts it assigned onto `served` and returns how many.
-trait Engine {
+pub(crate) trait Engine {
     fn arrive(&mut self, c: Contact, now: Timestamp, served: &mut VecDeque<ContactId>) -> usize;
     fn finish(&mut self, c: ContactId, now: Timestamp, served: &mut VecDeque<ContactId>) -> usize;
+}
+
+/// Pushes the contact `assigned`, if any, onto `served`; how many (0 or 1).
+pub(crate) fn collect_one(assigned: Option<ContactId>, served: &mut VecDeque<ContactId>) -> usize {
+    served.extend(assigned);
+    usize::from(assigned.is_some())
 }
 
 fn collect(d: &[Decision], served: &mut VecDeque<ContactId>) -> usize {
@@ -109,6 +121,14 @@ fn fast(w: &World) -> Router {
         r.add_agent(a.clone()).unwrap();
         let _ = r.log_in(a.id, Timestamp::ZERO).unwrap();
     })
+}
+
+fn bare(w: &World) -> Bare {
+    Bare::new(
+        w.agents
+            .iter()
+            .map(|a| a.skills().iter().map(|&(s, p)| (s, p.get())).collect()),
+    )
 }
 
 fn slow(w: &World) -> Naive {
@@ -232,6 +252,11 @@ fn churn(
         g.bench_function(BenchmarkId::new("indexed", &label), |b| {
             let f = f.get_or_insert_with(|| Churn::new(fast(&w), &w, open));
             b.iter_custom(|iters| run(f, &w, iters))
+        });
+        let mut y = None;
+        g.bench_function(BenchmarkId::new("bare", &label), |b| {
+            let y = y.get_or_insert_with(|| Churn::new(bare(&w), &w, open));
+            b.iter_custom(|iters| run(y, &w, iters))
         });
         if agents <= naive_up_to {
             let mut s = None;
