@@ -12,6 +12,7 @@
 use criterion::{criterion_group, criterion_main};
 
 mod bare;
+mod machine;
 #[path = "../../tests/integration/support/naive.rs"]
 #[allow(dead_code)]
 mod naive;
@@ -19,5 +20,11 @@ mod router;
 mod sim;
 mod staffing;
 
-criterion_group!(benches, router::define, staffing::define, sim::define);
+criterion_group!(
+    benches,
+    router::define,
+    staffing::define,
+    sim::define,
+    machine::define
+);
 criterion_main!(benches);
