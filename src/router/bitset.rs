@@ -130,11 +130,14 @@ mod tests {
         }
         assert!(!set.is_sparse());
         let dense: Vec<u32> = set.intersection(&free).collect();
-        for s in (0..560).map(|i| i * 7) {
+        // 66 words up to slot 4,193: kept down to nine members.
+        for s in (0..591).map(|i| i * 7) {
             set.remove(s);
         }
+        assert!(!set.is_sparse());
+        set.remove(7 * 591);
         assert!(set.is_sparse());
-        assert!(set.contains(7 * 590) && !set.contains(7));
+        assert!(set.contains(7 * 595) && !set.contains(7) && !set.contains(7 * 591));
         let sparse: Vec<u32> = set.intersection(&free).collect();
         assert_eq!(dense.len(), 300);
         assert_eq!(
@@ -142,35 +145,64 @@ mod tests {
             dense
                 .iter()
                 .copied()
-                .filter(|&s| s >= 7 * 560)
+                .filter(|&s| s > 7 * 591)
                 .collect::<Vec<_>>()
         );
+        // A set of a small center has a bitset from its second member.
+        let mut small = SlotSet::from_sorted(vec![5]);
+        assert!(!small.is_sparse());
+        small.insert(90);
+        assert!(!small.is_sparse() && small.contains(90) && !small.contains(6));
+        let far = SlotSet::from_sorted(vec![5, 9_000]);
+        assert!(far.is_sparse() && far.contains(9_000));
     }
 }
 
-/// A set of agent slots: a sorted list, plus a bitset once the set is
-/// large. Small sets (most requirement profiles) cost a few bytes and are
-/// walked; large ones get O(1) membership and word-wise intersection.
+/// A set of agent slots: a sorted list, plus a bitset when that is cheap.
+/// Sparse sets (most requirement profiles in a large center) cost a few
+/// bytes and are searched; the others get O(1) membership and word-wise
+/// intersection.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct SlotSet {
     list: Vec<u32>,
     bits: Option<Bitset>,
 }
 
-/// From this size on a set keeps a bitset; below half of it, it drops it.
-const DENSE: usize = 256;
+/// Whether a set of `len` members, the highest `max`, is worth a bitset:
+/// one that takes at most four times the list's bytes (a word per 64
+/// slots up to `max`, against four bytes a member), so that every set of
+/// a small center and the large sets of a big one get one.
+fn bits_pay(len: usize, max: u32) -> bool {
+    (max as usize / 64 + 1) <= len.saturating_mul(2)
+}
+
+/// Whether a set that has a bitset should drop it: once it would take
+/// more than sixteen times the list's bytes, so that a set hovering near
+/// [`bits_pay`]'s line does not rebuild it at every change.
+fn bits_waste(len: usize, max: u32) -> bool {
+    (max as usize / 64 + 1) > len.saturating_mul(8)
+}
 
 impl SlotSet {
     /// The set of `list`, which is sorted and has no repeats.
     pub(crate) fn from_sorted(list: Vec<u32>) -> Self {
-        let bits = (list.len() >= DENSE).then(|| {
+        let mut set = SlotSet { list, bits: None };
+        set.build_bits_if_paying();
+        set
+    }
+
+    /// Builds the bitset from the list when [`bits_pay`] says so.
+    fn build_bits_if_paying(&mut self) {
+        let Some(&max) = self.list.last() else {
+            return;
+        };
+        if self.bits.is_none() && bits_pay(self.list.len(), max) {
             let mut b = Bitset::default();
-            for &s in &list {
+            for &s in &self.list {
                 b.insert(s);
             }
-            b
-        });
-        SlotSet { list, bits }
+            self.bits = Some(b);
+        }
     }
 
     pub(crate) fn insert(&mut self, slot: u32) {
@@ -178,14 +210,7 @@ impl SlotSet {
             self.list.insert(i, slot);
             match &mut self.bits {
                 Some(b) => b.insert(slot),
-                None if self.list.len() >= DENSE => {
-                    let mut b = Bitset::default();
-                    for &s in &self.list {
-                        b.insert(s);
-                    }
-                    self.bits = Some(b);
-                }
-                None => {}
+                None => self.build_bits_if_paying(),
             }
         }
     }
@@ -196,7 +221,8 @@ impl SlotSet {
             if let Some(b) = &mut self.bits {
                 b.remove(slot);
             }
-            if self.list.len() < DENSE / 2 {
+            let max = self.list.last().copied().unwrap_or(0);
+            if bits_waste(self.list.len(), max) {
                 self.bits = None;
             }
         }
