@@ -124,7 +124,9 @@ impl<K: TableKey> SlotTable<K> {
         let word = key.word();
         let mask = self.entries.len() - 1;
         let mut i = self.home(word);
-        // Half empty at most: the probe meets an empty entry.
+        // At most half full, so the probe meets an empty entry; `i` is
+        // masked, so every `get_mut` finds an entry and the loop ends by
+        // returning.
         while let Some(e) = self.entries.get_mut(i) {
             if e.slot == VACANT {
                 *e = Entry { word, slot };
