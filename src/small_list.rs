@@ -67,6 +67,15 @@ impl<T: Blank, const N: usize> SmallList<T, N> {
         v.insert(index.min(v.len()), value);
         SmallList::from(v.as_slice())
     }
+
+    /// The list without the value at `index` (the same list if past the end).
+    pub(crate) fn removed(&self, index: usize) -> Self {
+        let mut v = self.to_vec();
+        if index < v.len() {
+            v.remove(index);
+        }
+        SmallList::from(v.as_slice())
+    }
 }
 
 impl<T, const N: usize> Deref for SmallList<T, N> {
@@ -153,6 +162,14 @@ mod tests {
             assert_eq!(grown.get(1..), Some(v.as_slice()));
             let past = l.inserted(99, 7);
             assert_eq!(past.last(), Some(&7));
+            // Removing what was inserted gives the list back, inline again
+            // when it fits.
+            assert_eq!(grown.removed(0), l);
+            assert_eq!(
+                matches!(grown.removed(0), SmallList::Heap(_)),
+                n as usize > INLINE
+            );
+            assert_eq!(l.removed(99), l);
             assert_eq!(
                 serde_json::to_string(&l).ok(),
                 serde_json::to_string(&v).ok()

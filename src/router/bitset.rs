@@ -1,5 +1,7 @@
 //! A growable bitset over agent slots, for word-parallel candidate search.
 
+use crate::small_list::SmallList;
+
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct Bitset {
     words: Vec<u64>,
@@ -164,8 +166,12 @@ mod tests {
 /// intersection.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct SlotSet {
-    list: Vec<u32>,
-    bits: Option<Bitset>,
+    /// Up to four members inline: a requirement profile of several skills
+    /// in a large center has a handful of eligible agents, read with the
+    /// group's record instead of from an allocation of their own.
+    list: SmallList<u32, 4>,
+    /// Boxed: most sets have none, and the set lives in a group's record.
+    bits: Option<Box<Bitset>>,
 }
 
 /// Whether a set of `len` members, the highest `max`, is worth a bitset:
@@ -186,7 +192,10 @@ fn bits_waste(len: usize, max: u32) -> bool {
 impl SlotSet {
     /// The set of `list`, which is sorted and has no repeats.
     pub(crate) fn from_sorted(list: Vec<u32>) -> Self {
-        let mut set = SlotSet { list, bits: None };
+        let mut set = SlotSet {
+            list: list.as_slice().into(),
+            bits: None,
+        };
         set.build_bits_if_paying();
         set
     }
@@ -198,16 +207,16 @@ impl SlotSet {
         };
         if self.bits.is_none() && bits_pay(self.list.len(), max) {
             let mut b = Bitset::default();
-            for &s in &self.list {
+            for &s in self.list.iter() {
                 b.insert(s);
             }
-            self.bits = Some(b);
+            self.bits = Some(Box::new(b));
         }
     }
 
     pub(crate) fn insert(&mut self, slot: u32) {
         if let Err(i) = self.list.binary_search(&slot) {
-            self.list.insert(i, slot);
+            self.list = self.list.inserted(i, slot);
             match &mut self.bits {
                 Some(b) => b.insert(slot),
                 None => self.build_bits_if_paying(),
@@ -217,7 +226,7 @@ impl SlotSet {
 
     pub(crate) fn remove(&mut self, slot: u32) {
         if let Ok(i) = self.list.binary_search(&slot) {
-            self.list.remove(i);
+            self.list = self.list.removed(i);
             if let Some(b) = &mut self.bits {
                 b.remove(slot);
             }
