@@ -1,7 +1,9 @@
 //! A short list of plain values held inline, on the heap only when long.
 //!
-//! Nearly every contact needs one to four skills, and nearly every agent
-//! belongs to fewer than ten idle orders. Holding those lists in their
+//! Nearly every contact needs one to four skills, nearly every agent
+//! belongs to fewer than ten idle orders, and in a large center most
+//! requirement profiles have a handful of eligible agents. Holding those
+//! lists in their
 //! record means that creating, copying and dropping one allocates nothing,
 //! and that reading one touches the record's own memory, not a separate
 //! allocation; longer lists go to the heap. Either way the list behaves as
