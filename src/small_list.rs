@@ -3,12 +3,11 @@
 //! Nearly every contact needs one to four skills, nearly every agent
 //! belongs to fewer than ten idle orders, and in a large center most
 //! requirement profiles have a handful of eligible agents. Holding those
-//! lists in their
-//! record means that creating, copying and dropping one allocates nothing,
-//! and that reading one touches the record's own memory, not a separate
-//! allocation; longer lists go to the heap. Either way the list behaves as
-//! the slice it holds: equality, order, hashing and serialization are those
-//! of the slice.
+//! lists in their record means that creating, copying and dropping one
+//! allocates nothing, and that reading one touches the record's own
+//! memory, not a separate allocation; longer lists go to the heap. Either
+//! way the list behaves as the slice it holds: equality, order, hashing
+//! and serialization are those of the slice.
 
 use core::cmp::Ordering;
 use core::hash::{Hash, Hasher};
