@@ -12,6 +12,10 @@
 //! The table is kept at most half full, so that a lookup for an absent id
 //! (every arrival checks its id is new) ends after a few entries. Removal
 //! shifts the entries after the removed one back, so no tombstones pile up.
+//!
+//! As with the router's other maps (see [`hash`](super::hash)), the ids
+//! are the embedding product's own, not chosen by an adversary: ids picked
+//! to share their hash's high bits would lengthen the probes.
 
 use crate::model::{AgentId, ContactId, QueueId};
 use core::marker::PhantomData;
