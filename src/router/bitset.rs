@@ -179,14 +179,19 @@ pub(crate) struct SlotSet {
 /// slots up to `max`, against four bytes a member), so that every set of
 /// a small center and the large sets of a big one get one.
 fn bits_pay(len: usize, max: u32) -> bool {
-    (max as usize / 64 + 1) <= len.saturating_mul(2)
+    words_up_to(max) <= len.saturating_mul(2)
 }
 
 /// Whether a set that has a bitset should drop it: once it would take
 /// more than sixteen times the list's bytes, so that a set hovering near
 /// [`bits_pay`]'s line does not rebuild it at every change.
 fn bits_waste(len: usize, max: u32) -> bool {
-    (max as usize / 64 + 1) > len.saturating_mul(8)
+    words_up_to(max) > len.saturating_mul(8)
+}
+
+/// The words of a bitset holding slot `max`.
+fn words_up_to(max: u32) -> usize {
+    max as usize / 64 + 1
 }
 
 impl SlotSet {

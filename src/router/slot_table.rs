@@ -60,6 +60,14 @@ struct Entry {
     slot: u32,
 }
 
+impl Entry {
+    /// Its slot, unless it is empty.
+    #[inline]
+    fn held(&self) -> Option<u32> {
+        (self.slot != VACANT).then_some(self.slot)
+    }
+}
+
 const EMPTY: Entry = Entry {
     word: 0,
     slot: VACANT,
@@ -96,22 +104,28 @@ impl<K: TableKey> SlotTable<K> {
         self.len
     }
 
-    /// The slot of `key`, if the table holds it.
+    /// The entry where the probe for `word` ends: the one holding it, or
+    /// else the empty one where it would go; `None` before the first
+    /// insertion. The table is at most half full, so a probe meets an
+    /// empty entry; indices are masked, so every `get` finds an entry.
     #[inline]
-    pub(crate) fn get(&self, key: K) -> Option<u32> {
-        let word = key.word();
+    fn probe(&self, word: u64) -> Option<(usize, &Entry)> {
         let mask = self.entries.len().checked_sub(1)?;
         let mut i = self.home(word);
         loop {
             let e = self.entries.get(i)?;
-            if e.slot == VACANT {
-                return None;
-            }
-            if e.word == word {
-                return Some(e.slot);
+            if e.slot == VACANT || e.word == word {
+                return Some((i, e));
             }
             i = (i + 1) & mask;
         }
+    }
+
+    /// The slot of `key`, if the table holds it.
+    #[inline]
+    pub(crate) fn get(&self, key: K) -> Option<u32> {
+        let (_, e) = self.probe(key.word())?;
+        e.held()
     }
 
     /// Whether the table holds `key`.
@@ -126,40 +140,18 @@ impl<K: TableKey> SlotTable<K> {
             self.grow();
         }
         let word = key.word();
-        let mask = self.entries.len() - 1;
-        let mut i = self.home(word);
-        // At most half full, so the probe meets an empty entry; `i` is
-        // masked, so every `get_mut` finds an entry and the loop ends by
-        // returning.
-        while let Some(e) = self.entries.get_mut(i) {
-            if e.slot == VACANT {
-                *e = Entry { word, slot };
-                self.len += 1;
-                return None;
-            }
-            if e.word == word {
-                return Some(core::mem::replace(&mut e.slot, slot));
-            }
-            i = (i + 1) & mask;
-        }
-        None
+        let (i, e) = self.probe(word)?;
+        let old = e.held();
+        *self.entries.get_mut(i)? = Entry { word, slot };
+        self.len += usize::from(old.is_none());
+        old
     }
 
     /// Forgets `key`; the slot it had, if any.
     pub(crate) fn remove(&mut self, key: K) -> Option<u32> {
-        let word = key.word();
-        let mask = self.entries.len().checked_sub(1)?;
-        let mut hole = self.home(word);
-        let slot = loop {
-            let e = self.entries.get(hole)?;
-            if e.slot == VACANT {
-                return None;
-            }
-            if e.word == word {
-                break e.slot;
-            }
-            hole = (hole + 1) & mask;
-        };
+        let (mut hole, e) = self.probe(key.word())?;
+        let slot = e.held()?;
+        let mask = self.entries.len() - 1;
         self.len -= 1;
         // Shift back every following entry of the run whose home is not
         // between the hole and itself, so that no probe is cut short.
@@ -211,16 +203,13 @@ impl<K: TableKey> SlotTable<K> {
     fn grow(&mut self) {
         let capacity = (self.entries.len() * 2).max(MIN_CAPACITY);
         let old = core::mem::replace(&mut self.entries, vec![EMPTY; capacity]);
-        let mask = capacity - 1;
         self.shift = 64 - capacity.trailing_zeros();
         for e in old.into_iter().filter(|e| e.slot != VACANT) {
-            let mut i = self.home(e.word);
-            while let Some(slot) = self.entries.get_mut(i) {
-                if slot.slot == VACANT {
-                    *slot = e;
-                    break;
-                }
-                i = (i + 1) & mask;
+            // Every word is new to the new table: its probe ends empty.
+            if let Some((i, _)) = self.probe(e.word)
+                && let Some(slot) = self.entries.get_mut(i)
+            {
+                *slot = e;
             }
         }
     }
