@@ -522,11 +522,18 @@ impl Router {
         }
     }
 
+    /// Forgets contact `slot` with every timer its record names, so that
+    /// no timer outlives what it serves (whatever path ends the contact).
     fn drop_contact(&mut self, slot: u32) {
         // Dropped in place: taking the record out would copy it first.
         if let Some(cell) = self.contacts.get_mut(slot as usize)
             && let Some((id, group)) = cell.as_ref().map(|c| (c.contact.id, c.group))
         {
+            if let Some(c) = cell.as_ref() {
+                for t in c.timers() {
+                    self.timers.remove(&t);
+                }
+            }
             *cell = None;
             self.contact_slots.remove(id);
             self.vacant_contact_slots.push(slot);

@@ -282,13 +282,7 @@ impl Router {
     pub fn snapshot(&self) -> Snapshot {
         let queue_id = |slot: u32| self.queues.get(slot as usize).map(|q| q.config.id);
         let agent_id = |slot: u32| self.agent_ref(slot).map(|a| a.spec.id);
-        // Timers of the offer kinds are removed with what they serve, so a
-        // dangling one cannot occur; were it to, restore refuses it.
-        let unknown_agent = AgentId::new(u32::MAX);
-        let contact_id = |slot: u32| {
-            self.contact_at(slot)
-                .map_or(ContactId::new(u64::MAX), |c| c.contact.id)
-        };
+        let contact_id = |slot: u32| self.contact_at(slot).map(|c| c.contact.id);
         let queues = self
             .queues
             .iter()
@@ -364,15 +358,17 @@ impl Router {
             })
             .collect();
         contacts.sort_by_key(|c| c.seq);
+        // A timer is removed with what it serves; one whose agent or
+        // contact were gone would fire as a no-op, so it is left out rather
+        // than written with an id that stands for nothing (every id is a
+        // user's).
         let timers = self
             .timers
             .iter()
-            .map(|(&(due, seq), timer)| TimerRecord {
-                due,
-                seq,
-                kind: match *timer {
+            .filter_map(|(&(due, seq), timer)| {
+                let kind = match *timer {
                     Timer::WrapUpEnd { agent } => TimerKind::WrapUpEnd {
-                        agent: agent_id(agent).unwrap_or(unknown_agent),
+                        agent: agent_id(agent)?,
                     },
                     Timer::DelayElapsed { contact, seq } => TimerKind::DelayElapsed {
                         contact: self
@@ -382,28 +378,29 @@ impl Router {
                         seq,
                     },
                     Timer::OfferTimeout { contact, agent } => TimerKind::OfferTimeout {
-                        contact: contact_id(contact),
-                        agent: agent_id(agent).unwrap_or(unknown_agent),
+                        contact: contact_id(contact)?,
+                        agent: agent_id(agent)?,
                     },
                     Timer::OfferExtend { contact } => TimerKind::OfferExtend {
-                        contact: contact_id(contact),
+                        contact: contact_id(contact)?,
                     },
                     Timer::Escalate { contact } => TimerKind::Escalate {
-                        contact: contact_id(contact),
+                        contact: contact_id(contact)?,
                     },
                     Timer::PreferenceEnds { contact } => TimerKind::PreferenceEnds {
-                        contact: contact_id(contact),
+                        contact: contact_id(contact)?,
                     },
                     Timer::RestEnd { agent } => TimerKind::RestEnd {
-                        agent: agent_id(agent).unwrap_or(unknown_agent),
+                        agent: agent_id(agent)?,
                     },
                     Timer::CallbackDue { contact } => TimerKind::CallbackDue {
-                        contact: contact_id(contact),
+                        contact: contact_id(contact)?,
                     },
                     Timer::CallbackExpires { contact } => TimerKind::CallbackExpires {
-                        contact: contact_id(contact),
+                        contact: contact_id(contact)?,
                     },
-                },
+                };
+                Some(TimerRecord { due, seq, kind })
             })
             .collect();
         Snapshot {

@@ -348,6 +348,25 @@ impl ContactState {
     pub(crate) fn more_if_any(&mut self) -> Option<&mut More> {
         self.more.as_deref_mut()
     }
+
+    /// Every timer the record names: its offers', a progressive offer's,
+    /// its escalation step's and preference's, and its callback's hold and
+    /// window. A contact that leaves the router takes all of them with it.
+    pub(crate) fn timers(&self) -> impl Iterator<Item = TimerKey> + '_ {
+        self.more.iter().flat_map(|m| {
+            let callback = m
+                .callback
+                .iter()
+                .flat_map(|cb| cb.held.into_iter().chain(cb.expiry));
+            m.offers
+                .iter()
+                .map(|o| o.timer)
+                .chain(m.extend)
+                .chain(m.ladder.timer)
+                .chain(m.ladder.prefer_timer)
+                .chain(callback)
+        })
+    }
 }
 
 /// Where a contact stands on its queue's escalation ladder.

@@ -23,3 +23,4 @@ mod simulation;
 mod snapshots;
 mod staffing;
 mod support;
+mod trust_router;

@@ -1,0 +1,88 @@
+//! Regressions for what independent checks found in the router (issue 20):
+//! each test failed before its fix.
+
+use callroute::*;
+
+const Q: QueueId = QueueId::new(1);
+
+fn agent(id: u32) -> AgentSpec {
+    AgentSpec::new(AgentId::new(id)).profile(RoutingProfile::new().serve(Q, 1))
+}
+
+fn call(id: u64) -> Contact {
+    Contact::new(ContactId::new(id), Q, Channel::Voice)
+}
+
+/// The snapshot through JSON and back, then restored.
+fn through_json(r: &Router) -> Router {
+    let text = serde_json::to_string(&r.snapshot()).unwrap();
+    let back: Snapshot = serde_json::from_str(&text).unwrap();
+    Router::restore(back).unwrap()
+}
+
+/// A callback whose window closes leaves none of its timers behind (its
+/// escalation step's here), and the snapshot taken then restores even
+/// though a live contact holds the largest id there is.
+#[test]
+fn an_expired_callback_takes_its_timers_and_the_largest_id_is_no_sentinel() {
+    let policy = CallbackPolicy {
+        offer_above: TimeSpan::ZERO,
+        window: Some(TimeSpan::from_secs(60)),
+        ..CallbackPolicy::default()
+    };
+    let queue = QueueConfig::new(Q)
+        .callbacks(policy)
+        .escalation(vec![EscalationStep::new(
+            TimeSpan::from_secs(600),
+            Escalation::RaisePriority { points: 5.0 },
+        )]);
+    let mut r = Router::new(RouterConfig::default()).unwrap();
+    r.add_queue(queue).unwrap();
+    let _ = r.arrive(call(7), Timestamp::ZERO).unwrap();
+    let _ = r.arrive(call(u64::MAX), Timestamp::ZERO).unwrap();
+    let _ = r
+        .request_callback(ContactId::new(7), None, Timestamp::from_secs(1))
+        .unwrap();
+    let d = r.advance(Timestamp::from_secs(61)).unwrap();
+    assert!(
+        matches!(d.as_slice(), [Decision::CallbackFailed { .. }]),
+        "{d:?}"
+    );
+    // What is left is the escalation step of the contact still waiting.
+    assert_eq!(r.footprint().timers, 1);
+    assert_eq!(r.next_timer(), Some(Timestamp::from_secs(600)));
+    let mut copy = through_json(&r);
+    assert_eq!(copy.snapshot(), r.snapshot());
+    let t = Timestamp::from_secs(700);
+    assert_eq!(copy.advance(t).unwrap(), r.advance(t).unwrap());
+}
+
+/// Ids at both ends of their ranges are ordinary ids, in every record a
+/// snapshot writes: agents in service and in wrap-up, contacts waiting,
+/// ringing and in service.
+#[test]
+fn ids_at_the_ends_of_their_ranges_survive_a_snapshot() {
+    let mut r = Router::new(RouterConfig::default()).unwrap();
+    r.add_queue(
+        QueueConfig::new(Q)
+            .wrap_up(TimeSpan::from_secs(5))
+            .offer(OfferPolicy::new(TimeSpan::from_secs(20))),
+    )
+    .unwrap();
+    for id in [0, u32::MAX] {
+        r.add_agent(agent(id)).unwrap();
+        let _ = r.log_in(AgentId::new(id), Timestamp::ZERO).unwrap();
+    }
+    for id in [0, u64::MAX, u64::MAX - 1] {
+        let _ = r.arrive(call(id), Timestamp::ZERO).unwrap();
+    }
+    let _ = r
+        .accept(ContactId::new(0), AgentId::new(0), Timestamp::from_secs(1))
+        .ok();
+    let mut copy = through_json(&r);
+    assert_eq!(copy.snapshot(), r.snapshot());
+    for t in [2, 30, 60] {
+        let t = Timestamp::from_secs(t);
+        assert_eq!(copy.advance(t).unwrap(), r.advance(t).unwrap());
+    }
+}
