@@ -80,8 +80,8 @@ pub use model::{
     SkillId, SkillRequirement, ValueTier,
 };
 pub use policy::{
-    CustomScoring, IdleMeasure, PriorityBreakdown, PriorityWeights, Selection, StageEvidence,
-    StageRule, StageSource,
+    CustomScoring, IdleMeasure, MAX_POINTS, PriorityBreakdown, PriorityWeights, Selection,
+    StageEvidence, StageRule, StageSource,
 };
 pub use router::{
     CallbackPolicy, CallbackStats, ContactStatus, Decision, Decisions, Escalation, EscalationStep,

@@ -8,7 +8,8 @@ mod stage;
 
 pub use custom::CustomScoring;
 pub(crate) use custom::{Scoring, ordered_bits};
-pub use priority::{PriorityBreakdown, PriorityWeights, StageWeights, ValueWeights};
+pub(crate) use priority::within_points;
+pub use priority::{MAX_POINTS, PriorityBreakdown, PriorityWeights, StageWeights, ValueWeights};
 pub use selection::{IdleMeasure, Selection};
 pub use stage::{StageEvidence, StageRule, StageSource};
 
@@ -16,7 +17,8 @@ pub use stage::{StageEvidence, StageRule, StageSource};
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum PolicyError {
-    /// A priority weight was not finite, or out of range; fix the named field.
+    /// A priority weight was not finite, or out of range (points beyond
+    /// [`MAX_POINTS`] in size); fix the named field.
     #[error("priority weight `{name}` = {value} is out of range")]
     InvalidWeight {
         /// The field at fault.

@@ -70,9 +70,15 @@ impl core::fmt::Debug for Scoring {
     }
 }
 
-/// `x` if finite, else 0.
+/// `x` within [`MAX_POINTS`](crate::policy::MAX_POINTS) (clamped), or 0
+/// when it is not a number: a custom score never makes a score infinite.
 pub(crate) fn finite_or_zero(x: f64) -> f64 {
-    if x.is_finite() { x } else { 0.0 }
+    use crate::policy::MAX_POINTS;
+    if x.is_nan() {
+        0.0
+    } else {
+        x.clamp(-MAX_POINTS, MAX_POINTS)
+    }
 }
 
 impl Scoring {

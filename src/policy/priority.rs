@@ -5,6 +5,22 @@ use crate::policy::PolicyError;
 use crate::time::{TimeSpan, Timestamp};
 use serde::{Deserialize, Serialize};
 
+/// The largest size of any points setting: a priority weight, a queue's
+/// base priority, an escalation's raise, a custom score (larger ones are
+/// clamped), and a contact's accumulated escalation bonus (clamped too).
+///
+/// A score is a sum of a few such terms and of aging (at most 10^6 points
+/// a second over at most 2^64 ms), so with every term within this bound
+/// every score, and every order key, is finite: snapshots write numbers,
+/// never `null`, and read back. A trillion points is far beyond any
+/// useful setting; the bound only rules out values that would overflow.
+pub const MAX_POINTS: f64 = 1e12;
+
+/// Whether `x` is a usable points setting: finite and within [`MAX_POINTS`].
+pub(crate) fn within_points(x: f64) -> bool {
+    x.abs() <= MAX_POINTS
+}
+
 /// Points added per lifecycle stage.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct StageWeights {
@@ -214,7 +230,8 @@ impl PriorityWeights {
     /// # Errors
     ///
     /// [`PolicyError::InvalidWeight`] naming the first weight that is not
-    /// finite, a negative cap, or an aging rate that is not positive.
+    /// finite or is beyond [`MAX_POINTS`] in size, a negative cap, or an
+    /// aging rate that is not positive or above 10^6 points a second.
     pub fn validate(&self) -> Result<(), PolicyError> {
         let s = &self.stage;
         let v = &self.value;
@@ -235,7 +252,7 @@ impl PriorityWeights {
             ("repeat", self.repeat),
         ];
         for (name, value) in named {
-            if !value.is_finite() {
+            if !within_points(value) {
                 return Err(PolicyError::InvalidWeight { name, value });
             }
         }

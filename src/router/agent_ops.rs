@@ -38,7 +38,7 @@ impl Router {
         if self.queue_slots.contains(config.id) {
             return Err(RouterError::DuplicateQueue(config.id));
         }
-        if !config.base_priority.is_finite() {
+        if !crate::policy::within_points(config.base_priority) {
             return Err(RouterError::InvalidBasePriority {
                 queue: config.id,
                 value: config.base_priority,

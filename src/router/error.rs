@@ -130,8 +130,9 @@ pub enum RouterError {
     /// The contact is no callback.
     #[error("{0} is not a callback")]
     NotACallback(ContactId),
-    /// A queue's base priority is not finite.
-    #[error("{queue} has base priority {value}, which is not finite")]
+    /// A queue's base priority is not finite or beyond
+    /// [`MAX_POINTS`](crate::MAX_POINTS) in size.
+    #[error("{queue} has base priority {value}, which is not finite or beyond MAX_POINTS (1e12)")]
     InvalidBasePriority {
         /// The queue.
         queue: QueueId,

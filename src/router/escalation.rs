@@ -173,8 +173,10 @@ pub(crate) fn invalid_escalation(
             Escalation::Widen { queue } | Escalation::Overflow { queue } if !known(queue) => {
                 return Some("an escalation names a queue not added yet");
             }
-            Escalation::RaisePriority { points } if !points.is_finite() => {
-                return Some("an escalation raises priority by a non-finite amount");
+            Escalation::RaisePriority { points } if !crate::policy::within_points(points) => {
+                return Some(
+                    "an escalation raises priority by more than MAX_POINTS or a non-finite amount",
+                );
             }
             _ => {}
         }

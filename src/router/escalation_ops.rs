@@ -85,7 +85,10 @@ impl Router {
                     r.moved = true;
                 }
             }
-            Escalation::RaisePriority { points } => r.bonus += points,
+            Escalation::RaisePriority { points } => {
+                use crate::policy::MAX_POINTS;
+                r.bonus = (r.bonus + points).clamp(-MAX_POINTS, MAX_POINTS);
+            }
             Escalation::DropPreference => r.only.clear(),
         }
         r

@@ -663,9 +663,9 @@ impl Router {
         if !widen.is_sorted() || widen.windows(2).any(|w| w.first() == w.get(1)) {
             return Err(inconsistent(format!("{id} widens to queues out of order")));
         }
-        if !rec.bonus.is_finite() {
+        if !crate::policy::within_points(rec.bonus) {
             return Err(inconsistent(format!(
-                "{id} has a non-finite priority bonus"
+                "{id} has a priority bonus beyond MAX_POINTS or not finite"
             )));
         }
         let channel = rec.contact.channel;

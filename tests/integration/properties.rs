@@ -143,11 +143,15 @@ impl CustomScoring for TestScoring {
     }
 }
 
-/// A router restored from `router`'s snapshot after a trip through JSON,
-/// with the same custom scoring installed again.
+/// A router restored from `router`'s snapshot after a trip through JSON
+/// text and through a self-describing value (read by `deserialize_any`,
+/// as other self-describing formats read), with the same custom scoring
+/// installed again.
 fn twin_of(router: &Router, scoring: Option<Arc<dyn CustomScoring>>) -> Router {
     let json = serde_json::to_string(&router.snapshot()).expect("serializes");
     let snapshot: Snapshot = serde_json::from_str(&json).expect("deserializes");
+    let value = serde_json::to_value(&snapshot).expect("serializes to a value");
+    let snapshot: Snapshot = serde_json::from_value(value).expect("deserializes from a value");
     let mut twin = Router::restore(snapshot).expect("restores");
     twin.set_custom_scoring(scoring);
     assert_eq!(

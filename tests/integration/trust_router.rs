@@ -86,3 +86,88 @@ fn ids_at_the_ends_of_their_ranges_survive_a_snapshot() {
         assert_eq!(copy.advance(t).unwrap(), r.advance(t).unwrap());
     }
 }
+
+/// Points beyond [`MAX_POINTS`] are refused where they are set, so no sum
+/// of them becomes infinite (which JSON writes as `null` and cannot read).
+#[test]
+fn points_that_could_overflow_a_score_are_refused_up_front() {
+    let mut w = PriorityWeights::default();
+    w.stage.conversion = 1e308;
+    assert!(matches!(
+        Router::new(RouterConfig::default().weights(w)),
+        Err(callroute::policy::PolicyError::InvalidWeight {
+            name: "stage.conversion",
+            ..
+        })
+    ));
+    let mut r = Router::new(RouterConfig::default()).unwrap();
+    assert!(matches!(
+        r.add_queue(QueueConfig::new(Q).base_priority(1e300)),
+        Err(RouterError::InvalidBasePriority { .. })
+    ));
+    let raise =
+        |points| EscalationStep::new(TimeSpan::from_secs(1), Escalation::RaisePriority { points });
+    assert!(
+        r.add_queue(QueueConfig::new(Q).escalation(vec![raise(1e308)]))
+            .is_err()
+    );
+    assert!(
+        r.queue_stats(Q, Timestamp::ZERO).is_err(),
+        "refused queues are not added"
+    );
+    // The largest settings allowed, stacked, stay finite through a
+    // snapshot: the bonus of many raises is clamped.
+    let mut w = PriorityWeights::default();
+    w.stage.conversion = MAX_POINTS;
+    w.upset = MAX_POINTS;
+    w.repeat = MAX_POINTS;
+    let mut r = Router::new(RouterConfig::default().weights(w)).unwrap();
+    let steps = (1..=200).map(|s| {
+        EscalationStep::new(
+            TimeSpan::from_secs(s),
+            Escalation::RaisePriority { points: MAX_POINTS },
+        )
+    });
+    r.add_queue(
+        QueueConfig::new(Q)
+            .base_priority(MAX_POINTS)
+            .escalation(steps.collect()),
+    )
+    .unwrap();
+    let upset = call(1)
+        .stage(LifecycleStage::Conversion)
+        .sentiment(Sentiment::new(-1.0).unwrap());
+    let _ = r.arrive(upset, Timestamp::ZERO).unwrap();
+    let _ = r.advance(Timestamp::from_secs(300)).unwrap();
+    let p = r
+        .explain(ContactId::new(1), Timestamp::from_secs(300))
+        .unwrap();
+    assert!(p.total.is_finite() && p.escalation <= MAX_POINTS, "{p:?}");
+    let mut copy = through_json(&r);
+    assert_eq!(copy.snapshot(), r.snapshot());
+    assert_eq!(
+        copy.advance(Timestamp::from_secs(400)).unwrap(),
+        r.advance(Timestamp::from_secs(400)).unwrap()
+    );
+}
+
+/// A custom score as large as a float can be is clamped like any points.
+#[test]
+fn a_custom_score_cannot_make_a_priority_infinite() {
+    struct Huge;
+    impl CustomScoring for Huge {
+        fn contact_points(&self, _: &Contact) -> f64 {
+            f64::MAX
+        }
+    }
+    let mut r = Router::new(RouterConfig::default()).unwrap();
+    r.add_queue(QueueConfig::new(Q).base_priority(MAX_POINTS))
+        .unwrap();
+    r.set_custom_scoring(Some(std::sync::Arc::new(Huge)));
+    let _ = r.arrive(call(1), Timestamp::ZERO).unwrap();
+    let p = r
+        .explain(ContactId::new(1), Timestamp::from_secs(1))
+        .unwrap();
+    assert_eq!(p.custom, MAX_POINTS);
+    assert!(p.total.is_finite());
+}
