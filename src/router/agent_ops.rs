@@ -182,8 +182,15 @@ impl Router {
     }
 
     /// Replaces an agent's skills, languages, capacity and routing profile,
-    /// in any state; contacts in service continue. A ready agent then takes
-    /// the contacts it newly qualifies for.
+    /// in any state; contacts in service continue. An offer ringing at the
+    /// agent stands only if the agent, as changed, may still take that
+    /// contact now (the contact's requirements, the agent's profile and its
+    /// capacity on the channel); otherwise it is withdrawn
+    /// ([`OfferEnd::Withdrawn`](crate::OfferEnd::Withdrawn)) and the contact
+    /// goes to another agent or back to its place, so an accepted offer never
+    /// connects an agent who lacks the skills. A ready agent then takes the
+    /// contacts it newly qualifies for. O(contacts held) when the agent has
+    /// an offer ringing, else as [`Router::add_agent`].
     ///
     /// # Errors
     ///
@@ -227,6 +234,23 @@ impl Router {
         }
         self.index_agent(slot);
         let mut out = Decisions::new();
+        // Offers ringing at the agent stand only if it may still take them.
+        if self.agent_ref(slot).is_some_and(|a| a.offers > 0) {
+            // In arrival order, so the decisions read as the contacts came.
+            let mut offered: Vec<(u64, u32)> = (0..self.contacts.len() as u32)
+                .filter_map(|s| {
+                    let c = self.contact_at(s)?;
+                    c.offers()
+                        .iter()
+                        .any(|o| o.agent == slot)
+                        .then_some((c.seq, s))
+                })
+                .collect();
+            offered.sort_unstable();
+            for (_, c) in offered {
+                self.withdraw_disallowed(c, now, &mut out);
+            }
+        }
         self.pull(slot, now, &mut out);
         self.blend(now, &mut out);
         Ok(out)

@@ -413,18 +413,33 @@ impl Router {
         }
     }
 
-    /// Withdraws the offers of contact `slot` (after an escalation changed
-    /// it) to agents its group no longer allows.
+    /// Withdraws the offers of contact `slot` to agents who may no longer
+    /// take it (after an escalation changed the contact, or an agent's
+    /// skills, profile or capacity changed): an offer stands only while
+    /// the contact's group allows its agent now and the agent's capacity on
+    /// the contact's channel still holds it.
     pub(super) fn withdraw_disallowed(&mut self, slot: u32, now: Timestamp, out: &mut Decisions) {
         let Some(c) = self.contact_at(slot) else {
             return;
         };
         let waited = now.saturating_since(c.arrived);
+        let channel = c.contact.channel;
         let Some(g) = self.groups.get(c.group as usize) else {
             return;
         };
-        let allowed =
-            |s: u32| g.eligible_now.contains(s) || g.delay_of(s).is_some_and(|d| d <= waited);
+        let fits = |s: u32| {
+            self.agent_ref(s).is_some_and(|a| {
+                // The load without this offer must admit it.
+                let mut load = a.load;
+                if let Some(l) = load.get_mut(channel.index()) {
+                    *l = l.saturating_sub(1);
+                }
+                a.spec.capacity.admits(&load, channel)
+            })
+        };
+        let allowed = |s: u32| {
+            (g.eligible_now.contains(s) || g.delay_of(s).is_some_and(|d| d <= waited)) && fits(s)
+        };
         let gone: Vec<Offer> = c
             .offers()
             .iter()

@@ -171,3 +171,75 @@ fn a_custom_score_cannot_make_a_priority_infinite() {
     assert_eq!(p.custom, MAX_POINTS);
     assert!(p.total.is_finite());
 }
+
+/// An agent changed while an offer rings keeps it only if it may still
+/// take the contact: without the skill (or the capacity) the offer is
+/// withdrawn, the contact goes to an agent who may take it, and accepting
+/// the old offer is refused.
+#[test]
+fn an_agent_change_never_leaves_an_offer_it_may_not_take() {
+    let skill = SkillId::new(4);
+    let p = Proficiency::new(5).unwrap();
+    let needs = Requirements::new().skill(skill, p);
+    for change in ["skill", "capacity", "profile"] {
+        let mut r = Router::new(RouterConfig::default()).unwrap();
+        r.add_queue(QueueConfig::new(Q).offer(OfferPolicy::new(TimeSpan::from_secs(20))))
+            .unwrap();
+        r.add_agent(agent(1).skill(skill, p)).unwrap();
+        let _ = r.log_in(AgentId::new(1), Timestamp::ZERO).unwrap();
+        let d = r
+            .arrive(call(1).requirements(needs.clone()), Timestamp::ZERO)
+            .unwrap();
+        assert!(matches!(d.as_slice(), [Decision::Offered { .. }]));
+        // A second agent who may take it joins, not ready for now.
+        r.add_agent(agent(2).skill(skill, p)).unwrap();
+        let changed = match change {
+            "skill" => agent(1),
+            "capacity" => agent(1)
+                .skill(skill, p)
+                .capacity(Capacity::none().with(Channel::Chat, 1)),
+            _ => AgentSpec::new(AgentId::new(1)).skill(skill, p),
+        };
+        let d = r.update_agent(changed, Timestamp::from_secs(1)).unwrap();
+        assert!(
+            matches!(
+                d.as_slice(),
+                [
+                    Decision::OfferEnded {
+                        end: OfferEnd::Withdrawn,
+                        ..
+                    },
+                    Decision::Queued { .. }
+                ]
+            ),
+            "{change}: {d:?}"
+        );
+        assert!(matches!(
+            r.accept(ContactId::new(1), AgentId::new(1), Timestamp::from_secs(2)),
+            Err(RouterError::NoSuchOffer { .. })
+        ));
+        let d = r.log_in(AgentId::new(2), Timestamp::from_secs(3)).unwrap();
+        assert!(
+            matches!(d.as_slice(), [Decision::Offered { agent, .. }] if *agent == AgentId::new(2))
+        );
+    }
+    // A change that keeps the agent eligible keeps the offer.
+    let mut r = Router::new(RouterConfig::default()).unwrap();
+    r.add_queue(QueueConfig::new(Q).offer(OfferPolicy::new(TimeSpan::from_secs(20))))
+        .unwrap();
+    r.add_agent(agent(1).skill(skill, p)).unwrap();
+    let _ = r.log_in(AgentId::new(1), Timestamp::ZERO).unwrap();
+    let _ = r
+        .arrive(call(1).requirements(needs), Timestamp::ZERO)
+        .unwrap();
+    let better = agent(1).skill(skill, Proficiency::new(9).unwrap());
+    assert!(
+        r.update_agent(better, Timestamp::from_secs(1))
+            .unwrap()
+            .is_empty()
+    );
+    let d = r
+        .accept(ContactId::new(1), AgentId::new(1), Timestamp::from_secs(2))
+        .unwrap();
+    assert_eq!(d.assignments().count(), 1);
+}

@@ -611,16 +611,22 @@ impl Naive {
         }
     }
 
-    /// Withdraws offers of an escalated contact to agents it no longer allows.
+    /// Withdraws offers of a contact to agents who may no longer take it
+    /// (it escalated, or the agent changed): not qualified, not served by
+    /// the profile (yet), or without the capacity for it.
     fn withdraw_disallowed(&mut self, cid: ContactId, now: Timestamp, out: &mut Out) {
         let c = &self.contacts[&cid];
+        let ch = c.contact.channel;
         let gone: Vec<(AgentId, (Timestamp, u64))> = c
             .offers
             .iter()
             .copied()
             .filter(|(a, _)| {
                 let spec = &self.agents[a].spec;
-                let ok = qualifies(spec, &c.reqs)
+                let mut load = self.agents[a].load;
+                load[ch.index()] -= 1;
+                let ok = spec.capacity.admits(&load, ch)
+                    && qualifies(spec, &c.reqs)
                     && c.entry(spec)
                         .is_some_and(|e| e.delay == TimeSpan::ZERO || c.arrived + e.delay <= now);
                 !ok
@@ -872,6 +878,16 @@ impl Naive {
         }
         self.wake_for_new_agent(id);
         let mut out = Vec::new();
+        let mut offered: Vec<(u64, ContactId)> = self
+            .contacts
+            .values()
+            .filter(|c| c.offers.iter().any(|(a, _)| *a == id))
+            .map(|c| (c.seq, c.contact.id))
+            .collect();
+        offered.sort_unstable();
+        for (_, cid) in offered {
+            self.withdraw_disallowed(cid, now, &mut out);
+        }
         self.pull(id, now, &mut out);
         Ok(out)
     }
