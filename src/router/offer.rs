@@ -21,6 +21,7 @@
 //!   offer is withdrawn.
 
 use crate::time::TimeSpan;
+use core::num::NonZeroU8;
 use serde::{Deserialize, Serialize};
 
 /// To how many agents a contact is offered, and when.
@@ -36,7 +37,8 @@ pub enum OfferMode {
         agents: u8,
     },
     /// To the best agent, then one more every `every` while none has
-    /// accepted, up to `agents` at once.
+    /// accepted, up to `agents` at once. An interval at which no agent is
+    /// free ends the extension: the offer rings on with the agents it has.
     Progressive {
         /// The interval between two more agents (more than zero).
         every: TimeSpan,
@@ -110,7 +112,7 @@ impl OfferPolicy {
 /// use callroute::{MissedOffers, TimeSpan};
 /// let m = MissedOffers::default();
 /// assert_eq!(m.no_answer_rest, TimeSpan::from_secs(30));
-/// assert_eq!(m.not_ready_after, Some(3));
+/// assert_eq!(m.not_ready_after.get(), 3);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
@@ -123,9 +125,17 @@ pub struct MissedOffers {
     pub no_answer_rest: TimeSpan,
     /// After this many unanswered offers in a row the agent is put not
     /// ready with [`NotReadyReason::MissedOffers`](crate::NotReadyReason::MissedOffers)
-    /// instead of resting (default 3; `None`: never). An acceptance resets
+    /// instead of resting (default 3, at most 255). An acceptance resets
     /// the count; rejections do not count.
-    pub not_ready_after: Option<u8>,
+    ///
+    /// There is always such a limit: an agent who never answers is offered
+    /// at most this many contacts before someone must make it ready again.
+    /// Without one, offers that ring out and ring again (rests of zero,
+    /// timeouts of a millisecond) would repeat without end, and one
+    /// [`Router::advance`](crate::Router::advance) over a long stretch would
+    /// return a decision per ring, its work set by the timeouts rather than
+    /// by the router's state.
+    pub not_ready_after: NonZeroU8,
 }
 
 impl Default for MissedOffers {
@@ -133,7 +143,7 @@ impl Default for MissedOffers {
         MissedOffers {
             reject_rest: TimeSpan::from_secs(10),
             no_answer_rest: TimeSpan::from_secs(30),
-            not_ready_after: Some(3),
+            not_ready_after: NonZeroU8::new(3).unwrap_or(NonZeroU8::MIN),
         }
     }
 }

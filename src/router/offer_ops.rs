@@ -265,7 +265,10 @@ impl Router {
     }
 
     /// A progressive offer's interval passed: one more agent, and the next
-    /// interval while the mode allows more.
+    /// interval while the mode allows more. When no agent is free to ring,
+    /// the offer rings on with those it has and is not extended again (so
+    /// the intervals of one ringing contact are at most its `agents`,
+    /// whatever their length).
     pub(super) fn extend_offer(
         &mut self,
         slot: u32,
@@ -287,10 +290,9 @@ impl Router {
         let OfferMode::Progressive { every, agents } = policy.mode else {
             return;
         };
-        if self.offer_count(slot) < usize::from(agents) {
-            self.ring_one_more(slot, policy, at, out);
-        }
-        if self.offer_count(slot) < usize::from(agents) {
+        let rang = self.offer_count(slot) < usize::from(agents)
+            && self.ring_one_more(slot, policy, at, out);
+        if rang && self.offer_count(slot) < usize::from(agents) {
             let t = self.schedule(at + every, Timer::OfferExtend { contact: slot });
             if let Some(c) = self.contact_mut(slot) {
                 c.more_mut().extend = Some(t);
@@ -343,8 +345,7 @@ impl Router {
             && end == OfferEnd::NoAnswer
         {
             a.missed = a.missed.saturating_add(1);
-            if a.presence == Presence::Ready && rules.not_ready_after.is_some_and(|n| a.missed >= n)
-            {
+            if a.presence == Presence::Ready && a.missed >= rules.not_ready_after.get() {
                 let reason = NotReadyReason::MissedOffers;
                 a.presence = Presence::NotReady(reason);
                 a.missed = 0;

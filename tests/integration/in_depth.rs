@@ -94,7 +94,7 @@ fn three_missed_offers_in_a_row_put_the_agent_not_ready() {
     let missed = MissedOffers {
         reject_rest: TimeSpan::ZERO,
         no_answer_rest: TimeSpan::ZERO,
-        not_ready_after: Some(3),
+        not_ready_after: core::num::NonZeroU8::new(3).unwrap(),
     };
     let mut r = Router::new(RouterConfig::default().missed_offers(missed)).unwrap();
     r.add_queue(QueueConfig::new(SALES).offer(OfferPolicy::new(TimeSpan::from_secs(10))))

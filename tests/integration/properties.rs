@@ -327,12 +327,12 @@ fn run(
         1 => MissedOffers {
             reject_rest: TimeSpan::ZERO,
             no_answer_rest: TimeSpan::ZERO,
-            not_ready_after: None,
+            not_ready_after: core::num::NonZeroU8::MAX,
         },
         _ => MissedOffers {
             reject_rest: TimeSpan::from_secs(3),
             no_answer_rest: TimeSpan::from_secs(8),
-            not_ready_after: Some(1),
+            not_ready_after: core::num::NonZeroU8::MIN,
         },
     };
     // Few idle groups kept: idle groups are dropped and rebuilt all along.

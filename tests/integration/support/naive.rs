@@ -558,8 +558,7 @@ impl Naive {
             && let Some(a) = self.agents.get_mut(&aid)
         {
             a.missed = a.missed.saturating_add(1);
-            if a.presence == Presence::Ready && rules.not_ready_after.is_some_and(|n| a.missed >= n)
-            {
+            if a.presence == Presence::Ready && a.missed >= rules.not_ready_after.get() {
                 a.presence = Presence::NotReady(NotReadyReason::MissedOffers);
                 a.missed = 0;
                 rest = TimeSpan::ZERO;
@@ -1475,12 +1474,14 @@ impl Naive {
                     let OfferMode::Progressive { every, agents } = policy.mode else {
                         continue;
                     };
+                    let mut rang = false;
                     if self.contacts[&cid].offers.len() < usize::from(agents)
                         && let Some(more) = self.best_free(cid, at)
                     {
                         self.offer(cid, more, policy, at, &mut out);
+                        rang = true;
                     }
-                    if self.contacts[&cid].offers.len() < usize::from(agents) {
+                    if rang && self.contacts[&cid].offers.len() < usize::from(agents) {
                         let k = self.schedule(at + every, NTimer::Extend(cid));
                         if let Some(c) = self.contacts.get_mut(&cid) {
                             c.extend = Some(k);
