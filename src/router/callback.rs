@@ -197,7 +197,7 @@ impl Router {
             });
         }
         if let Some(q) = self.queues.get_mut(home as usize) {
-            q.stats.callbacks.requested += 1;
+            q.stats.callbacks.requested = q.stats.callbacks.requested.saturating_add(1);
         }
         if let Some(at) = later {
             self.unqueue(slot);
@@ -294,7 +294,7 @@ impl Router {
         if let Some(q) = self.queues.get_mut(home as usize) {
             q.stats
                 .take_back_answer(waited, q.config.service_level.within());
-            q.stats.callbacks.unanswered += 1;
+            q.stats.callbacks.unanswered = q.stats.callbacks.unanswered.saturating_add(1);
         }
         if let Some(a) = self.agent_mut(agent) {
             a.in_service = a.in_service.saturating_sub(1);
@@ -302,17 +302,19 @@ impl Router {
                 *l = l.saturating_sub(1);
             }
         }
-        let attempts = cb.attempts.saturating_add(1);
+        // `attempts` counts the unanswered attempts before this one; the
+        // comparison runs before the count grows, so it cannot saturate
+        // (retries = 255 allows 255 more attempts, not an endless run).
         let retry = now + policy.retry_after;
         let mut out = Decisions::new();
-        if attempts > policy.retries {
+        if cb.attempts >= policy.retries {
             self.end_callback(slot, Ending::Failed, &mut out);
         } else if cb.until.is_some_and(|until| retry >= until) {
             self.end_callback(slot, Ending::Expired, &mut out);
         } else {
             if let Some(c) = self.contact_mut(slot) {
                 c.more_mut().callback = Some(Callback {
-                    attempts,
+                    attempts: cb.attempts + 1,
                     until: cb.until,
                     ..Callback::default()
                 });
@@ -345,10 +347,15 @@ impl Router {
         at: Timestamp,
         out: &mut Decisions,
     ) {
-        let due = self
-            .contact_mut(slot)
-            .and_then(ContactState::callback_mut)
-            .is_some_and(|cb| spend(&mut cb.held, key));
+        let due = self.contact_mut(slot).is_some_and(|c| {
+            let spent = c.callback_mut().is_some_and(|cb| spend(&mut cb.held, key));
+            // Agents added or changed during the hold may serve it after
+            // a profile delay still to come: those delays get timers again.
+            if spent {
+                c.delays_scheduled = false;
+            }
+            spent
+        });
         if due {
             self.route_again(slot, at, out);
         }
@@ -381,8 +388,8 @@ impl Router {
         if let Some(q) = self.queues.get_mut(home as usize) {
             let stats = &mut q.stats.callbacks;
             match ending {
-                Ending::Failed => stats.failed += 1,
-                Ending::Expired => stats.expired += 1,
+                Ending::Failed => stats.failed = stats.failed.saturating_add(1),
+                Ending::Expired => stats.expired = stats.expired.saturating_add(1),
             }
         }
         self.drop_contact(slot);

@@ -114,7 +114,7 @@ impl Router {
                 contact: contact.id,
             };
             if let Some(q) = self.queues.get_mut(queue as usize) {
-                q.stats.refused += 1;
+                q.stats.refused = q.stats.refused.saturating_add(1);
             }
             return Err(refused);
         }
@@ -125,7 +125,7 @@ impl Router {
         {
             let id = contact.id;
             if let Some(q) = self.queues.get_mut(queue as usize) {
-                q.stats.refused += 1;
+                q.stats.refused = q.stats.refused.saturating_add(1);
             }
             return Err(RouterError::QueueFull {
                 queue: self
@@ -194,7 +194,7 @@ impl Router {
         self.contact_slots.insert(id, slot);
         self.hold_group(group);
         if let Some(q) = self.queues.get_mut(home as usize) {
-            q.stats.offered += 1;
+            q.stats.offered = q.stats.offered.saturating_add(1);
         }
         if known.is_some() || !self.repeats.is_empty() {
             self.note_arrival(known, now);
@@ -299,7 +299,7 @@ impl Router {
             .then(|| self.schedule(now + wrap_up, Timer::WrapUpEnd { agent }));
         if let Some(a) = self.agent_mut(agent) {
             a.in_service = a.in_service.saturating_sub(1);
-            a.handled += 1;
+            a.handled = a.handled.saturating_add(1);
             match timer {
                 Some(timer) => a.wrap_ups.push(state::WrapUp { channel, timer }),
                 None => {
@@ -373,12 +373,12 @@ impl Router {
         }
         if let Some(q) = self.queues.get_mut(home as usize) {
             if callback.is_some() {
-                q.stats.callbacks.cancelled += 1;
+                q.stats.callbacks.cancelled = q.stats.callbacks.cancelled.saturating_add(1);
             } else {
-                q.stats.abandoned += 1;
+                q.stats.abandoned = q.stats.abandoned.saturating_add(1);
                 if now.saturating_since(arrived) < q.config.service_level.short_abandon_threshold()
                 {
-                    q.stats.short_abandoned += 1;
+                    q.stats.short_abandoned = q.stats.short_abandoned.saturating_add(1);
                 }
             }
         }

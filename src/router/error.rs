@@ -3,7 +3,14 @@
 use crate::model::{AgentId, ContactId, QueueId};
 use crate::time::Timestamp;
 
-/// An operation was refused; the router is unchanged.
+/// An operation was refused; the router is unchanged, with one exception:
+/// the two refusals of an arriving contact, [`RouterError::QueueFull`] and
+/// [`RouterError::Unstaffed`], are counted in the queue's
+/// [`QueueStats::refused`](crate::QueueStats::refused) (and the waiting
+/// structure of the contact's requirement profile may stay among the idle
+/// ones of [`RouterConfig::idle_groups_kept`](crate::RouterConfig::idle_groups_kept),
+/// which no snapshot or decision sees). Nothing else changes: no clock, no
+/// sequence number, no random draw.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum RouterError {
@@ -60,7 +67,8 @@ pub enum RouterError {
     /// The contact is not in service (it is waiting).
     #[error("{0} is not in service")]
     ContactNotInService(ContactId),
-    /// The queue has `max_waiting` contacts waiting; the contact was refused.
+    /// The queue has `max_waiting` contacts waiting; the contact was refused
+    /// (and counted in [`QueueStats::refused`](crate::QueueStats::refused)).
     #[error("{queue} is full: {contact} refused")]
     QueueFull {
         /// The full queue.
@@ -107,7 +115,8 @@ pub enum RouterError {
         agent: AgentId,
     },
     /// No logged-in agent could serve the contact and its queue refuses
-    /// contacts then ([`Unstaffed::Refuse`](crate::Unstaffed::Refuse)).
+    /// contacts then ([`Unstaffed::Refuse`](crate::Unstaffed::Refuse)); the
+    /// refusal is counted in [`QueueStats::refused`](crate::QueueStats::refused).
     #[error("nobody logged in can serve {contact} in {queue}: refused")]
     Unstaffed {
         /// The queue.

@@ -526,7 +526,7 @@ impl Router {
         };
         if let Some(a) = self.agent_mut(agent) {
             a.in_service = a.in_service.saturating_sub(1);
-            a.handled += 1;
+            a.handled = a.handled.saturating_add(1);
             if let Some(l) = a.load.get_mut(before.index()) {
                 *l = l.saturating_sub(1);
             }
@@ -539,7 +539,7 @@ impl Router {
             c.home = target;
         }
         if let Some(q) = self.queues.get_mut(target as usize) {
-            q.stats.offered += 1;
+            q.stats.offered = q.stats.offered.saturating_add(1);
         }
         self.rekey(
             slot,

@@ -154,15 +154,15 @@ impl Verdict {
     pub(crate) fn apply(self, f: &mut FirstContactResolution) {
         match self {
             Verdict::Resolved => {
-                f.resolved += 1;
+                f.resolved = f.resolved.saturating_add(1);
                 f.pending = f.pending.saturating_sub(1);
             }
             Verdict::Unresolved => {
-                f.unresolved += 1;
+                f.unresolved = f.unresolved.saturating_add(1);
                 f.pending = f.pending.saturating_sub(1);
             }
-            Verdict::Repeat => f.repeats += 1,
-            Verdict::Opened => f.pending += 1,
+            Verdict::Repeat => f.repeats = f.repeats.saturating_add(1),
+            Verdict::Opened => f.pending = f.pending.saturating_add(1),
         }
     }
 }

@@ -486,6 +486,14 @@ impl Router {
         let mut r = Router::new(config)?;
         r.rng = Pcg64Mcg::new((u128::from(rng[0]) << 64) | u128::from(rng[1]));
         r.clock = clock;
+        // One sequence number is issued per event: a real router never
+        // comes near 2^63, and the headroom keeps the next 2^63 events from
+        // running out of numbers (which would reorder them).
+        if next_seq > 1 << 63 {
+            return Err(inconsistent(format!(
+                "next sequence {next_seq} is beyond 2^63: no router issues that many"
+            )));
+        }
         r.next_seq = next_seq;
         let issued = |seq: u64, what: &str| {
             if seq == 0 || seq > next_seq {

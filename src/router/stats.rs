@@ -54,10 +54,10 @@ pub struct QueueStats {
 impl QueueStats {
     /// Counts an answer after `waited`, against the target `within`.
     pub(crate) fn count_answer(&mut self, waited: TimeSpan, within: TimeSpan) {
-        self.answered += 1;
+        self.answered = self.answered.saturating_add(1);
         self.total_answer_wait = self.total_answer_wait + waited;
         if waited <= within {
-            self.answered_within_target += 1;
+            self.answered_within_target = self.answered_within_target.saturating_add(1);
         }
     }
 

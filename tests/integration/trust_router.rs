@@ -243,3 +243,168 @@ fn an_agent_change_never_leaves_an_offer_it_may_not_take() {
         .unwrap();
     assert_eq!(d.assignments().count(), 1);
 }
+
+/// `retries: 255` allows 255 more attempts and then ends; the counter does
+/// not saturate into an endless run.
+#[test]
+fn the_largest_retry_count_still_ends() {
+    let policy = CallbackPolicy {
+        offer_above: TimeSpan::ZERO,
+        retries: u8::MAX,
+        retry_after: TimeSpan::from_secs(1),
+        window: None,
+    };
+    let mut r = Router::new(RouterConfig::default()).unwrap();
+    r.add_queue(QueueConfig::new(Q).callbacks(policy)).unwrap();
+    let _ = r.arrive(call(1), Timestamp::ZERO).unwrap();
+    let _ = r
+        .request_callback(ContactId::new(1), None, Timestamp::ZERO)
+        .unwrap();
+    r.add_agent(agent(1)).unwrap();
+    let mut t = 1;
+    let _ = r.log_in(AgentId::new(1), Timestamp::from_secs(t)).unwrap();
+    let mut attempts = 0;
+    loop {
+        t += 1;
+        let d = r
+            .callback_unanswered(ContactId::new(1), Timestamp::from_secs(t))
+            .unwrap();
+        attempts += 1;
+        if d.iter()
+            .any(|d| matches!(d, Decision::CallbackFailed { .. }))
+        {
+            break;
+        }
+        assert!(attempts <= 256, "retried past its limit");
+        t += 1;
+        let d = r.advance(Timestamp::from_secs(t)).unwrap();
+        assert_eq!(d.assignments().count(), 1, "attempt {attempts}: {d:?}");
+    }
+    assert_eq!(attempts, 256, "the first attempt and 255 retries");
+    assert_eq!(r.contact_count(), 0);
+}
+
+/// A callback held off the queue meets an agent who joined during the
+/// hold and serves its queue after a profile delay: the agent takes it
+/// when the hold ends if the delay has passed by then, or when the delay
+/// passes if it is still to come.
+#[test]
+fn a_held_callback_meets_an_agent_added_during_the_hold() {
+    let policy = CallbackPolicy {
+        offer_above: TimeSpan::ZERO,
+        ..CallbackPolicy::default()
+    };
+    for delay in [30, 300] {
+        let mut r = Router::new(RouterConfig::default()).unwrap();
+        r.add_queue(QueueConfig::new(Q).callbacks(policy)).unwrap();
+        let _ = r.arrive(call(1), Timestamp::ZERO).unwrap();
+        // Called back not before 60 s.
+        let _ = r
+            .request_callback(
+                ContactId::new(1),
+                Some(Timestamp::from_secs(60)),
+                Timestamp::ZERO,
+            )
+            .unwrap();
+        let late = AgentSpec::new(AgentId::new(1)).profile(RoutingProfile::new().serve_after(
+            Q,
+            1,
+            TimeSpan::from_secs(delay),
+        ));
+        r.add_agent(late).unwrap();
+        let _ = r.log_in(AgentId::new(1), Timestamp::from_secs(10)).unwrap();
+        let d = r.advance(Timestamp::from_secs(delay.max(60) + 1)).unwrap();
+        assert_eq!(
+            d.assignments().collect::<Vec<_>>(),
+            [(ContactId::new(1), AgentId::new(1))],
+            "delay {delay}: {d:?}"
+        );
+    }
+}
+
+/// A refused arrival changes exactly what the error docs say: the queue's
+/// refused count, nothing a snapshot holds besides.
+#[test]
+fn a_refused_arrival_changes_only_the_refused_count() {
+    let mut r = Router::new(RouterConfig::default().seed(5)).unwrap();
+    r.add_queue(
+        QueueConfig::new(Q)
+            .max_waiting(1)
+            .selection(Selection::Random),
+    )
+    .unwrap();
+    let unstaffed = QueueId::new(2);
+    r.add_queue(QueueConfig::new(unstaffed).unstaffed(Unstaffed::Refuse))
+        .unwrap();
+    let _ = r.arrive(call(1), Timestamp::from_secs(1)).unwrap();
+    for (contact, err) in [
+        (call(2), "full"),
+        (
+            Contact::new(ContactId::new(3), unstaffed, Channel::Chat),
+            "unstaffed",
+        ),
+    ] {
+        let before = serde_json::to_value(r.snapshot()).unwrap();
+        let queue = contact.queue;
+        let refused = r
+            .queue_stats(queue, Timestamp::from_secs(2))
+            .unwrap()
+            .refused;
+        let e = r.arrive(contact, Timestamp::from_secs(2)).unwrap_err();
+        assert!(
+            matches!(
+                e,
+                RouterError::QueueFull { .. } | RouterError::Unstaffed { .. }
+            ),
+            "{err}: {e}"
+        );
+        let stats = r.queue_stats(queue, Timestamp::from_secs(2)).unwrap();
+        assert_eq!(stats.refused, refused + 1, "{err}");
+        let mut after = serde_json::to_value(r.snapshot()).unwrap();
+        let i = usize::try_from(queue.get() - 1).unwrap();
+        after["queues"][i]["stats"]["refused"] = before["queues"][i]["stats"]["refused"].clone();
+        assert_eq!(after, before, "{err}: only the refused count changed");
+    }
+}
+
+/// Counters restored at the top of their range stay there (saturating)
+/// rather than wrapping or panicking, and a sequence number with no
+/// headroom left is refused.
+#[test]
+fn counters_restored_at_their_limit_do_not_wrap() {
+    let mut r = Router::new(RouterConfig::default()).unwrap();
+    r.add_queue(QueueConfig::new(Q).max_waiting(1)).unwrap();
+    r.add_agent(agent(1)).unwrap();
+    let _ = r.log_in(AgentId::new(1), Timestamp::ZERO).unwrap();
+    let mut v = serde_json::to_value(r.snapshot()).unwrap();
+    for field in [
+        "offered",
+        "answered",
+        "answered_within_target",
+        "abandoned",
+        "refused",
+    ] {
+        v["queues"][0]["stats"][field] = u64::MAX.into();
+    }
+    v["agents"][0]["handled"] = u64::MAX.into();
+    let mut big: Router = Router::restore(serde_json::from_value(v.clone()).unwrap()).unwrap();
+    let _ = big.arrive(call(1), Timestamp::from_secs(1)).unwrap();
+    let _ = big.arrive(call(2), Timestamp::from_secs(1)).unwrap();
+    assert!(big.arrive(call(3), Timestamp::from_secs(1)).is_err());
+    let _ = big
+        .abandon(ContactId::new(2), Timestamp::from_secs(2))
+        .unwrap();
+    let _ = big
+        .finish(ContactId::new(1), Timestamp::from_secs(3))
+        .unwrap();
+    let s = big.queue_stats(Q, Timestamp::from_secs(3)).unwrap();
+    assert_eq!(
+        (s.offered, s.answered, s.abandoned, s.refused),
+        (u64::MAX, u64::MAX, u64::MAX, u64::MAX)
+    );
+    v["next_seq"] = u64::MAX.into();
+    assert!(matches!(
+        Router::restore(serde_json::from_value(v).unwrap()),
+        Err(SnapshotError::Inconsistent(_))
+    ));
+}
