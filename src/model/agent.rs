@@ -122,9 +122,29 @@ pub struct ProfileEntry {
 ///     .serve_after(QueueId::new(2), 2, TimeSpan::from_secs(30));
 /// assert_eq!(profile.entries().len(), 2);
 /// ```
+///
+/// Deserializing builds the profile as [`RoutingProfile::serve_after`]
+/// does: a later entry for the same queue replaces the earlier one.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(from = "ProfileFields")]
 pub struct RoutingProfile {
     entries: Vec<ProfileEntry>,
+}
+
+/// A routing profile as written, before repeats are merged.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ProfileFields {
+    #[serde(default)]
+    entries: Vec<ProfileEntry>,
+}
+
+impl From<ProfileFields> for RoutingProfile {
+    fn from(f: ProfileFields) -> Self {
+        f.entries.into_iter().fold(RoutingProfile::new(), |p, e| {
+            p.serve_after(e.queue, e.rank, e.delay)
+        })
+    }
 }
 
 impl RoutingProfile {
@@ -176,7 +196,14 @@ impl RoutingProfile {
 /// assert_eq!(spec.proficiency(SkillId::new(3)), Some(Proficiency::new(8)?));
 /// # Ok::<(), callroute::Error>(())
 /// ```
+///
+/// Deserializing builds the spec as the builder does, so a value read from
+/// a file obeys the same rules as one built in code: skills sorted by id,
+/// a repeated skill keeping its last level ([`AgentSpec::skill`]), repeated
+/// languages once ([`AgentSpec::language`]), a repeated queue in the
+/// profile keeping its last entry; unknown fields are refused.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(from = "AgentFields")]
 pub struct AgentSpec {
     /// The agent's id.
     pub id: AgentId,
@@ -188,6 +215,35 @@ pub struct AgentSpec {
     pub capacity: Capacity,
     /// Queues served.
     pub profile: RoutingProfile,
+}
+
+/// An agent spec as written, before the builder's rules apply.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AgentFields {
+    id: AgentId,
+    #[serde(default)]
+    skills: Vec<(SkillId, Proficiency)>,
+    #[serde(default)]
+    languages: Vec<Language>,
+    #[serde(default)]
+    capacity: Capacity,
+    #[serde(default)]
+    profile: RoutingProfile,
+}
+
+impl From<AgentFields> for AgentSpec {
+    fn from(f: AgentFields) -> Self {
+        let spec = f
+            .skills
+            .into_iter()
+            .fold(AgentSpec::new(f.id), |a, (s, p)| a.skill(s, p));
+        f.languages
+            .into_iter()
+            .fold(spec, AgentSpec::language)
+            .capacity(f.capacity)
+            .profile(f.profile)
+    }
 }
 
 impl AgentSpec {

@@ -408,3 +408,49 @@ fn counters_restored_at_their_limit_do_not_wrap() {
         Err(SnapshotError::Inconsistent(_))
     ));
 }
+
+/// An agent read through serde obeys the builder's rules: skills sorted,
+/// a repeated skill keeps its last level, languages once, a repeated queue
+/// keeps its last profile entry; unknown fields are refused.
+#[test]
+fn an_agent_read_from_json_is_the_one_the_builder_makes() {
+    let text = r#"{
+        "id": 7,
+        "skills": [[9, 4], [2, 8], [9, 6]],
+        "languages": ["en", "fr", "en"],
+        "capacity": {"limits": [1, 0, 0, 0], "voice_exclusive": true},
+        "profile": {"entries": [
+            {"queue": 1, "rank": 1, "delay": 0},
+            {"queue": 2, "rank": 2, "delay": 0},
+            {"queue": 1, "rank": 3, "delay": 5000}
+        ]}
+    }"#;
+    let read: AgentSpec = serde_json::from_str(text).unwrap();
+    let p = |n| Proficiency::new(n).unwrap();
+    let lang = |c| Language::new(c).unwrap();
+    let built = AgentSpec::new(AgentId::new(7))
+        .skill(SkillId::new(9), p(4))
+        .skill(SkillId::new(2), p(8))
+        .skill(SkillId::new(9), p(6))
+        .language(lang("en"))
+        .language(lang("fr"))
+        .language(lang("en"))
+        .capacity(Capacity::voice())
+        .profile(
+            RoutingProfile::new()
+                .serve(Q, 1)
+                .serve(QueueId::new(2), 2)
+                .serve_after(Q, 3, TimeSpan::from_secs(5)),
+        );
+    assert_eq!(read, built);
+    assert_eq!(
+        read.skills(),
+        [(SkillId::new(2), p(8)), (SkillId::new(9), p(6))]
+    );
+    assert_eq!(read.profile.entries().len(), 2);
+    // What it writes reads back as itself.
+    let again: AgentSpec = serde_json::from_str(&serde_json::to_string(&read).unwrap()).unwrap();
+    assert_eq!(again, read);
+    let misspelt = text.replace("\"languages\"", "\"langauges\"");
+    assert!(serde_json::from_str::<AgentSpec>(&misspelt).is_err());
+}
