@@ -18,6 +18,12 @@ pub fn erlang_b(agents: u32, load: Load) -> f64 {
     let mut b = 1.0;
     for n in 1..=agents {
         b = next_b(b, n, load.erlangs());
+        // Zero stays zero: past the underflow (within about
+        // 2·load + 1,100 agents) the rest of the recurrence is skipped, so
+        // even `u32::MAX` agents cost no more than that.
+        if b == 0.0 {
+            break;
+        }
     }
     b
 }

@@ -20,6 +20,15 @@ pub enum StaffingError {
         /// Its value.
         value: f64,
     },
+    /// A load beyond [`MAX_ERLANGS`](crate::staffing::MAX_ERLANGS): the
+    /// agents it needs would not fit the solvers' counts and tables.
+    #[error("a load of {value} Erlangs is beyond the largest supported, {limit}")]
+    LoadTooLarge {
+        /// The load asked for.
+        value: f64,
+        /// The largest supported.
+        limit: f64,
+    },
     /// A handle time of zero: no load can be computed from it.
     #[error("the handle time is zero")]
     ZeroHandleTime,

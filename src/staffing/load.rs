@@ -2,6 +2,13 @@
 
 use super::StaffingError;
 
+/// The largest load the staffing functions take: a million Erlangs, a
+/// hundred times the largest contact centers. It bounds every count and
+/// table the solvers build (the agents searched, Erlang A's states): the
+/// fewest agents for it fit a `u32` with room to spare, and no allocation
+/// grows past a few megabytes however the input is chosen.
+pub const MAX_ERLANGS: f64 = 1e6;
+
 /// Offered load in Erlangs: arrivals per unit of time × the mean handle
 /// time in the same unit. Always finite and at least 0.
 ///
@@ -20,7 +27,8 @@ impl Load {
     ///
     /// # Errors
     ///
-    /// [`StaffingError::Negative`] for a negative, NaN or infinite value.
+    /// [`StaffingError::Negative`] for a negative, NaN or infinite value;
+    /// [`StaffingError::LoadTooLarge`] beyond [`MAX_ERLANGS`].
     ///
     /// ```
     /// use callroute::staffing::{Load};
@@ -29,7 +37,12 @@ impl Load {
     /// # Ok::<(), callroute::staffing::StaffingError>(())
     /// ```
     pub fn new(erlangs: f64) -> Result<Self, StaffingError> {
-        if erlangs.is_finite() && erlangs >= 0.0 {
+        if erlangs > MAX_ERLANGS && erlangs.is_finite() {
+            Err(StaffingError::LoadTooLarge {
+                value: erlangs,
+                limit: MAX_ERLANGS,
+            })
+        } else if erlangs.is_finite() && erlangs >= 0.0 {
             Ok(Load(erlangs))
         } else {
             Err(StaffingError::Negative {

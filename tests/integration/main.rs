@@ -24,3 +24,4 @@ mod snapshots;
 mod staffing;
 mod support;
 mod trust_router;
+mod trust_staffing;

@@ -1,0 +1,44 @@
+//! Regressions for what independent checks found in the staffing maths
+//! (issue 20): each test failed before its fix.
+
+use callroute::staffing::*;
+
+/// A load beyond what any count of agents fits is a typed error, not a
+/// wrapped count (`Unstable { agents: 0 }`) or a 34 GB allocation.
+#[test]
+fn loads_beyond_the_bound_are_refused_not_wrapped() {
+    for erlangs in [MAX_ERLANGS * 1.000_001, 5e9, 1e300] {
+        assert_eq!(
+            Load::new(erlangs),
+            Err(StaffingError::LoadTooLarge {
+                value: erlangs,
+                limit: MAX_ERLANGS
+            })
+        );
+    }
+    assert!(matches!(
+        Load::from_rate(1e12, 3600.0),
+        Err(StaffingError::LoadTooLarge { .. })
+    ));
+    // The largest load is solved, within u32 and without a huge table.
+    let load = Load::new(MAX_ERLANGS).unwrap();
+    let target = Targets::new().service_level(0.8, 20.0).unwrap();
+    let n = fewest_agents(load, 180.0, &target).unwrap();
+    assert!(
+        f64::from(n) > MAX_ERLANGS && f64::from(n) < MAX_ERLANGS * 1.01,
+        "{n}"
+    );
+}
+
+/// Erlang B at the most agents a `u32` holds returns at once: the
+/// recurrence stops at its underflow.
+#[test]
+fn erlang_b_at_the_largest_agent_count_is_immediate() {
+    let load = Load::new(MAX_ERLANGS).unwrap();
+    assert_eq!(erlang_b(u32::MAX, load), 0.0);
+    assert_eq!(erlang_b(u32::MAX, Load::new(10.0).unwrap()), 0.0);
+    // Below the underflow nothing changed.
+    assert!((erlang_b(10, Load::new(10.0).unwrap()) - 0.214_58).abs() < 1e-5);
+    let q = ErlangC::new(u32::MAX, Load::new(50.0).unwrap(), 180.0).unwrap();
+    assert_eq!(q.prob_wait(), 0.0);
+}
