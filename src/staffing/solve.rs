@@ -2,7 +2,7 @@
 
 use super::erlang::{ErlangC, next_b};
 use super::erlang_a::{ErlangA, ServiceLevelDefinition};
-use super::load::nonnegative;
+use super::load::{handle_time, nonnegative};
 use super::{Load, StaffingError};
 
 /// What a staffing must reach; every target set must hold at once.
@@ -140,6 +140,18 @@ impl Targets {
     }
 
     /// Whether the queue meets every target.
+    /// Whether no finite staffing meets the targets under a positive load,
+    /// judged on the exact quantities rather than on rounded ones: with
+    /// any load some callers wait (P(wait) > 0 for every count of agents),
+    /// so a waiting caller may wait past any threshold (a service level of
+    /// exactly 100% is never reached, whatever the threshold) and the
+    /// average speed of answer is never 0. The computed values round to
+    /// those limits at large staffing, which is why this is decided here.
+    fn never_met(&self) -> bool {
+        self.service_level.is_some_and(|(share, _)| share >= 1.0)
+            || self.speed_of_answer.is_some_and(|s| s <= 0.0)
+    }
+
     fn met_by(&self, q: &impl Measures) -> Result<bool, StaffingError> {
         Ok(self.slack(q)? >= 0.0)
     }
@@ -243,9 +255,12 @@ fn share_in_range(share: f64) -> Result<f64, StaffingError> {
 ///
 /// # Errors
 ///
-/// The input errors of [`ErlangC::new`]; [`StaffingError::Unreachable`]
-/// when even `load + 1000 + 20·√load` agents fall short (a share of exactly
-/// 1 with a zero threshold, or a zero speed of answer).
+/// The input errors of [`ErlangC::new`] (the handle time is checked even
+/// at zero load); [`StaffingError::Unreachable`] when even
+/// `load + 1000 + 20·√load` agents fall short, and at once, without a
+/// search, for targets no staffing meets under a positive load: a service
+/// level of exactly 100% (with any threshold) or an average speed of
+/// answer of 0.
 ///
 /// ```
 /// use callroute::staffing::{Load, Targets, fewest_agents};
@@ -262,12 +277,16 @@ pub fn fewest_agents(
     handle_secs: f64,
     targets: &Targets,
 ) -> Result<u32, StaffingError> {
+    handle_time(handle_secs)?;
     let a = load.erlangs();
     if a == 0.0 {
         return Ok(0);
     }
     let first = a.floor() as u32 + 1;
     let limit = search_limit(a);
+    if targets.never_met() {
+        return Err(StaffingError::Unreachable { limit });
+    }
     let mut b = 1.0;
     for n in 1..first {
         b = next_b(b, n, a);
@@ -298,8 +317,11 @@ pub fn fewest_agents(
 ///
 /// # Errors
 ///
-/// The input errors of [`ErlangA::new`]; [`StaffingError::Unreachable`]
-/// when the largest count tried falls short.
+/// The input errors of [`ErlangA::new`] (handle time and patience are
+/// checked even at zero load); [`StaffingError::Unreachable`] when the
+/// largest count tried falls short, and at once for targets no staffing
+/// meets under a positive load (as [`fewest_agents`]: a service level of
+/// exactly 100%, an average speed of answer of 0).
 ///
 /// ```
 /// use callroute::staffing::{Load, ServiceLevelDefinition, Targets, fewest_agents_with_abandonment};
@@ -320,8 +342,15 @@ pub fn fewest_agents_with_abandonment(
     patience_secs: f64,
     targets: &Targets,
 ) -> Result<u32, StaffingError> {
+    handle_time(handle_secs)?;
+    if nonnegative("patience", patience_secs)? == 0.0 {
+        return Err(StaffingError::ZeroPatience);
+    }
     let a = load.erlangs();
     let limit = search_limit(a);
+    if a > 0.0 && targets.never_met() {
+        return Err(StaffingError::Unreachable { limit });
+    }
     let mut erlang_b = Vec::with_capacity(limit as usize + 1);
     let mut b = 1.0;
     erlang_b.push(b);

@@ -42,3 +42,58 @@ fn erlang_b_at_the_largest_agent_count_is_immediate() {
     let q = ErlangC::new(u32::MAX, Load::new(50.0).unwrap(), 180.0).unwrap();
     assert_eq!(q.prob_wait(), 0.0);
 }
+
+/// A service level of exactly 100% or an average speed of answer of 0 is
+/// never met under a positive load (some callers always wait), though the
+/// computed values round to them at large staffing: the solvers say
+/// `Unreachable`, as their docs promise, instead of a count.
+#[test]
+fn targets_no_staffing_meets_are_unreachable() {
+    let load = Load::new(10.0).unwrap();
+    let never = [
+        Targets::new().service_level(1.0, 0.0).unwrap(),
+        Targets::new().service_level(1.0, 60.0).unwrap(),
+        Targets::new().max_speed_of_answer(0.0).unwrap(),
+    ];
+    for t in &never {
+        assert!(
+            matches!(
+                fewest_agents(load, 180.0, t),
+                Err(StaffingError::Unreachable { .. })
+            ),
+            "{t:?}"
+        );
+        assert!(
+            matches!(
+                fewest_agents_with_abandonment(load, 180.0, 60.0, t),
+                Err(StaffingError::Unreachable { .. })
+            ),
+            "{t:?}"
+        );
+        // With no load nobody waits: no agent is needed.
+        assert_eq!(fewest_agents(Load::new(0.0).unwrap(), 180.0, t), Ok(0));
+    }
+    // Just short of 100% is met.
+    let t = Targets::new().service_level(0.999_999, 60.0).unwrap();
+    assert!(fewest_agents(load, 180.0, &t).is_ok());
+}
+
+/// The inputs are checked even where the answer would not need them.
+#[test]
+fn zero_load_still_checks_its_inputs() {
+    let zero = Load::new(0.0).unwrap();
+    let t = Targets::new();
+    assert!(matches!(
+        fewest_agents(zero, f64::NAN, &t),
+        Err(StaffingError::Negative { .. })
+    ));
+    assert_eq!(
+        fewest_agents(zero, 0.0, &t),
+        Err(StaffingError::ZeroHandleTime)
+    );
+    assert_eq!(
+        fewest_agents_with_abandonment(zero, 180.0, 0.0, &t),
+        Err(StaffingError::ZeroPatience)
+    );
+    assert!(fewest_agents_with_abandonment(zero, f64::INFINITY, 60.0, &t).is_err());
+}
