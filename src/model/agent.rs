@@ -18,6 +18,7 @@ use serde::{Deserialize, Serialize};
 /// assert!(blended.voice_exclusive);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Capacity {
     limits: [u8; 4],
     /// Whether a voice call excludes every other contact (default `true`).
@@ -101,6 +102,7 @@ impl Default for Capacity {
 
 /// One queue an agent serves, with its rank for that agent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ProfileEntry {
     /// The queue served.
     pub queue: QueueId,

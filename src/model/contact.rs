@@ -24,6 +24,7 @@ use serde::{Deserialize, Serialize};
 /// # Ok::<(), callroute::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Contact {
     /// Unique while the router knows the contact.
     pub id: ContactId,
@@ -79,6 +80,7 @@ pub struct Contact {
 pub struct Preference(Box<PreferenceFields>);
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 struct PreferenceFields {
     agents: Vec<AgentId>,
     wait_up_to: TimeSpan,

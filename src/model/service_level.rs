@@ -22,6 +22,7 @@ pub struct ServiceLevelTarget {
 }
 
 #[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 struct RawTarget {
     share: f64,
     within: TimeSpan,

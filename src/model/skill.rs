@@ -127,6 +127,7 @@ impl fmt::Display for Language {
 /// # Ok::<(), callroute::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct SkillRequirement {
     /// The skill.
     pub skill: SkillId,

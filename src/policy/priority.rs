@@ -23,6 +23,7 @@ pub(crate) fn within_points(x: f64) -> bool {
 
 /// Points added per lifecycle stage.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct StageWeights {
     /// Discovery (default 0): questions that can wait or go digital.
     pub discovery: f64,
@@ -66,6 +67,7 @@ impl Default for StageWeights {
 
 /// Points added per customer-value tier, or per amount.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ValueWeights {
     /// Points per [`ValueTier`](crate::ValueTier), indexed standard, silver,
     /// gold, platinum (default `[0, 5, 15, 30]`).
@@ -123,7 +125,7 @@ impl Default for ValueWeights {
 /// # Ok::<(), callroute::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(deny_unknown_fields, default)]
 pub struct PriorityWeights {
     /// Points per lifecycle stage.
     pub stage: StageWeights,

@@ -80,6 +80,7 @@ impl Default for CallbackPolicy {
 
 /// Callback counters of a queue (where the contacts arrived).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CallbackStats {
     /// Callbacks granted.
     pub requested: u64,

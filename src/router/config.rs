@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 /// assert_eq!(config.weights, PriorityWeights::default());
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(deny_unknown_fields, default)]
 pub struct RouterConfig {
     /// The weights of the priority score (default: [`PriorityWeights::default`]).
     pub weights: PriorityWeights,
@@ -130,6 +130,7 @@ impl RouterConfig {
 /// assert_eq!(q.max_waiting, Some(50));
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct QueueConfig {
     /// The queue's id.
     pub id: QueueId,

@@ -96,6 +96,7 @@ pub enum Escalation {
 /// assert_eq!(sales.escalation.len(), 2);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct EscalationStep {
     /// How long the contact has waited in the queue when the step fires
     /// (more than zero; steps are listed in order of `after`).
@@ -121,6 +122,7 @@ impl EscalationStep {
 /// assert!(support.upset.is_some());
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct UpsetRule {
     /// The threshold, in [-1, 1]: the rule applies strictly below it.
     pub below: f64,

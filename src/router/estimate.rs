@@ -16,6 +16,7 @@ const NEWEST_PARTS: i64 = 5;
 /// the intervals between its answers, in whole milliseconds (integer
 /// arithmetic, so that a snapshot restores it exactly in any format).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub(crate) struct AnswerPace {
     /// When the queue last answered.
     pub(crate) last: Option<Timestamp>,

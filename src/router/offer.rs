@@ -67,6 +67,7 @@ impl OfferMode {
 /// assert_eq!(q.offer.map(|o| o.mode.max_agents()), Some(3));
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct OfferPolicy {
     /// How long an offer rings (more than zero).
     pub timeout: TimeSpan,
@@ -115,7 +116,7 @@ impl OfferPolicy {
 /// assert_eq!(m.not_ready_after.get(), 3);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(deny_unknown_fields, default)]
 pub struct MissedOffers {
     /// Rest after the agent rejects an offer (default 10 s: a deliberate
     /// "not now", so a short pause).

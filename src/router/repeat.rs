@@ -46,6 +46,7 @@ pub enum Outcome {
 /// assert_eq!(FirstContactResolution::default().rate(), None);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct FirstContactResolution {
     /// First contacts judged resolved: their window closed without a repeat.
     pub resolved: u64,

@@ -22,6 +22,7 @@ use serde::{Deserialize, Serialize};
 /// assert_eq!(s.average_speed_of_answer(), None);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct QueueStats {
     /// Contacts that arrived (refused ones excluded).
     pub offered: u64,

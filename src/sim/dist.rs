@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 /// # Ok::<(), callroute::sim::SimError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Dist {
     /// Exponential with this mean.
     Exponential {

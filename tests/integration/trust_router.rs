@@ -454,3 +454,26 @@ fn an_agent_read_from_json_is_the_one_the_builder_makes() {
     let misspelt = text.replace("\"languages\"", "\"langauges\"");
     assert!(serde_json::from_str::<AgentSpec>(&misspelt).is_err());
 }
+
+/// A misspelt field anywhere in a scenario file is refused and named,
+/// not silently ignored: in a queue's router settings, in a distribution,
+/// in the router's weights.
+#[test]
+fn misspelt_fields_in_a_scenario_are_refused() {
+    let text = std::fs::read_to_string("examples/scenarios/small_shop.toml").unwrap();
+    assert!(toml::from_str::<callroute::sim::Scenario>(&text).is_ok());
+    for (right, wrong) in [
+        ("wrap_up = 15000", "wrap_upp = 15000"),
+        ("mean = 240.0, sd", "meen = 240.0, sd"),
+    ] {
+        assert!(text.contains(right), "{right}");
+        let spoiled = text.replacen(right, wrong, 1);
+        let err = toml::from_str::<callroute::sim::Scenario>(&spoiled).unwrap_err();
+        let field = wrong.split(' ').next().unwrap();
+        assert!(err.to_string().contains(field), "{wrong}: {err}");
+    }
+    let weights = r#"{"weights": {"stage": {"conversion": 50.0, "retenton": 1.0}}}"#;
+    assert!(serde_json::from_str::<RouterConfig>(weights).is_err());
+    let missed = r#"{"missed_offers": {"no_answer_rest": 0, "not_ready_afer": 2}}"#;
+    assert!(serde_json::from_str::<RouterConfig>(missed).is_err());
+}
