@@ -181,7 +181,8 @@ fn an_agent_change_never_leaves_an_offer_it_may_not_take() {
     let skill = SkillId::new(4);
     let p = Proficiency::new(5).unwrap();
     let needs = Requirements::new().skill(skill, p);
-    for change in ["skill", "capacity", "profile"] {
+    // Agent 1, who has the skill, rings with contact 1, which needs it.
+    let ringing = || {
         let mut r = Router::new(RouterConfig::default()).unwrap();
         r.add_queue(QueueConfig::new(Q).offer(OfferPolicy::new(TimeSpan::from_secs(20))))
             .unwrap();
@@ -191,6 +192,10 @@ fn an_agent_change_never_leaves_an_offer_it_may_not_take() {
             .arrive(call(1).requirements(needs.clone()), Timestamp::ZERO)
             .unwrap();
         assert!(matches!(d.as_slice(), [Decision::Offered { .. }]));
+        r
+    };
+    for change in ["skill", "capacity", "profile"] {
+        let mut r = ringing();
         // A second agent who may take it joins, not ready for now.
         r.add_agent(agent(2).skill(skill, p)).unwrap();
         let changed = match change {
@@ -224,14 +229,7 @@ fn an_agent_change_never_leaves_an_offer_it_may_not_take() {
         );
     }
     // A change that keeps the agent eligible keeps the offer.
-    let mut r = Router::new(RouterConfig::default()).unwrap();
-    r.add_queue(QueueConfig::new(Q).offer(OfferPolicy::new(TimeSpan::from_secs(20))))
-        .unwrap();
-    r.add_agent(agent(1).skill(skill, p)).unwrap();
-    let _ = r.log_in(AgentId::new(1), Timestamp::ZERO).unwrap();
-    let _ = r
-        .arrive(call(1).requirements(needs), Timestamp::ZERO)
-        .unwrap();
+    let mut r = ringing();
     let better = agent(1).skill(skill, Proficiency::new(9).unwrap());
     assert!(
         r.update_agent(better, Timestamp::from_secs(1))
