@@ -598,7 +598,10 @@ pub struct IntervalPlan {
 ///
 /// As [`fewest_agents`] and [`fewest_agents_with_abandonment`], for the
 /// first interval at fault; a zero or bad interval length is
-/// [`StaffingError::ZeroHandleTime`] / [`StaffingError::Negative`].
+/// [`StaffingError::ZeroHandleTime`] / [`StaffingError::Negative`]. A
+/// zero handle time is [`StaffingError::ZeroHandleTime`] in every
+/// interval, one with no arrivals too, as in [`Load::from_rate`]: give a
+/// quiet interval the forecast's handle time.
 ///
 /// ```
 /// use callroute::staffing::{Interval, Targets, plan_day};
@@ -626,9 +629,8 @@ pub fn plan_day(
         .iter()
         .map(|i| {
             let arrivals = nonnegative("arrivals", i.arrivals)?;
-            let aht = nonnegative("handle time", i.handle_secs)?;
+            let aht = handle_time(i.handle_secs)?;
             let load = Load::new(arrivals * aht / len)?;
-            let aht = aht.max(f64::MIN_POSITIVE);
             let mut plan = IntervalPlan {
                 load,
                 agents: 0,

@@ -97,3 +97,31 @@ fn zero_load_still_checks_its_inputs() {
     );
     assert!(fewest_agents_with_abandonment(zero, f64::INFINITY, 60.0, &t).is_err());
 }
+
+/// `plan_day` takes a zero handle time as `Load::from_rate` does: refused,
+/// not planned as no load.
+#[test]
+fn plan_day_refuses_a_zero_handle_time_as_load_does() {
+    let t = Targets::new().service_level(0.8, 20.0).unwrap();
+    for arrivals in [0.0, 100.0] {
+        let day = [Interval {
+            arrivals,
+            handle_secs: 0.0,
+            patience_secs: None,
+        }];
+        assert_eq!(
+            plan_day(&day, 1_800.0, &t),
+            Err(StaffingError::ZeroHandleTime)
+        );
+    }
+    assert_eq!(
+        Load::from_rate(100.0, 0.0),
+        Err(StaffingError::ZeroHandleTime)
+    );
+    let quiet = [Interval {
+        arrivals: 0.0,
+        handle_secs: 180.0,
+        patience_secs: Some(60.0),
+    }];
+    assert_eq!(plan_day(&quiet, 1_800.0, &t).unwrap()[0].agents, 0);
+}
