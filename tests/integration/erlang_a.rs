@@ -291,7 +291,12 @@ proptest! {
             for p in [q.prob_wait(), q.prob_abandon(), q.occupancy(), off, short, ans] {
                 prop_assert!((0.0..=1.0).contains(&p));
             }
-            prop_assert!(off <= short + 1e-12 && short <= ans + 1e-12);
+            // The three definitions come from different sums; near 1 they
+            // agree only to rounding (a = 355.28, n = 277, aht = 43.1,
+            // patience = 258.5, t = 106.9 gives short - ans = 1.2e-12, the
+            // same before and after session 11), so the order is checked
+            // to the 1e-9 used for monotonicity below.
+            prop_assert!(off <= short + 1e-9 && short <= ans + 1e-9);
             prop_assert!(off <= 1.0 - q.prob_abandon() + 1e-12);
         }
         let eps = 1e-9;
