@@ -527,12 +527,11 @@ impl Router {
     fn drop_contact(&mut self, slot: u32) {
         // Dropped in place: taking the record out would copy it first.
         if let Some(cell) = self.contacts.get_mut(slot as usize)
-            && let Some((id, group)) = cell.as_ref().map(|c| (c.contact.id, c.group))
+            && let Some(c) = cell.as_ref()
         {
-            if let Some(c) = cell.as_ref() {
-                for t in c.timers() {
-                    self.timers.remove(&t);
-                }
+            let (id, group) = (c.contact.id, c.group);
+            for t in c.timers() {
+                self.timers.remove(&t);
             }
             *cell = None;
             self.contact_slots.remove(id);

@@ -72,7 +72,7 @@ impl core::fmt::Debug for Scoring {
 
 /// `x` within [`MAX_POINTS`](crate::policy::MAX_POINTS) (clamped), or 0
 /// when it is not a number: a custom score never makes a score infinite.
-pub(crate) fn finite_or_zero(x: f64) -> f64 {
+pub(crate) fn bounded_points(x: f64) -> f64 {
     use crate::policy::MAX_POINTS;
     if x.is_nan() {
         0.0
@@ -86,14 +86,14 @@ impl Scoring {
     pub(crate) fn contact_points(&self, contact: &Contact) -> f64 {
         self.0
             .as_ref()
-            .map_or(0.0, |s| finite_or_zero(s.contact_points(contact)))
+            .map_or(0.0, |s| bounded_points(s.contact_points(contact)))
     }
 
     /// The agent's custom score for the contact (0 without custom scoring).
     pub(crate) fn agent_score(&self, agent: &AgentSpec, contact: &Contact) -> f64 {
         self.0
             .as_ref()
-            .map_or(0.0, |s| finite_or_zero(s.agent_score(agent, contact)))
+            .map_or(0.0, |s| bounded_points(s.agent_score(agent, contact)))
     }
 }
 

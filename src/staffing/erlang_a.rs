@@ -41,7 +41,7 @@
 //!   offered load) per agent.
 
 use super::erlang::erlang_b;
-use super::load::{handle_time, nonnegative};
+use super::load::{handle_time, nonnegative, patience};
 use super::special::{digamma_difference, ln_gamma, ln_gamma_ratio};
 use super::{Load, StaffingError};
 
@@ -167,10 +167,7 @@ impl ErlangA {
         b: f64,
     ) -> Result<Self, StaffingError> {
         let h = handle_time(handle_secs)?;
-        let p = nonnegative("patience", patience_secs)?;
-        if p == 0.0 {
-            return Err(StaffingError::ZeroPatience);
-        }
+        let p = patience(patience_secs)?;
         let lambda = load.erlangs();
         let theta = h / p;
         let n = f64::from(agents);

@@ -95,6 +95,15 @@ pub(super) fn handle_time(secs: f64) -> Result<f64, StaffingError> {
     Ok(h)
 }
 
+/// A mean patience in seconds: finite and positive.
+pub(super) fn patience(secs: f64) -> Result<f64, StaffingError> {
+    let p = nonnegative("patience", secs)?;
+    if p == 0.0 {
+        return Err(StaffingError::ZeroPatience);
+    }
+    Ok(p)
+}
+
 /// `value` if finite and at least 0.
 pub(super) fn nonnegative(what: &'static str, value: f64) -> Result<f64, StaffingError> {
     if value.is_finite() && value >= 0.0 {

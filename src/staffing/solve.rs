@@ -2,7 +2,7 @@
 
 use super::erlang::{ErlangC, next_b};
 use super::erlang_a::{ErlangA, ServiceLevelDefinition};
-use super::load::{handle_time, nonnegative};
+use super::load::{handle_time, nonnegative, patience};
 use super::{Load, StaffingError};
 
 /// What a staffing must reach; every target set must hold at once.
@@ -139,7 +139,6 @@ impl Targets {
         self
     }
 
-    /// Whether the queue meets every target.
     /// Whether no finite staffing meets the targets under a positive load,
     /// judged on the exact quantities rather than on rounded ones: with
     /// any load some callers wait (P(wait) > 0 for every count of agents),
@@ -152,6 +151,7 @@ impl Targets {
             || self.speed_of_answer.is_some_and(|s| s <= 0.0)
     }
 
+    /// Whether the queue meets every target.
     fn met_by(&self, q: &impl Measures) -> Result<bool, StaffingError> {
         Ok(self.slack(q)? >= 0.0)
     }
@@ -343,9 +343,7 @@ pub fn fewest_agents_with_abandonment(
     targets: &Targets,
 ) -> Result<u32, StaffingError> {
     handle_time(handle_secs)?;
-    if nonnegative("patience", patience_secs)? == 0.0 {
-        return Err(StaffingError::ZeroPatience);
-    }
+    patience(patience_secs)?;
     let a = load.erlangs();
     let limit = search_limit(a);
     if a > 0.0 && targets.never_met() {
