@@ -23,7 +23,7 @@ mod special;
 pub use erlang::{ErlangC, erlang_b};
 pub use erlang_a::{ErlangA, ServiceLevelDefinition};
 pub use error::StaffingError;
-pub use load::{Load, MAX_ERLANGS};
+pub use load::{Load, MAX_ERLANGS, MAX_HANDLE_SECS};
 pub use solve::{
     Interval, IntervalPlan, Targets, fewest_agents, fewest_agents_with_abandonment,
     fewest_chat_agents, plan_day, scheduled_staff,

@@ -72,8 +72,8 @@ impl ErlangC {
     /// # Errors
     ///
     /// [`StaffingError::Unstable`] unless `load < agents`;
-    /// [`StaffingError::Negative`] / [`StaffingError::ZeroHandleTime`] for
-    /// the handle time.
+    /// [`StaffingError::Negative`] / [`StaffingError::ZeroHandleTime`] /
+    /// [`StaffingError::HandleTimeTooLong`] for the handle time.
     ///
     /// ```
     /// use callroute::staffing::{ErlangC, Load, StaffingError};
@@ -142,8 +142,10 @@ impl ErlangC {
     /// ```
     pub fn service_level(&self, within_secs: f64) -> Result<f64, StaffingError> {
         let t = nonnegative("service-level threshold", within_secs)?;
-        let rate = (f64::from(self.agents) - self.load) / self.handle_secs;
-        Ok((1.0 - self.wait * (-rate * t).exp()).clamp(0.0, 1.0))
+        // The spare capacity times the threshold in handle times: a tiny
+        // handle time makes the second factor large, never ∞ × 0.
+        let spare = f64::from(self.agents) - self.load;
+        Ok((1.0 - self.wait * (-spare * (t / self.handle_secs)).exp()).clamp(0.0, 1.0))
     }
 
     /// The average wait of all arrivals, in seconds:

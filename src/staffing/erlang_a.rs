@@ -23,7 +23,15 @@
 //! `nμ / (nμ + (j+1)θ)`, and its wait, given that it is served, is a sum of
 //! exponential stages whose distribution is a negative binomial tail; the
 //! service level, the speed of answer and the abandonment follow by summing
-//! over `j`. No approximation is made beyond dropping terms below 1e-20.
+//! over `j`; so is the abandonment, `Σⱼ π(n+j)·(j+1)θ/(nμ + (j+1)θ)`, a
+//! sum of positive terms whatever the patience (`θ·E[waiting]/λ` would
+//! need the states dropped as negligible when patience is far shorter
+//! than the handle time: their count is tiny, their abandonment rate is
+//! not). No approximation is made beyond dropping terms below 1e-20 and
+//! taking `θ/μ` within `[1e-200, f64::MAX]`: a patience so long (or so
+//! short) that the ratio leaves that range gives the measures of its
+//! limit to every digit an `f64` holds (abandonment that changes nothing,
+//! or every caller who finds the agents busy hanging up at once).
 //!
 //! # Definitions
 //!
@@ -48,6 +56,14 @@ use super::{Load, StaffingError};
 /// Terms of the state distribution below this share of its largest term
 /// are dropped (their sum is below 1e-15 of the total).
 const NEGLIGIBLE: f64 = 1e-20;
+
+/// The range `θ/μ` is taken in. Outside it the measures equal their
+/// limits to `f64` precision (below, abandonment shifts them by about
+/// `θ·E[wait²]`, under 1e-180 for any queue whose states can be summed;
+/// above, the chance of being answered before abandoning, `nμ/(nμ + θ)`,
+/// is below 1e-298), and inside it no product of `θ` with a time or an
+/// agent count overflows or vanishes.
+const THETA_RANGE: (f64, f64) = (1e-200, f64::MAX);
 
 /// The most waiting states kept. Real centers need thousands; a patience
 /// so long against so heavy a load that more would matter is refused with
@@ -114,14 +130,20 @@ pub struct ErlangA {
     handle_secs: f64,
     /// `θ/μ`: abandonment rate in units of the service rate.
     theta: f64,
-    /// The share of arrivals who find a free agent.
-    no_wait: f64,
+    /// The share of arrivals who find every agent busy (kept as itself,
+    /// not as 1 − the share who find one free, so that a tiny value keeps
+    /// its digits).
+    wait: f64,
     /// `ahead[i]`: the share of arrivals who find every agent busy and
     /// `first + i` callers waiting.
     first: usize,
     ahead: Vec<f64>,
-    /// The mean number waiting.
-    queue_length: f64,
+    /// The share of arrivals who abandon.
+    abandon: f64,
+    /// The mean patience in seconds of the model solved: the patience
+    /// asked for, or `handle_secs / θ` when `θ` was taken at the bottom
+    /// of its range.
+    patience: f64,
 }
 
 impl ErlangA {
@@ -130,7 +152,8 @@ impl ErlangA {
     /// # Errors
     ///
     /// [`StaffingError::Negative`] for a negative, NaN or infinite time,
-    /// [`StaffingError::ZeroHandleTime`], [`StaffingError::ZeroPatience`],
+    /// [`StaffingError::ZeroHandleTime`],
+    /// [`StaffingError::HandleTimeTooLong`], [`StaffingError::ZeroPatience`],
     /// [`StaffingError::TooManyStates`].
     ///
     /// ```
@@ -169,19 +192,28 @@ impl ErlangA {
         let h = handle_time(handle_secs)?;
         let p = patience(patience_secs)?;
         let lambda = load.erlangs();
-        let theta = h / p;
+        let theta = (h / p).clamp(THETA_RANGE.0, THETA_RANGE.1);
         let n = f64::from(agents);
         let mut q = ErlangA {
             agents,
             load: lambda,
             handle_secs: h,
             theta,
-            no_wait: 1.0,
+            wait: 0.0,
             first: 0,
             ahead: Vec::new(),
-            queue_length: 0.0,
+            abandon: 0.0,
+            patience: p.min(h / theta),
         };
         if b <= 0.0 || lambda == 0.0 {
+            return Ok(q);
+        }
+        if agents == 0 {
+            // Every caller waits and, with no one to answer, abandons:
+            // no state needs summing, however patient the callers.
+            q.wait = 1.0;
+            q.abandon = 1.0;
+            q.patience = p;
             return Ok(q);
         }
         // The largest term of t(j) = ∏ λ/(n + iθ) (t(0) = 1): the last j
@@ -233,11 +265,7 @@ impl ErlangA {
             }
             terms.push(u);
         }
-        let (mut sum, mut weighted) = (0.0, 0.0);
-        for (i, t) in terms.iter().enumerate() {
-            sum += t;
-            weighted += (first + i) as f64 * t;
-        }
+        let sum: f64 = terms.iter().sum();
         // Weights with π(n) = B and the states below n summing to 1 − B.
         let ln_waiting = b.ln() + ln_peak + sum.ln();
         let ln_total = if ln_waiting > 0.0 {
@@ -249,8 +277,19 @@ impl ErlangA {
         for t in &mut terms {
             *t *= scale;
         }
-        q.no_wait = ((1.0 - b).ln() - ln_total).exp().clamp(0.0, 1.0);
-        q.queue_length = weighted * scale;
+        q.wait = (ln_waiting - ln_total).exp().clamp(0.0, 1.0);
+        // A caller who finds j waiting abandons before its j+1 stages end
+        // with probability (j+1)θ / (n + (j+1)θ) = (j+1) / (n/θ + j+1).
+        let s = n / theta;
+        q.abandon = terms
+            .iter()
+            .enumerate()
+            .map(|(i, t)| {
+                let ahead = (first + i + 1) as f64;
+                t * ahead / (s + ahead)
+            })
+            .sum::<f64>()
+            .clamp(0.0, 1.0);
         q.first = first;
         q.ahead = terms;
         Ok(q)
@@ -268,11 +307,11 @@ impl ErlangA {
     /// ```
     #[must_use]
     pub fn prob_wait(&self) -> f64 {
-        (1.0 - self.no_wait).clamp(0.0, 1.0)
+        self.wait
     }
 
-    /// The share of arrivals who abandon before being answered:
-    /// `θ · E[waiting] / λ`.
+    /// The share of arrivals who abandon before being answered (it equals
+    /// `θ · E[waiting] / λ`).
     ///
     /// ```
     /// use callroute::staffing::{ErlangA, Load};
@@ -283,10 +322,7 @@ impl ErlangA {
     /// ```
     #[must_use]
     pub fn prob_abandon(&self) -> f64 {
-        if self.load == 0.0 {
-            return 0.0;
-        }
-        (self.theta * self.queue_length / self.load).clamp(0.0, 1.0)
+        self.abandon
     }
 
     /// The mean number of callers waiting.
@@ -300,11 +336,12 @@ impl ErlangA {
     /// ```
     #[must_use]
     pub fn queue_length(&self) -> f64 {
-        self.queue_length
+        self.load * self.abandon * (self.patience / self.handle_secs)
     }
 
-    /// The mean wait of all arrivals, answered or not, in seconds
-    /// (Little's law: `E[waiting] / λ`).
+    /// The mean wait of all arrivals, answered or not, in seconds: with
+    /// exponential patience, P(abandon) × the mean patience (and, by
+    /// Little's law, `E[waiting] / λ`).
     ///
     /// ```
     /// use callroute::staffing::{ErlangA, Load};
@@ -315,10 +352,7 @@ impl ErlangA {
     /// ```
     #[must_use]
     pub fn average_wait(&self) -> f64 {
-        if self.load == 0.0 {
-            return 0.0;
-        }
-        self.queue_length / self.load * self.handle_secs
+        self.abandon * self.patience
     }
 
     /// The mean wait of the answered callers, in seconds (those answered
@@ -408,7 +442,7 @@ impl ErlangA {
         // binomial of shape n/θ + 1 is at most j.
         let x = -(-th * t).exp_m1();
         let served = NegativeBinomialTails::new(n / th + 1.0, x, self.first + 1, last);
-        let mut answered_within = self.no_wait;
+        let mut answered_within = 1.0 - self.wait;
         for (i, w) in self.ahead.iter().enumerate() {
             let j = self.first + i;
             if j + 1 > served.last() {

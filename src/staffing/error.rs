@@ -29,6 +29,21 @@ pub enum StaffingError {
         /// The largest supported.
         limit: f64,
     },
+    /// A mean handle time beyond
+    /// [`MAX_HANDLE_SECS`](crate::staffing::MAX_HANDLE_SECS).
+    #[error("a handle time of {value} s is beyond the longest supported, {limit} s")]
+    HandleTimeTooLong {
+        /// The handle time asked for, in seconds.
+        value: f64,
+        /// The longest supported, in seconds.
+        limit: f64,
+    },
+    /// More agents than a `u32` counts.
+    #[error("{agents} agents are beyond the largest count supported, {limit}", limit = u32::MAX)]
+    TooManyAgents {
+        /// How many agents the answer would be.
+        agents: f64,
+    },
     /// A handle time of zero: no load can be computed from it.
     #[error("the handle time is zero")]
     ZeroHandleTime,
@@ -59,6 +74,12 @@ pub enum StaffingError {
         /// The load in Erlangs.
         load: f64,
     },
+    /// A solver was given no target. With none, every staffing a model can
+    /// evaluate would do, and the two models would answer differently
+    /// (Erlang A no agent at all, Erlang C its smallest stable count), so
+    /// both refuse rather than guess.
+    #[error("no target is set: give a service level, speed of answer, occupancy or abandonment")]
+    NoTarget,
     /// No number of agents up to the search limit meets the target.
     #[error("no staffing up to {limit} agents meets the target")]
     Unreachable {

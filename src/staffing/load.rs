@@ -9,6 +9,13 @@ use super::StaffingError;
 /// grows past a few megabytes however the input is chosen.
 pub const MAX_ERLANGS: f64 = 1e6;
 
+/// The longest mean handle time the staffing functions take, in seconds:
+/// a billion (almost 32 years). It keeps every time they return finite (an
+/// Erlang C speed of answer is the handle time over the agents' spare
+/// capacity, which may be a ten-billionth of an agent), so no result
+/// overflows to infinity.
+pub const MAX_HANDLE_SECS: f64 = 1e9;
+
 /// Offered load in Erlangs: arrivals per unit of time × the mean handle
 /// time in the same unit. Always finite and at least 0.
 ///
@@ -27,8 +34,8 @@ impl Load {
     ///
     /// # Errors
     ///
-    /// [`StaffingError::Negative`] for a negative, NaN or infinite value;
-    /// [`StaffingError::LoadTooLarge`] beyond [`MAX_ERLANGS`].
+    /// [`StaffingError::Negative`] for a negative or NaN value;
+    /// [`StaffingError::LoadTooLarge`] beyond [`MAX_ERLANGS`] (+∞ too).
     ///
     /// ```
     /// use callroute::staffing::{Load};
@@ -37,13 +44,16 @@ impl Load {
     /// # Ok::<(), callroute::staffing::StaffingError>(())
     /// ```
     pub fn new(erlangs: f64) -> Result<Self, StaffingError> {
-        if erlangs > MAX_ERLANGS && erlangs.is_finite() {
+        // +∞ is too large rather than not a number: it is what a rate times
+        // a handle time gives when the product overflows.
+        if erlangs > MAX_ERLANGS {
             Err(StaffingError::LoadTooLarge {
                 value: erlangs,
                 limit: MAX_ERLANGS,
             })
         } else if erlangs.is_finite() && erlangs >= 0.0 {
-            Ok(Load(erlangs))
+            // −0 becomes +0, so that no probability comes out as −0.
+            Ok(Load(erlangs + 0.0))
         } else {
             Err(StaffingError::Negative {
                 what: "load",
@@ -59,7 +69,9 @@ impl Load {
     /// # Errors
     ///
     /// [`StaffingError::Negative`] for a negative, NaN or infinite input,
-    /// [`StaffingError::ZeroHandleTime`].
+    /// [`StaffingError::ZeroHandleTime`],
+    /// [`StaffingError::HandleTimeTooLong`] beyond [`MAX_HANDLE_SECS`],
+    /// [`StaffingError::LoadTooLarge`] for a product beyond [`MAX_ERLANGS`].
     ///
     /// ```
     /// use callroute::staffing::{Load};
@@ -86,11 +98,18 @@ impl Load {
     }
 }
 
-/// A mean handle time in seconds, if finite and above 0.
+/// A mean handle time in seconds, if above 0 and at most
+/// [`MAX_HANDLE_SECS`].
 pub(super) fn handle_time(secs: f64) -> Result<f64, StaffingError> {
     let h = nonnegative("handle time", secs)?;
     if h == 0.0 {
         return Err(StaffingError::ZeroHandleTime);
+    }
+    if h > MAX_HANDLE_SECS {
+        return Err(StaffingError::HandleTimeTooLong {
+            value: h,
+            limit: MAX_HANDLE_SECS,
+        });
     }
     Ok(h)
 }

@@ -35,12 +35,15 @@ pub struct Targets {
 }
 
 impl Targets {
-    /// No target yet (any stable staffing meets it).
+    /// No target yet: set at least one before solving (the solvers refuse
+    /// an empty set with [`StaffingError::NoTarget`], in both models).
     ///
     /// ```
-    /// use callroute::staffing::{Load, Targets, fewest_agents};
-    /// // No target: the fewest agents that keep the queue stable.
-    /// assert_eq!(fewest_agents(Load::new(10.0)?, 180.0, &Targets::new())?, 11);
+    /// use callroute::staffing::{Load, StaffingError, Targets, fewest_agents};
+    /// let none = Targets::new();
+    /// assert_eq!(fewest_agents(Load::new(10.0)?, 180.0, &none), Err(StaffingError::NoTarget));
+    /// let t = none.max_occupancy(0.95)?;
+    /// assert_eq!(fewest_agents(Load::new(10.0)?, 180.0, &t)?, 11);
     /// # Ok::<(), callroute::staffing::StaffingError>(())
     /// ```
     #[must_use]
@@ -137,6 +140,19 @@ impl Targets {
     pub fn counting(mut self, definition: ServiceLevelDefinition) -> Self {
         self.definition = definition;
         self
+    }
+
+    /// The targets, if at least one is set.
+    fn any(&self) -> Result<&Self, StaffingError> {
+        let set = self.service_level.is_some()
+            || self.speed_of_answer.is_some()
+            || self.occupancy.is_some()
+            || self.abandonment.is_some();
+        if set {
+            Ok(self)
+        } else {
+            Err(StaffingError::NoTarget)
+        }
     }
 
     /// Whether no finite staffing meets the targets under a positive load,
@@ -256,7 +272,8 @@ fn share_in_range(share: f64) -> Result<f64, StaffingError> {
 /// # Errors
 ///
 /// The input errors of [`ErlangC::new`] (the handle time is checked even
-/// at zero load); [`StaffingError::Unreachable`] when even
+/// at zero load); [`StaffingError::NoTarget`] for an empty target set;
+/// [`StaffingError::Unreachable`] when even
 /// `load + 1000 + 20·√load` agents fall short, and at once, without a
 /// search, for targets no staffing meets under a positive load: a service
 /// level of exactly 100% (with any threshold) or an average speed of
@@ -278,6 +295,7 @@ pub fn fewest_agents(
     targets: &Targets,
 ) -> Result<u32, StaffingError> {
     handle_time(handle_secs)?;
+    let targets = targets.any()?;
     let a = load.erlangs();
     if a == 0.0 {
         return Ok(0);
@@ -318,7 +336,8 @@ pub fn fewest_agents(
 /// # Errors
 ///
 /// The input errors of [`ErlangA::new`] (handle time and patience are
-/// checked even at zero load); [`StaffingError::Unreachable`] when the
+/// checked even at zero load); [`StaffingError::NoTarget`] for an empty
+/// target set; [`StaffingError::Unreachable`] when the
 /// largest count tried falls short, and at once for targets no staffing
 /// meets under a positive load (as [`fewest_agents`]: a service level of
 /// exactly 100%, an average speed of answer of 0).
@@ -344,6 +363,7 @@ pub fn fewest_agents_with_abandonment(
 ) -> Result<u32, StaffingError> {
     handle_time(handle_secs)?;
     patience(patience_secs)?;
+    let targets = targets.any()?;
     let a = load.erlangs();
     let limit = search_limit(a);
     if a > 0.0 && targets.never_met() {
@@ -511,7 +531,9 @@ fn search_limit(erlangs: f64) -> u32 {
 ///
 /// # Errors
 ///
-/// [`StaffingError::InvalidTarget`] unless `0 ≤ shrinkage < 1`.
+/// [`StaffingError::InvalidTarget`] unless `0 ≤ shrinkage < 1`;
+/// [`StaffingError::TooManyAgents`] when the staff would not fit a `u32`
+/// (a shrinkage within a hair of 1).
 ///
 /// ```
 /// use callroute::staffing::scheduled_staff;
@@ -530,7 +552,10 @@ pub fn scheduled_staff(on_phones: u32, shrinkage: f64) -> Result<u32, StaffingEr
     } else {
         exact.ceil()
     };
-    Ok(staff.min(f64::from(u32::MAX)) as u32)
+    if staff > f64::from(u32::MAX) {
+        return Err(StaffingError::TooManyAgents { agents: staff });
+    }
+    Ok(staff as u32)
 }
 
 /// One interval of a forecast: how many contacts arrive in it, their mean
@@ -623,6 +648,7 @@ pub fn plan_day(
     if len == 0.0 {
         return Err(StaffingError::ZeroHandleTime);
     }
+    targets.any()?;
     intervals
         .iter()
         .map(|i| {

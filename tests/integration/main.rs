@@ -22,6 +22,7 @@ mod sim_customers;
 mod simulation;
 mod snapshots;
 mod staffing;
+mod staffing_domain;
 mod support;
 mod trust_router;
 mod trust_staffing;

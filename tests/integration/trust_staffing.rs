@@ -125,3 +125,102 @@ fn plan_day_refuses_a_zero_handle_time_as_load_does() {
     }];
     assert_eq!(plan_day(&quiet, 1_800.0, &t).unwrap()[0].agents, 0);
 }
+
+/// Patience far below the handle time is the Erlang B limit (callers who
+/// find every agent busy leave at once), not "nobody abandons"; a
+/// subnormal patience is that limit too, not NaN.
+#[test]
+fn tiny_patience_is_the_erlang_b_limit() {
+    let load = Load::new(12.0).unwrap();
+    let b = erlang_b(10, load);
+    for p in [1e-10, 1e-19, 1e-30, 1e-300, 1e-310, 5e-324] {
+        let q = ErlangA::new(10, load, 180.0, p).unwrap();
+        assert!(
+            (q.prob_abandon() - b).abs() < 1e-9 * b,
+            "{p}: {}",
+            q.prob_abandon()
+        );
+        assert!(
+            (q.prob_wait() - b).abs() < 1e-9 * b,
+            "{p}: {}",
+            q.prob_wait()
+        );
+        // Every answered caller was answered at once.
+        let answered = q
+            .service_level(20.0, ServiceLevelDefinition::OfAnswered)
+            .unwrap();
+        assert!((answered - 1.0).abs() < 1e-9, "{p}: {answered}");
+        assert!((q.occupancy() - 12.0 * (1.0 - b) / 10.0).abs() < 1e-9);
+        // The mean wait is P(abandon) × the patience, to the last digits.
+        assert!((q.average_wait() - b * p).abs() <= 1e-9 * b * p, "{p}");
+        assert!(q.average_speed_of_answer().is_finite());
+    }
+}
+
+/// A tiny probability of waiting keeps its digits (it was 1 − a share that
+/// rounds to 1, so 0 while the abandonment was 5e-44).
+#[test]
+fn a_tiny_chance_of_waiting_is_not_rounded_to_zero() {
+    let load = Load::new(0.01).unwrap();
+    let q = ErlangA::new(15, load, 100.0, 100.0).unwrap();
+    let b = erlang_b(15, load);
+    assert!(
+        q.prob_wait() > b && q.prob_wait() < b * 1.001,
+        "{}",
+        q.prob_wait()
+    );
+    assert!(q.prob_abandon() <= q.prob_wait());
+}
+
+/// Both solvers follow one rule without a target: refused.
+#[test]
+fn no_target_is_refused_by_both_models() {
+    let load = Load::new(10.0).unwrap();
+    let none = Targets::new();
+    assert_eq!(
+        fewest_agents(load, 180.0, &none),
+        Err(StaffingError::NoTarget)
+    );
+    assert_eq!(
+        fewest_agents_with_abandonment(load, 180.0, 60.0, &none),
+        Err(StaffingError::NoTarget)
+    );
+    assert_eq!(
+        fewest_chat_agents(load, 180.0, 2, None, &none),
+        Err(StaffingError::NoTarget)
+    );
+    let day = [Interval {
+        arrivals: 100.0,
+        handle_secs: 180.0,
+        patience_secs: None,
+    }];
+    assert_eq!(plan_day(&day, 1_800.0, &none), Err(StaffingError::NoTarget));
+}
+
+/// Products and quotients that overflow are typed errors or limits, not
+/// NaN or a silently capped count.
+#[test]
+fn overflowing_inputs_are_typed_not_nan() {
+    // A tiny handle time: the Erlang C exponent was ∞ × 0 at a threshold of 0.
+    let q = ErlangC::new(2, Load::new(1.0).unwrap(), 5e-324).unwrap();
+    assert_eq!(q.service_level(0.0).unwrap(), 1.0 - q.prob_wait());
+    assert_eq!(q.service_level(1.0).unwrap(), 1.0);
+    // A rate times a handle time beyond f64: too large, not "not a number".
+    assert!(matches!(
+        Load::from_rate(1e300, 1e9),
+        Err(StaffingError::LoadTooLarge { .. })
+    ));
+    assert!(matches!(
+        Load::from_rate(1.0, 2e9),
+        Err(StaffingError::HandleTimeTooLong { .. })
+    ));
+    // A shrinkage within a hair of 1 needs more staff than a u32 counts.
+    assert!(matches!(
+        scheduled_staff(10, 1.0 - 1e-15),
+        Err(StaffingError::TooManyAgents { .. })
+    ));
+    // No agents at all: every caller abandons, however patient.
+    let q = ErlangA::new(0, Load::new(5.0).unwrap(), 180.0, 1e300).unwrap();
+    assert_eq!((q.prob_wait(), q.prob_abandon()), (1.0, 1.0));
+    assert_eq!(q.average_wait(), 1e300);
+}
