@@ -48,7 +48,9 @@ pub use dist::Dist;
 pub use engine::Simulation;
 pub use error::SimError;
 pub use replicate::{Estimate, SegmentSummary, Summary, replicate, run_replications};
-pub use scenario::{AgentGroup, Costs, SENTIMENT_UPDATE_SECS, Scenario, Shift, Stream};
+pub use scenario::{
+    AgentGroup, Costs, ReportWindow, SENTIMENT_UPDATE_SECS, Scenario, Shift, Stream,
+};
 pub use shard::Shard;
 pub use stats::{Report, Segment};
 pub use study::{

@@ -135,6 +135,11 @@ struct Live {
     /// Whether it is a first contact of a stream that always resolves:
     /// counted resolved when answered (the others when they end).
     resolves: bool,
+    /// Whether it arrived within the report's window (its outcome counts
+    /// in the report's segments; its interval's figures count it anyway).
+    counted: bool,
+    /// The agent serving it, once answered.
+    agent: AgentId,
 }
 
 impl Live {
@@ -142,6 +147,19 @@ impl Live {
     fn inbound(&self) -> bool {
         self.interval != u32::MAX
     }
+}
+
+/// An agent's group and the contacts it serves now, since when.
+#[derive(Debug, Clone, Copy)]
+struct AgentLoad {
+    group: u32,
+    serving: u32,
+    busy_since: u64,
+}
+
+/// The part of the span `from..to` (ms) within `window`.
+fn clipped(window: (u64, u64), from: u64, to: u64) -> u64 {
+    to.min(window.1).saturating_sub(from.max(window.0))
 }
 
 /// Sentiment bands (negative, neutral, positive).
@@ -179,10 +197,18 @@ pub struct Simulation {
     waiting_ms: Vec<u64>,
     /// Per stream and sentiment band: its contacts' tallies.
     cells: Vec<Segment>,
-    /// Per agent (by id): its group; per group: agent-milliseconds of
-    /// service.
-    group_of: Vec<u32>,
+    /// Per agent (by id): its group and its contacts in service.
+    agents: Vec<AgentLoad>,
+    /// Per group: agent-milliseconds with at least one contact, within
+    /// the window.
     group_busy_ms: Vec<u64>,
+    /// Per channel: contact-milliseconds of service within the window.
+    channel_busy_ms: [u64; 4],
+    /// Per group: its capacity per channel (slots per agent).
+    group_slots: Vec<[u8; 4]>,
+    /// What the report's aggregate figures measure, ms: contacts arriving
+    /// from `.0` until before `.1`, and agent time between the two.
+    window: (u64, u64),
     /// The last customer id handed out.
     customers: u64,
     report: Report,
@@ -216,12 +242,16 @@ impl Simulation {
             router.add_queue(q.clone())?;
         }
         let mut group_agents = vec![Vec::new(); scenario.groups.len()];
-        let mut group_of = Vec::new();
+        let mut agents = Vec::new();
         for (g, spec) in scenario.agents() {
             if let Some(list) = group_agents.get_mut(g as usize) {
                 list.push(spec.id);
             }
-            group_of.push(g);
+            agents.push(AgentLoad {
+                group: g,
+                serving: 0,
+                busy_since: 0,
+            });
             router.add_agent(spec)?;
         }
         let duty: Vec<(u32, Vec<Shift>)> = scenario
@@ -315,6 +345,7 @@ impl Simulation {
                 .collect(),
             intervals: vec![Segment::default(); scenario.intervals as usize],
             occupancy: 0.0,
+            channel_occupancy: Vec::new(),
             interval_occupancy: Vec::new(),
             interval_queue_length: Vec::new(),
             groups: scenario
@@ -341,8 +372,17 @@ impl Simulation {
             now: 0,
             busy_ms: vec![0; scenario.intervals as usize],
             waiting_ms: vec![0; scenario.intervals as usize],
-            group_of,
+            agents,
             group_busy_ms: vec![0; scenario.groups.len()],
+            channel_busy_ms: [0; 4],
+            group_slots: scenario
+                .groups
+                .iter()
+                .map(|g| Channel::ALL.map(|c| g.capacity.limit(c)))
+                .collect(),
+            window: scenario
+                .window
+                .map_or((0, u64::MAX), |w| (w.from_secs * 1_000, w.to_secs * 1_000)),
             customers: 0,
             cells: vec![Segment::default(); scenario.streams.len() * BANDS],
             report,
@@ -528,7 +568,7 @@ impl Simulation {
         } else {
             ((now / self.interval_ms.max(1)) as u32).min(self.intervals.saturating_sub(1))
         };
-        let id = self.live.insert(Live {
+        let live = Live {
             stream,
             sentiment,
             band: band as u8,
@@ -539,17 +579,24 @@ impl Simulation {
             customer,
             repeat: repeat_of.is_some(),
             resolves: repeat_of.is_none() && s.behaviour.unresolved_share == 0.0,
-        });
+            counted: self.window.0 <= now && now < self.window.1,
+            agent: AgentId::new(0),
+        };
+        let id = self.live.insert(live);
         contact.id = id;
-        self.tally(stream, interval, band, |seg| {
+        self.tally(&live, |seg| {
             seg.arrived();
             seg.repeats += u64::from(repeat_of.is_some());
         });
         let d = self.router.arrive(contact, self.at())?;
         self.apply(&d)?;
+        let waits = self.live.get(id).is_some_and(|l| !l.answered);
+        if waits {
+            self.tally(&live, |seg| seg.delayed += 1);
+        }
         // A contact answered at once needs neither its patience nor its
         // mood followed; nor does one waiting to be called back.
-        if self.live.get(id).is_some_and(|l| !l.answered) && !self.ask_callback(id, stream)? {
+        if waits && !self.ask_callback(id, stream)? {
             if drift != 0.0 {
                 self.push(
                     now.saturating_add(SENTIMENT_UPDATE_SECS * 1_000),
@@ -582,7 +629,7 @@ impl Simulation {
         let Some(&l) = self.live.get(contact) else {
             return Ok(false);
         };
-        self.tally(l.stream, l.interval, usize::from(l.band), |s| {
+        self.tally(&l, |s| {
             s.callbacks += 1;
         });
         Ok(true)
@@ -594,6 +641,7 @@ impl Simulation {
         let Some(l) = self.live.remove(contact) else {
             return Ok(());
         };
+        self.service_ends(l.agent);
         let Some(s) = self
             .streams
             .get_mut(l.stream as usize)
@@ -617,7 +665,7 @@ impl Simulation {
         };
         let d = self.router.finish_with(contact, outcome, self.at())?;
         if !l.repeat {
-            self.tally(l.stream, l.interval, usize::from(l.band), |s| {
+            self.tally(&l, |s| {
                 s.resolved += u64::from(!unresolved);
                 s.unresolved += u64::from(unresolved);
             });
@@ -667,7 +715,7 @@ impl Simulation {
         spread(&mut self.waiting_ms, self.interval_ms, l.arrived, self.now);
         let wait = secs(self.now - l.arrived);
         let cost = self.lost_cost(l.stream) + self.waiting_cost(l.band, wait);
-        self.tally(l.stream, l.interval, usize::from(l.band), |s| {
+        self.tally(&l, |s| {
             s.abandoned(wait, cost);
         });
         let d = self.router.abandon(contact, self.at())?;
@@ -729,7 +777,7 @@ impl Simulation {
         };
         spread(&mut self.waiting_ms, self.interval_ms, l.arrived, self.now);
         let cost = self.lost_cost(l.stream);
-        self.tally(l.stream, l.interval, usize::from(l.band), |s| {
+        self.tally(&l, |s| {
             s.callbacks_failed += 1;
             s.cost += cost;
         });
@@ -744,6 +792,7 @@ impl Simulation {
             return;
         }
         l.answered = true;
+        l.agent = agent;
         let l = *l;
         let waited = now - l.arrived;
         let within = self
@@ -752,7 +801,7 @@ impl Simulation {
             .is_some_and(|&t| waited <= t);
         let (wait, handle) = (secs(waited), secs(l.handle_ms));
         let cost = self.waiting_cost(l.band, wait);
-        self.tally(l.stream, l.interval, usize::from(l.band), |s| {
+        self.tally(&l, |s| {
             s.answered(wait, within, handle, cost);
             s.resolved += u64::from(l.resolves);
         });
@@ -760,19 +809,41 @@ impl Simulation {
         if l.inbound() {
             spread(&mut self.waiting_ms, self.interval_ms, l.arrived, now);
         }
-        if let Some(busy) = self
-            .group_of
-            .get(agent.get() as usize)
-            .and_then(|&g| self.group_busy_ms.get_mut(g as usize))
+        let end = now.saturating_add(l.handle_ms);
+        if let Some(c) = self.segment_of.get(l.stream as usize).map(|s| s[2])
+            && let Some(busy) = self.channel_busy_ms.get_mut(c)
         {
-            *busy += l.handle_ms;
+            *busy += clipped(self.window, now, end);
         }
-        spread(
-            &mut self.busy_ms,
-            self.interval_ms,
-            now,
-            now.saturating_add(l.handle_ms),
-        );
+        if let Some(a) = self.agents.get_mut(agent.get() as usize) {
+            if a.serving == 0 {
+                a.busy_since = now;
+            }
+            a.serving += 1;
+        }
+    }
+
+    /// Agent `agent` ends a service: when it was the last, the span since
+    /// its first counts as busy time.
+    fn service_ends(&mut self, agent: AgentId) {
+        let Some(a) = self.agents.get_mut(agent.get() as usize) else {
+            return;
+        };
+        a.serving = a.serving.saturating_sub(1);
+        if a.serving == 0 {
+            let (since, group) = (a.busy_since, a.group);
+            self.busy_span(group, since, self.now);
+        }
+    }
+
+    /// Agent time of group `group` with at least one contact from `from`
+    /// to `to` (ms): in its interval's figures, and within the window in
+    /// the group's and the run's.
+    fn busy_span(&mut self, group: u32, from: u64, to: u64) {
+        if let Some(busy) = self.group_busy_ms.get_mut(group as usize) {
+            *busy += clipped(self.window, from, to);
+        }
+        spread(&mut self.busy_ms, self.interval_ms, from, to);
     }
 
     /// What losing a contact of `stream` costs (its stage's abandonment
@@ -824,18 +895,22 @@ impl Simulation {
         Ok(())
     }
 
-    /// Applies `f` to every segment of a contact of `stream` that arrived
-    /// in `interval` with sentiment band `band`.
-    /// Contacts of one stream and sentiment band are tallied together, in
+    /// Applies `f` to every segment of contact `l`: its stream, sentiment
+    /// band and interval of arrival. Contacts of one stream and sentiment band are tallied together, in
     /// their cell (the overall, queue, stage, channel, stream and band
     /// segments are built from the cells at the end), and in their
     /// interval (none for outbound tasks, which count only in their
-    /// queue and stream).
-    fn tally(&mut self, stream: u32, interval: u32, band: usize, f: impl Fn(&mut Segment)) {
-        if let Some(cell) = self.cells.get_mut(stream as usize * BANDS + band) {
+    /// queue and stream). Outside the report's window only the interval
+    /// counts it.
+    fn tally(&mut self, l: &Live, f: impl Fn(&mut Segment)) {
+        if l.counted
+            && let Some(cell) = self
+                .cells
+                .get_mut(l.stream as usize * BANDS + usize::from(l.band))
+        {
             f(cell);
         }
-        if let Some(seg) = self.report.intervals.get_mut(interval as usize) {
+        if let Some(seg) = self.report.intervals.get_mut(l.interval as usize) {
             f(seg);
         }
     }
@@ -889,13 +964,29 @@ impl Simulation {
             if l.inbound() {
                 spread(&mut self.waiting_ms, self.interval_ms, l.arrived, self.now);
             }
-            self.tally(l.stream, l.interval, usize::from(l.band), |s| {
+            self.tally(&l, |s| {
                 s.waiting_at_end += 1;
             });
         }
         self.fold_cells();
-        // Agent time on duty, up to the end of the run.
-        let end = self.now.max(self.interval_ms * u64::from(self.intervals));
+        // Services still going when the report is taken (a driver that
+        // steps part of a run) count up to now.
+        let open: Vec<(u32, u64)> = self
+            .agents
+            .iter()
+            .filter(|a| a.serving > 0)
+            .map(|a| (a.group, a.busy_since))
+            .collect();
+        for (group, since) in open {
+            self.busy_span(group, since, self.now);
+        }
+        // Agent time on duty within the window, by default up to the end
+        // of the run.
+        let end = self
+            .now
+            .max(self.interval_ms * u64::from(self.intervals))
+            .min(self.window.1);
+        let start = self.window.0.min(end);
         let share = |busy: f64, on_duty: f64| {
             if on_duty > 0.0 {
                 (busy / on_duty).min(1.0)
@@ -905,17 +996,33 @@ impl Simulation {
         };
         // Every service, outbound tasks included.
         let busy = secs(self.group_busy_ms.iter().sum());
-        self.report.occupancy = share(busy, self.on_duty_secs(0, end));
+        self.report.occupancy = share(busy, self.on_duty_secs(start, end));
+        self.report.channel_occupancy = Channel::ALL
+            .iter()
+            .enumerate()
+            .filter_map(|(c, &channel)| {
+                let slots: f64 = self
+                    .duty
+                    .iter()
+                    .zip(&self.group_slots)
+                    .map(|((agents, shifts), limits)| {
+                        let per_agent = f64::from(limits.get(c).copied().unwrap_or(0));
+                        per_agent * duty_secs(*agents, shifts, start, end)
+                    })
+                    .sum();
+                let busy = secs(self.channel_busy_ms.get(c).copied().unwrap_or(0));
+                (slots > 0.0).then(|| (channel, share(busy, slots)))
+            })
+            .collect();
         for ((g, busy), (_, occupancy)) in self
             .group_busy_ms
             .iter()
             .enumerate()
             .zip(&mut self.report.groups)
         {
-            let on_duty = self
-                .duty
-                .get(g)
-                .map_or(0.0, |(agents, shifts)| duty_secs(*agents, shifts, 0, end));
+            let on_duty = self.duty.get(g).map_or(0.0, |(agents, shifts)| {
+                duty_secs(*agents, shifts, start, end)
+            });
             *occupancy = share(secs(*busy), on_duty);
         }
         let len = self.interval_ms;

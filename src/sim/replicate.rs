@@ -142,6 +142,12 @@ pub struct SegmentSummary {
     /// Share of contacts called back.
     #[serde(default)]
     pub callback_share: Estimate,
+    /// Share of contacts that waited at all (Erlang's P(wait)).
+    #[serde(default)]
+    pub prob_wait: Estimate,
+    /// Service level over the answered (abandons left out).
+    #[serde(default)]
+    pub service_level_of_answered: Estimate,
 }
 
 impl SegmentSummary {
@@ -160,6 +166,8 @@ impl SegmentSummary {
             cost: est(&|s| s.cost),
             first_contact_resolution: est(&Segment::first_contact_resolution),
             callback_share: est(&Segment::callback_share),
+            prob_wait: est(&Segment::prob_wait),
+            service_level_of_answered: est(&Segment::service_level_of_answered),
         }
     }
 }
@@ -173,8 +181,12 @@ pub struct Summary {
     pub overall: SegmentSummary,
     /// Every segment, named as by [`Report::segments`] (`overall` first).
     pub segments: Vec<(String, SegmentSummary)>,
-    /// Agents' busy share.
+    /// Agents' busy share (see [`Report::occupancy`]).
     pub occupancy: Estimate,
+    /// Per channel with capacity: the share of its slots in use (see
+    /// [`Report::channel_occupancy`]).
+    #[serde(default)]
+    pub channel_occupancy: Vec<(crate::model::Channel, Estimate)>,
     /// Per interval: the figures of the contacts arriving in it.
     #[serde(default)]
     pub intervals: Vec<SegmentSummary>,
@@ -312,6 +324,26 @@ fn summarize(reports: &[Report]) -> Summary {
         overall,
         segments,
         occupancy: Estimate::of(&reports.iter().map(|r| r.occupancy).collect::<Vec<_>>()),
+        channel_occupancy: reports
+            .first()
+            .map(|r| {
+                r.channel_occupancy
+                    .iter()
+                    .map(|&(channel, _)| {
+                        let values: Vec<f64> = reports
+                            .iter()
+                            .filter_map(|r| {
+                                r.channel_occupancy
+                                    .iter()
+                                    .find(|x| x.0 == channel)
+                                    .map(|x| x.1)
+                            })
+                            .collect();
+                        (channel, Estimate::of(&values))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
         intervals: (0..intervals)
             .map(|k| {
                 SegmentSummary::of(

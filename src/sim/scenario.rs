@@ -37,6 +37,36 @@ pub struct Scenario {
     /// busier than the average day the rates describe.
     #[serde(default = "one")]
     pub volume_factor: f64,
+    /// What the report's aggregate figures (every segment but the
+    /// intervals', occupancy) measure, for a steady-state study: a warm-up
+    /// and an end (default: every contact, and agent time to the end of
+    /// the run). The per-interval figures are not restricted.
+    #[serde(default)]
+    pub window: Option<ReportWindow>,
+}
+
+/// A window of the run, in seconds from its start: contacts arriving from
+/// `from_secs` until before `to_secs` are counted (those arriving before,
+/// in the warm-up, or after are left out, wherever their wait ends), and
+/// agent time between the two. `to_secs` beyond the horizon takes in that
+/// much of the drain, when arrivals have stopped and the queues empty.
+///
+/// ```
+/// use callroute::sim::{Dist, ReportWindow, Scenario, Simulation};
+/// let mut s = Scenario::single_queue(12, 540.0, Dist::exponential(60.0)?, None, 7_200);
+/// // Leave out the first half hour (the queue starts empty) and the drain.
+/// s.window = Some(ReportWindow { from_secs: 1_800, to_secs: 7_200 });
+/// let r = Simulation::new(&s, 1)?.run()?;
+/// assert!(r.overall.offered < r.intervals.iter().map(|i| i.offered).sum::<u64>());
+/// # Ok::<(), callroute::sim::SimError>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReportWindow {
+    /// The end of the warm-up, seconds.
+    pub from_secs: u64,
+    /// The end of the window, seconds (after `from_secs`).
+    pub to_secs: u64,
 }
 
 fn one() -> f64 {
@@ -303,6 +333,7 @@ impl Scenario {
             }],
             costs: Costs::default(),
             volume_factor: 1.0,
+            window: None,
         }
     }
 
@@ -640,6 +671,24 @@ impl Scenario {
         }
         if self.queues.is_empty() {
             return Err(SimError::invalid("queues", "no queue"));
+        }
+        if let Some(w) = self.window {
+            let horizon = self.interval_secs.saturating_mul(u64::from(self.intervals));
+            if w.to_secs <= w.from_secs || w.from_secs >= horizon {
+                return Err(SimError::invalid(
+                    "window",
+                    format!(
+                        "from {} s to {} s is not a window that starts within the {horizon} s horizon and ends after it starts",
+                        w.from_secs, w.to_secs
+                    ),
+                ));
+            }
+            if w.to_secs > MAX_HORIZON_SECS * 2 {
+                return Err(SimError::invalid(
+                    "window.to_secs",
+                    format!("{} s is beyond {} s", w.to_secs, MAX_HORIZON_SECS * 2),
+                ));
+            }
         }
         if !(self.volume_factor.is_finite() && (0.0..=1_000.0).contains(&self.volume_factor)) {
             return Err(SimError::invalid(

@@ -29,6 +29,10 @@ pub struct Segment {
     pub waiting_at_end: u64,
     /// Contacts answered within their queue's service-level threshold.
     pub answered_within_target: u64,
+    /// Contacts that found no agent at once and waited (answered later,
+    /// abandoned, called back or still waiting at the end).
+    #[serde(default)]
+    pub delayed: u64,
     /// The sum of the answered contacts' waits, seconds.
     pub answered_wait_secs: f64,
     /// The sum of the waits of every contact that left the queue (answered
@@ -72,6 +76,7 @@ impl Default for Segment {
             abandoned: 0,
             waiting_at_end: 0,
             answered_within_target: 0,
+            delayed: 0,
             answered_wait_secs: 0.0,
             total_wait_secs: 0.0,
             longest_wait_secs: 0.0,
@@ -142,6 +147,7 @@ impl Segment {
         self.abandoned += other.abandoned;
         self.waiting_at_end += other.waiting_at_end;
         self.answered_within_target += other.answered_within_target;
+        self.delayed += other.delayed;
         self.answered_wait_secs += other.answered_wait_secs;
         self.total_wait_secs += other.total_wait_secs;
         self.longest_wait_secs = self.longest_wait_secs.max(other.longest_wait_secs);
@@ -174,6 +180,27 @@ impl Segment {
             return 1.0;
         }
         self.answered_within_target as f64 / self.offered as f64
+    }
+
+    /// Answered within the threshold over the answered: abandoned contacts
+    /// left out (1 when none was answered). The figure many ACD reports
+    /// show; never below [`service_level`](Self::service_level).
+    #[must_use]
+    pub fn service_level_of_answered(&self) -> f64 {
+        if self.answered == 0 {
+            return 1.0;
+        }
+        self.answered_within_target as f64 / self.answered as f64
+    }
+
+    /// The share of contacts offered that waited at all (found no agent
+    /// free at once): Erlang's P(wait). 0 when nothing arrived.
+    #[must_use]
+    pub fn prob_wait(&self) -> f64 {
+        if self.offered == 0 {
+            return 0.0;
+        }
+        self.delayed as f64 / self.offered as f64
     }
 
     /// First-contact resolution: first contacts resolved over first
@@ -269,20 +296,31 @@ pub struct Report {
     pub streams: Vec<(String, Segment)>,
     /// By the interval they arrived in.
     pub intervals: Vec<Segment>,
-    /// Agents' busy share: handle time served over agent time on duty
-    /// (agents × their shifts, up to the end of the run).
+    /// Agents' busy share: the time agents on duty spent with at least one
+    /// contact, over their time on duty (agents × their shifts, within the
+    /// scenario's [`window`](super::Scenario::window), by default up to the
+    /// end of the run). An agent holding three chats at once is busy, not
+    /// 300% busy: see [`channel_occupancy`](Self::channel_occupancy) for
+    /// how full the slots are. With one contact at a time, handle time
+    /// over time on duty.
     pub occupancy: f64,
-    /// The busy share in each interval: the part of every service that
-    /// falls in the interval over the agent time on duty in it (services
-    /// are counted where they happen, not where their contact arrived).
+    /// Per channel on which agents have capacity: the share of its slots
+    /// in use, contact time on the channel over agent time on duty × each
+    /// agent's capacity on it (three chat slots for an hour are three slot
+    /// hours). Within the window, like `occupancy`.
+    #[serde(default)]
+    pub channel_occupancy: Vec<(Channel, f64)>,
+    /// The busy share in each interval, as `occupancy`: the part of agents'
+    /// busy time that falls in the interval over the agent time on duty in
+    /// it (counted where it happens, not where a contact arrived).
     #[serde(default)]
     pub interval_occupancy: Vec<f64>,
     /// The mean number of contacts waiting in each interval (time-averaged:
     /// every wait counted in the intervals it spans).
     #[serde(default)]
     pub interval_queue_length: Vec<f64>,
-    /// The busy share of each agent group, in the scenario's order: the
-    /// handle time its agents served over their time on duty.
+    /// The busy share of each agent group, in the scenario's order, as
+    /// `occupancy`.
     #[serde(default)]
     pub groups: Vec<(String, f64)>,
 }

@@ -19,6 +19,7 @@ mod reliability;
 mod repeats;
 mod scenarios;
 mod sim_customers;
+mod sim_measures;
 mod simulation;
 mod snapshots;
 mod staffing;

@@ -39,6 +39,15 @@ fn one_queue_without_abandonment_agrees_with_erlang_c() {
         "average speed of answer",
     );
     agrees(summary.occupancy, q.occupancy(), "occupancy");
+    agrees(summary.overall.prob_wait, q.prob_wait(), "P(wait)");
+    // Nobody abandons: both service levels are one figure.
+    assert_eq!(
+        summary.overall.service_level_of_answered,
+        summary.overall.service_level
+    );
+    // One voice call at a time: the busy share is the slots' share.
+    assert_eq!(summary.channel_occupancy.len(), 1);
+    assert_eq!(summary.channel_occupancy[0].1, summary.occupancy);
     // One interval: its time-averaged figures are the queue's.
     agrees(
         summary.interval_occupancy[0],
@@ -100,6 +109,13 @@ fn one_queue_with_patience_agrees_with_erlang_a() {
         summary.overall.average_wait,
         q.average_wait(),
         "average wait",
+    );
+    agrees(summary.overall.prob_wait, q.prob_wait(), "P(wait)");
+    agrees(
+        summary.overall.service_level_of_answered,
+        q.service_level(20.0, ServiceLevelDefinition::OfAnswered)
+            .unwrap(),
+        "service level of the answered",
     );
 }
 
