@@ -4,7 +4,7 @@
 //!
 //! Run it with `cargo run --release --example compare_policies`. Both
 //! policies meet the same callers (the `r`-th replication of each is seeded
-//! `seed + r`), so each difference comes with a paired 95% interval far
+//! `replication_seed(seed, r)`, and the streams are the same), so each difference comes with a paired 95% interval far
 //! narrower than the two figures' own intervals side by side.
 
 use callroute::PriorityWeights;

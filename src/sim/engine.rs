@@ -3,6 +3,7 @@
 use super::SimError;
 use super::dist::Sampler;
 use super::live::LiveSet;
+use super::replicate::mix;
 use super::scenario::{Costs, SENTIMENT_UPDATE_SECS, Scenario, Shift, duty_secs, sentiment_band};
 use super::stats::{Report, Segment};
 use crate::model::{
@@ -214,15 +215,19 @@ pub struct Simulation {
     report: Report,
 }
 
-/// The seed of generator `purpose` of stream `stream` in a run seeded
-/// `seed`: distinct for every pair, well mixed (SplitMix64's finalizer).
-fn derive_seed(seed: u64, stream: u32, purpose: u32) -> u64 {
-    let mut z = seed.wrapping_add(
-        0x9E37_79B9_7F4A_7C15u64.wrapping_mul(u64::from(stream) * 2 + u64::from(purpose) + 1),
-    );
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^ (z >> 31)
+/// What a stream's generators are for.
+#[derive(Debug, Clone, Copy)]
+enum Purpose {
+    Arrivals = 1,
+    Attributes = 2,
+    Behaviour = 3,
+}
+
+/// The seed of the `purpose` generator of stream `index`, whose
+/// definition has fingerprint `fingerprint`, in a run seeded `seed`.
+fn derive_seed(seed: u64, fingerprint: u64, index: usize, purpose: Purpose) -> u64 {
+    let stream = mix(fingerprint ^ mix(index as u64));
+    mix(seed ^ mix(stream.wrapping_add(purpose as u64)))
 }
 
 impl Simulation {
@@ -280,9 +285,20 @@ impl Simulation {
             .streams
             .iter()
             .enumerate()
-            .map(|(i, s)| StreamState {
-                arrivals: Pcg64Mcg::seed_from_u64(derive_seed(seed, i as u32, 0)),
-                attributes: Pcg64Mcg::seed_from_u64(derive_seed(seed, i as u32, 1)),
+            .map(|(i, s)| (i, s, s.fingerprint()))
+            .map(|(i, s, fingerprint)| StreamState {
+                arrivals: Pcg64Mcg::seed_from_u64(derive_seed(
+                    seed,
+                    fingerprint,
+                    i,
+                    Purpose::Arrivals,
+                )),
+                attributes: Pcg64Mcg::seed_from_u64(derive_seed(
+                    seed,
+                    fingerprint,
+                    i,
+                    Purpose::Attributes,
+                )),
                 handle: s.handle.sampler(),
                 patience: s.patience.as_ref().map(super::Dist::sampler),
                 rates: scenario
@@ -305,9 +321,12 @@ impl Simulation {
                 ),
                 patience_by_mood: s.patience_by_mood,
                 behaviour: Behaviour {
-                    // A namespace of seeds apart from the arrival and
-                    // attribute generators'.
-                    draws: Pcg64Mcg::seed_from_u64(derive_seed(seed, i as u32 | 1 << 31, 0)),
+                    draws: Pcg64Mcg::seed_from_u64(derive_seed(
+                        seed,
+                        fingerprint,
+                        i,
+                        Purpose::Behaviour,
+                    )),
                     callback_share: s.callback_share,
                     callback_no_answer: s.callback_no_answer,
                     unresolved_share: s.unresolved_share,
@@ -982,10 +1001,11 @@ impl Simulation {
         }
         // Agent time on duty within the window, by default up to the end
         // of the run.
-        let end = self
-            .now
-            .max(self.interval_ms * u64::from(self.intervals))
-            .min(self.window.1);
+        let end = if self.window.1 == u64::MAX {
+            self.now.max(self.interval_ms * u64::from(self.intervals))
+        } else {
+            self.window.1
+        };
         let start = self.window.0.min(end);
         let share = |busy: f64, on_duty: f64| {
             if on_duty > 0.0 {

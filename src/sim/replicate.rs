@@ -201,10 +201,35 @@ pub struct Summary {
     pub group_occupancy: Vec<(String, Estimate)>,
 }
 
+/// The seed of replication `r` of a study seeded `seed`: SplitMix64's
+/// finalizer over both, so that the replications of two seeds never
+/// overlap (with `seed + r`, replication 1 of seed 5 was replication 0 of
+/// seed 6).
+///
+/// ```
+/// use callroute::sim::replication_seed;
+/// assert_ne!(replication_seed(5, 1), replication_seed(6, 0));
+/// assert_eq!(replication_seed(5, 1), replication_seed(5, 1));
+/// ```
+#[must_use]
+pub fn replication_seed(seed: u64, r: u32) -> u64 {
+    mix(mix(seed) ^ u64::from(r))
+}
+
+/// SplitMix64's finalizer of `z` plus the golden-ratio increment: a
+/// bijection on `u64` whose outputs look independent.
+pub(crate) fn mix(z: u64) -> u64 {
+    let mut z = z.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
 /// Runs `replications` independent replications of `scenario`, the
-/// `r`-th seeded by `seed + r`, and summarizes them. The same scenario and
-/// seed give the same summary; two scenarios run with the same seed meet
-/// the same customers.
+/// `r`-th seeded by [`replication_seed`]`(seed, r)`, and summarizes them.
+/// The same scenario and seed give the same summary; variants of a
+/// scenario with the same streams meet the same customers (see the
+/// module's "Randomness").
 ///
 /// Replications run in parallel on rayon's thread pool; each is one
 /// sequential run with its own seed and the reports are combined in
@@ -229,7 +254,7 @@ pub fn replicate(scenario: &Scenario, seed: u64, replications: u32) -> Result<Su
 }
 
 /// The reports of replications `range` of `scenario`, the `r`-th seeded by
-/// `seed + r`, in replication order. They run in parallel on rayon's
+/// [`replication_seed`]`(seed, r)`, in replication order. They run in parallel on rayon's
 /// thread pool; `on_done` is called (from the worker threads) as each one
 /// ends, for a progress display.
 ///
@@ -264,7 +289,7 @@ pub fn run_replications(
     range
         .into_par_iter()
         .map(|r| {
-            let report = Simulation::new(scenario, seed.wrapping_add(u64::from(r)))?.run();
+            let report = Simulation::new(scenario, replication_seed(seed, r))?.run();
             on_done();
             report
         })

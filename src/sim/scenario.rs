@@ -198,6 +198,68 @@ pub struct Stream {
     pub repeat_after: Option<Dist>,
 }
 
+impl Stream {
+    /// A digest of who arrives and when — the stream's name, queue,
+    /// channel, stage, sentiment, value, requirements and arrival rates (as
+    /// their JSON form writes them, through 64-bit FNV-1a) — from which,
+    /// with the run's seed and the stream's index, its random numbers are
+    /// derived (see the module's "Randomness"). How each contact is drawn
+    /// (handle time, patience, the mood's spread and drift, callbacks,
+    /// repeats) is left out, so a what-if on those meets the same
+    /// customers. Equal definitions, however written, have equal
+    /// fingerprints.
+    ///
+    /// ```
+    /// use callroute::sim::{Dist, Scenario};
+    /// let s = Scenario::single_queue(5, 300.0, Dist::exponential(60.0)?, None, 3_600);
+    /// let mut busier = s.streams[0].clone();
+    /// busier.rates_per_hour = vec![330.0];
+    /// assert_ne!(s.streams[0].fingerprint(), busier.fingerprint());
+    /// let mut slower = s.streams[0].clone();
+    /// slower.handle = Dist::exponential(90.0)?;
+    /// assert_eq!(s.streams[0].fingerprint(), slower.fingerprint());
+    /// # Ok::<(), callroute::sim::SimError>(())
+    /// ```
+    #[must_use]
+    pub fn fingerprint(&self) -> u64 {
+        use std::hash::Hasher;
+        /// What the fingerprint covers.
+        #[derive(Serialize)]
+        struct Arrivals<'a> {
+            name: &'a str,
+            queue: QueueId,
+            channel: Channel,
+            stage: LifecycleStage,
+            sentiment: Sentiment,
+            value: CustomerValue,
+            requirements: &'a Requirements,
+            rates_per_hour: &'a [f64],
+            daily_volume: Option<f64>,
+            intraday_profile: &'a [f64],
+        }
+        let arrivals = Arrivals {
+            name: &self.name,
+            queue: self.queue,
+            channel: self.channel,
+            stage: self.stage,
+            sentiment: self.sentiment,
+            value: self.value,
+            requirements: &self.requirements,
+            rates_per_hour: &self.rates_per_hour,
+            daily_volume: self.daily_volume,
+            intraday_profile: &self.intraday_profile,
+        };
+        let mut h = fnv::FnvHasher::default();
+        // Serializing plain data to JSON does not fail; were it to, the
+        // name alone would still tell streams apart.
+        match serde_json::to_vec(&arrivals) {
+            Ok(bytes) => h.write(&bytes),
+            Err(_) => h.write(self.name.as_bytes()),
+        }
+        h.finish()
+    }
+}
+
 /// Agents alike: `count` of them with these skills, capacity and routing
 /// profile, on duty during their shifts (the whole horizon if none is
 /// given), less shrinkage.

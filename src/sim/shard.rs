@@ -27,7 +27,8 @@ use std::ops::Range;
 pub struct Shard {
     /// The scenario simulated.
     pub scenario: Scenario,
-    /// The study's seed (replication `r` is seeded `seed + r`).
+    /// The study's seed (replication `r` is seeded
+    /// [`replication_seed`](super::replication_seed)`(seed, r)`).
     pub seed: u64,
     /// The first replication of the slice.
     pub first: u32,

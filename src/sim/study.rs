@@ -25,7 +25,8 @@ pub struct Difference {
 
 /// Compares scenario `b` with scenario `a` over `replications` paired
 /// replications (common random numbers: the `r`-th of each is seeded
-/// `seed + r`, so both meet the same customers). Returns each segment's
+/// [`replication_seed`](super::replication_seed)`(seed, r)`, so where their
+/// streams agree both meet the same customers). Returns each segment's
 /// name, as by [`Report::segments`], with its difference `b − a`.
 ///
 /// # Errors

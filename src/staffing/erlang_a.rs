@@ -325,7 +325,10 @@ impl ErlangA {
         self.abandon
     }
 
-    /// The mean number of callers waiting.
+    /// The mean number of callers waiting: the arrival rate times the mean
+    /// wait. Where a factor alone would overflow (a patience near
+    /// `f64::MAX` over a tiny handle time) the product is formed by
+    /// logarithms; beyond `f64::MAX` itself it is `f64::MAX`.
     ///
     /// ```
     /// use callroute::staffing::{ErlangA, Load};
@@ -336,7 +339,12 @@ impl ErlangA {
     /// ```
     #[must_use]
     pub fn queue_length(&self) -> f64 {
-        self.load * self.abandon * (self.patience / self.handle_secs)
+        let direct = self.load * self.abandon * (self.patience / self.handle_secs);
+        if direct.is_finite() || self.load == 0.0 || self.abandon == 0.0 {
+            return direct.min(f64::MAX);
+        }
+        let ln = self.load.ln() + self.abandon.ln() + self.patience.ln() - self.handle_secs.ln();
+        ln.exp().min(f64::MAX)
     }
 
     /// The mean wait of all arrivals, answered or not, in seconds: with

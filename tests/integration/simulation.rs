@@ -287,7 +287,13 @@ fn a_daily_volume_follows_its_intraday_profile() {
 
 #[test]
 fn agents_work_their_shifts_and_shrinkage_takes_some_away() {
-    let mut s = Scenario::single_queue(2, 60.0, Dist::exponential(60.0).unwrap(), None, 7_200);
+    // Arrivals stop 20 minutes before the second shift ends, so that the
+    // last callers are served; the report counts agent time to its end.
+    let mut s = Scenario::single_queue(2, 60.0, Dist::exponential(60.0).unwrap(), None, 6_000);
+    s.window = Some(ReportWindow {
+        from_secs: 0,
+        to_secs: 7_200,
+    });
     s.groups[0].shifts = vec![
         Shift {
             start_secs: 0,
