@@ -56,6 +56,7 @@ mod error;
 mod live;
 mod replicate;
 mod scenario;
+mod secs;
 mod shard;
 mod stats;
 mod study;

@@ -8,7 +8,9 @@
 
 use core::fmt;
 use core::ops::{Add, Sub};
-use serde::{Deserialize, Serialize};
+use core::time::Duration;
+use serde::de::{self, Visitor};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// An instant, in milliseconds since an epoch chosen by the caller.
 ///
@@ -31,11 +33,99 @@ pub struct Timestamp(u64);
 /// assert_eq!(TimeSpan::from_secs(20).as_millis(), 20_000);
 /// assert_eq!(TimeSpan::from_mins(2), TimeSpan::from_secs(120));
 /// ```
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
-)]
+///
+/// Read through serde from a human-readable format (TOML, JSON), it is a
+/// whole number of milliseconds or a text with units, as
+/// [humantime](https://docs.rs/humantime) reads them (`"20s"`, `"1m30s"`,
+/// `"2h"`, `"250ms"`); it is always written as milliseconds.
+///
+/// ```
+/// use callroute::TimeSpan;
+/// let spans: Vec<TimeSpan> = serde_json::from_str(r#"[20000, "20s", "1m 30s"]"#)?;
+/// assert_eq!(spans, [TimeSpan::from_secs(20), TimeSpan::from_secs(20), TimeSpan::from_secs(90)]);
+/// assert_eq!(serde_json::to_string(&spans[2])?, "90000");
+/// let err = serde_json::from_str::<TimeSpan>(r#""20 parsecs""#).unwrap_err();
+/// assert!(err.to_string().contains("20 parsecs"), "{err}");
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize)]
 #[serde(transparent)]
 pub struct TimeSpan(u64);
+
+/// `text`, a duration with units (`"20s"`, `"1m30s"`, `"2h"`), in whole
+/// units of `unit` (a millisecond or a second); the error says why not.
+pub(crate) fn parse_duration(text: &str, unit: Duration) -> Result<u64, String> {
+    let d = humantime::parse_duration(text).map_err(|e| {
+        format!("`{text}` is not a duration ({e}; write for example \"20s\", \"1m30s\", \"2h\")")
+    })?;
+    let unit_nanos = unit.as_nanos().max(1);
+    let nanos = d.as_nanos();
+    if nanos % unit_nanos != 0 {
+        return Err(format!(
+            "`{text}` is not a whole number of {}",
+            unit_name(unit)
+        ));
+    }
+    u64::try_from(nanos / unit_nanos).map_err(|_| format!("`{text}` is too long"))
+}
+
+/// `text`, a duration with units, in seconds (any fraction kept).
+pub(crate) fn parse_seconds(text: &str) -> Result<f64, String> {
+    humantime::parse_duration(text)
+        .map(|d| d.as_secs_f64())
+        .map_err(|e| {
+            format!(
+                "`{text}` is not a duration ({e}; write for example \"20s\", \"1m30s\", \"2h\")"
+            )
+        })
+}
+
+/// The unit's name in messages.
+fn unit_name(unit: Duration) -> &'static str {
+    if unit >= Duration::from_secs(1) {
+        "seconds"
+    } else {
+        "milliseconds"
+    }
+}
+
+/// Reads a whole count of `unit` from a number or a text with units.
+pub(crate) struct WholeUnits(pub(crate) Duration);
+
+impl<'de> Visitor<'de> for WholeUnits {
+    type Value = u64;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "a duration: a whole number of {}, or a text with units such as \"20s\", \"1m30s\", \"2h\"",
+            unit_name(self.0)
+        )
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<u64, E> {
+        Ok(v)
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<u64, E> {
+        u64::try_from(v).map_err(|_| E::invalid_value(de::Unexpected::Signed(v), &self))
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<u64, E> {
+        parse_duration(v, self.0).map_err(E::custom)
+    }
+}
+
+impl<'de> Deserialize<'de> for TimeSpan {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        if d.is_human_readable() {
+            d.deserialize_any(WholeUnits(Duration::from_millis(1)))
+                .map(TimeSpan)
+        } else {
+            u64::deserialize(d).map(TimeSpan)
+        }
+    }
+}
 
 impl Timestamp {
     /// The epoch, time zero.

@@ -7,7 +7,8 @@ use serde::{Deserialize, Serialize};
 
 /// A distribution of durations in seconds. Built through its constructors
 /// (or deserialized, then checked by [`Scenario::validate`](super::Scenario::validate)),
-/// so its parameters are in range.
+/// so its parameters are in range. In a scenario file each duration is a
+/// number of seconds or a text with units (`mean = "3m"`).
 ///
 /// ```
 /// use callroute::sim::Dist;
@@ -23,14 +24,17 @@ pub enum Dist {
     /// Exponential with this mean.
     Exponential {
         /// Mean, seconds.
+        #[serde(deserialize_with = "super::secs::fraction")]
         mean: f64,
     },
     /// Log-normal with this mean and standard deviation (of the durations,
     /// not of their logarithms).
     LogNormal {
         /// Mean, seconds.
+        #[serde(deserialize_with = "super::secs::fraction")]
         mean: f64,
         /// Standard deviation, seconds.
+        #[serde(deserialize_with = "super::secs::fraction")]
         sd: f64,
     },
     /// Gamma with this shape and mean.
@@ -38,16 +42,19 @@ pub enum Dist {
         /// Shape (1 is exponential; larger is less variable).
         shape: f64,
         /// Mean, seconds.
+        #[serde(deserialize_with = "super::secs::fraction")]
         mean: f64,
     },
     /// Always this duration.
     Fixed {
         /// Seconds.
+        #[serde(deserialize_with = "super::secs::fraction")]
         value: f64,
     },
     /// One of these observed durations, each equally likely.
     Empirical {
         /// Observed durations, seconds.
+        #[serde(deserialize_with = "super::secs::fractions")]
         values: Vec<f64>,
     },
 }
@@ -120,50 +127,45 @@ impl Dist {
         }
     }
 
-    /// Checks the parameters; `field` names the distribution in errors.
+    /// Checks the parameters; `field` names the distribution in errors,
+    /// which show durations with their unit.
     pub(crate) fn check(&self, field: &str) -> Result<(), SimError> {
-        let positive = |name: &str, v: f64| {
-            if v.is_finite() && v > 0.0 {
-                Ok(())
-            } else {
-                Err(SimError::invalid(
-                    format!("{field}.{name}"),
-                    format!(
-                        "{} is not a finite number above 0",
-                        super::scenario::shown(v)
-                    ),
-                ))
+        // `zero_allowed`: whether 0 passes; `unit`: " s" for a duration,
+        // "" for a shape.
+        let within = |name: &str, v: f64, zero_allowed: bool, unit: &str| {
+            let ok = v.is_finite() && (v > 0.0 || (zero_allowed && v == 0.0));
+            if ok {
+                return Ok(());
             }
+            let what = match (unit.is_empty(), zero_allowed) {
+                (true, _) => "a finite number above 0",
+                (false, true) => "a finite duration of at least 0 s",
+                (false, false) => "a finite duration above 0 s",
+            };
+            Err(SimError::invalid(
+                format!("{field}.{name}"),
+                format!("{}{unit} is not {what}", super::scenario::shown(v)),
+            ))
         };
-        let at_least_zero = |name: &str, v: f64| {
-            if v.is_finite() && v >= 0.0 {
-                Ok(())
-            } else {
-                Err(SimError::invalid(
-                    format!("{field}.{name}"),
-                    format!(
-                        "{} is not a finite number at least 0",
-                        super::scenario::shown(v)
-                    ),
-                ))
-            }
-        };
+        let secs = " s";
         match self {
-            Dist::Exponential { mean } => positive("mean", *mean),
+            Dist::Exponential { mean } => within("mean", *mean, false, secs),
             Dist::LogNormal { mean, sd } => {
-                positive("mean", *mean)?;
-                positive("sd", *sd)
+                within("mean", *mean, false, secs)?;
+                within("sd", *sd, false, secs)
             }
             Dist::Gamma { shape, mean } => {
-                positive("shape", *shape)?;
-                positive("mean", *mean)
+                within("shape", *shape, false, "")?;
+                within("mean", *mean, false, secs)
             }
-            Dist::Fixed { value } => at_least_zero("value", *value),
+            Dist::Fixed { value } => within("value", *value, true, secs),
             Dist::Empirical { values } => {
                 if values.is_empty() {
                     return Err(SimError::invalid(format!("{field}.values"), "no value"));
                 }
-                values.iter().try_for_each(|&v| at_least_zero("values", v))
+                values
+                    .iter()
+                    .try_for_each(|&v| within("values", v, true, secs))
             }
         }
     }

@@ -237,14 +237,17 @@ impl Simulation {
     ///
     /// # Errors
     ///
-    /// [`SimError::Invalid`] naming the field at fault; [`SimError::Router`]
-    /// when the router refuses the scenario's queues or agents.
+    /// [`SimError::Invalid`] naming the field at fault (`queues[2]` or
+    /// `groups[0]` with the router's reason when it refuses a queue or an
+    /// agent); [`SimError::TooLarge`] for more work than a run may do.
     pub fn new(scenario: &Scenario, seed: u64) -> Result<Self, SimError> {
         scenario.validate()?;
         let mut router = Router::new(scenario.router.clone())
             .map_err(|e| SimError::invalid("router", e.to_string()))?;
-        for q in &scenario.queues {
-            router.add_queue(q.clone())?;
+        for (i, q) in scenario.queues.iter().enumerate() {
+            router
+                .add_queue(q.clone())
+                .map_err(|e| SimError::invalid(format!("queues[{i}]"), e.to_string()))?;
         }
         let mut group_agents = vec![Vec::new(); scenario.groups.len()];
         let mut agents = Vec::new();
@@ -257,7 +260,9 @@ impl Simulation {
                 serving: 0,
                 busy_since: 0,
             });
-            router.add_agent(spec)?;
+            router
+                .add_agent(spec)
+                .map_err(|e| SimError::invalid(format!("groups[{g}]"), e.to_string()))?;
         }
         let duty: Vec<(u32, Vec<Shift>)> = scenario
             .groups

@@ -15,6 +15,21 @@ pub enum SimError {
         /// What is wrong with it.
         problem: String,
     },
+    /// The work a scenario implies is beyond what one run may do: more
+    /// contacts expected, or more agent shift changes, than the limit
+    /// (a year at ten million contacts an hour passed each field's own
+    /// bound and grew past 16 GB).
+    #[error(
+        "the scenario implies about {figure:.3e} {what} a run, above the {limit:.0e} supported"
+    )]
+    TooLarge {
+        /// What is counted.
+        what: &'static str,
+        /// How many the scenario implies.
+        figure: f64,
+        /// The most supported.
+        limit: f64,
+    },
     /// The router refused an operation the scenario led to (a queue or
     /// agent the scenario names twice, for example).
     #[error(transparent)]

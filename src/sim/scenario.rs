@@ -6,7 +6,8 @@ use crate::model::{
     AgentId, AgentSpec, Capacity, Channel, CustomerValue, LifecycleStage, Proficiency, QueueId,
     Requirements, RoutingProfile, Sentiment, SkillId,
 };
-use crate::router::{QueueConfig, RouterConfig};
+use crate::router::{OfferMode, QueueConfig, RouterConfig};
+use crate::time::TimeSpan;
 use serde::{Deserialize, Serialize};
 
 /// A simulated day (or any horizon): `intervals` of `interval_secs` each.
@@ -16,6 +17,7 @@ use serde::{Deserialize, Serialize};
 #[serde(deny_unknown_fields)]
 pub struct Scenario {
     /// The length of an interval, seconds.
+    #[serde(deserialize_with = "super::secs::whole")]
     pub interval_secs: u64,
     /// How many intervals.
     pub intervals: u32,
@@ -64,8 +66,10 @@ pub struct Scenario {
 #[serde(deny_unknown_fields)]
 pub struct ReportWindow {
     /// The end of the warm-up, seconds.
+    #[serde(deserialize_with = "super::secs::whole")]
     pub from_secs: u64,
     /// The end of the window, seconds (after `from_secs`).
+    #[serde(deserialize_with = "super::secs::whole")]
     pub to_secs: u64,
 }
 
@@ -296,8 +300,10 @@ pub struct AgentGroup {
 #[serde(deny_unknown_fields)]
 pub struct Shift {
     /// Start, seconds.
+    #[serde(deserialize_with = "super::secs::whole")]
     pub start_secs: u64,
     /// End, seconds (after the start).
+    #[serde(deserialize_with = "super::secs::whole")]
     pub end_secs: u64,
 }
 
@@ -340,10 +346,83 @@ pub(crate) fn duty_secs(agents: u32, shifts: &[Shift], from: u64, to: u64) -> f6
 }
 
 /// The most agents and the most arrivals per hour a scenario may ask for:
-/// far beyond any real center, low enough that nothing absurd is allocated.
-const MAX_AGENTS: u64 = 1_000_000;
+/// far beyond any real center (the largest sites seat about 10,000), low
+/// enough that nothing absurd is allocated or run.
+const MAX_AGENTS: u64 = 100_000;
+/// The most contacts a run may expect (a year of more than 1,100 an hour
+/// around the clock), and the most agent shift changes (an agent coming
+/// on or going off duty): what bounds a run's time and memory.
+const MAX_CONTACTS: f64 = 1e7;
+const MAX_SHIFT_CHANGES: f64 = 1e7;
 const MAX_RATE_PER_HOUR: f64 = 1e7;
 const MAX_HORIZON_SECS: u64 = 366 * 24 * 3_600;
+
+/// The longest duration any router setting of a scenario may have (a
+/// wrap-up, a threshold, a delay): the longest horizon. Longer ones would
+/// keep an agent or a contact away for the rest of any run (a wrap-up of
+/// 2^63 ms was reported as "max_agents do not meet the targets").
+const MAX_SETTING_MS: u64 = MAX_HORIZON_SECS * 1_000;
+
+/// A duration in milliseconds as messages show it: in milliseconds, and
+/// in days when longer than one.
+fn span(ms: u64) -> String {
+    const DAY: u64 = 86_400_000;
+    if ms >= DAY {
+        format!("{ms} ms ({} days)", shown(ms as f64 / DAY as f64))
+    } else {
+        format!("{ms} ms ({} s)", ms as f64 / 1_000.0)
+    }
+}
+
+/// Every router duration a scenario sets, with the field that holds it.
+fn router_durations(s: &Scenario) -> Vec<(String, TimeSpan)> {
+    let mut v = Vec::new();
+    if let Some(w) = s.router.repeat_window {
+        v.push(("router.repeat_window".to_owned(), w));
+    }
+    let missed = &s.router.missed_offers;
+    v.push((
+        "router.missed_offers.reject_rest".to_owned(),
+        missed.reject_rest,
+    ));
+    v.push((
+        "router.missed_offers.no_answer_rest".to_owned(),
+        missed.no_answer_rest,
+    ));
+    for (i, q) in s.queues.iter().enumerate() {
+        let f = |name: &str| format!("queues[{i}].{name}");
+        v.push((f("wrap_up"), q.wrap_up));
+        v.push((f("service_level.within"), q.service_level.within()));
+        if let Some(t) = q.resume_within {
+            v.push((f("resume_within"), t));
+        }
+        if let Some(t) = q.prefer_known_agents {
+            v.push((f("prefer_known_agents"), t));
+        }
+        for (k, step) in q.escalation.iter().enumerate() {
+            v.push((f(&format!("escalation[{k}].after")), step.after));
+        }
+        if let Some(o) = &q.offer {
+            v.push((f("offer.timeout"), o.timeout));
+            if let OfferMode::Progressive { every, .. } = o.mode {
+                v.push((f("offer.mode.progressive.every"), every));
+            }
+        }
+        if let Some(c) = &q.callbacks {
+            v.push((f("callbacks.offer_above"), c.offer_above));
+            v.push((f("callbacks.retry_after"), c.retry_after));
+            if let Some(w) = c.window {
+                v.push((f("callbacks.window"), w));
+            }
+        }
+    }
+    for (i, g) in s.groups.iter().enumerate() {
+        for (k, e) in g.profile.entries().iter().enumerate() {
+            v.push((format!("groups[{i}].profile.entries[{k}].delay"), e.delay));
+        }
+    }
+    v
+}
 
 impl Scenario {
     /// One queue, one stream of voice calls and one group of `agents`:
@@ -717,7 +796,9 @@ impl Scenario {
     ///
     /// # Errors
     ///
-    /// [`SimError::Invalid`] naming the field.
+    /// [`SimError::Invalid`] naming the field; [`SimError::TooLarge`] when the
+    /// streams expect more than 10 million contacts a run, or the groups
+    /// more than 10 million shift changes.
     pub fn validate(&self) -> Result<(), SimError> {
         if self.interval_secs == 0 {
             return Err(SimError::invalid("interval_secs", "must be above 0"));
@@ -725,14 +806,34 @@ impl Scenario {
         if self.intervals == 0 {
             return Err(SimError::invalid("intervals", "must be above 0"));
         }
-        if self.interval_secs.saturating_mul(u64::from(self.intervals)) > MAX_HORIZON_SECS {
+        let horizon = self.interval_secs.saturating_mul(u64::from(self.intervals));
+        if horizon > MAX_HORIZON_SECS {
             return Err(SimError::invalid(
                 "intervals",
-                format!("the horizon exceeds {MAX_HORIZON_SECS} seconds"),
+                format!(
+                    "{} intervals of {} s make a horizon of {}, longer than {}",
+                    self.intervals,
+                    self.interval_secs,
+                    span(horizon.saturating_mul(1_000)),
+                    span(MAX_HORIZON_SECS * 1_000)
+                ),
             ));
         }
         if self.queues.is_empty() {
             return Err(SimError::invalid("queues", "no queue"));
+        }
+        if let Some((field, t)) = router_durations(self)
+            .into_iter()
+            .find(|(_, t)| t.as_millis() > MAX_SETTING_MS)
+        {
+            return Err(SimError::invalid(
+                field,
+                format!(
+                    "{} is longer than the longest horizon, {}",
+                    span(t.as_millis()),
+                    span(MAX_SETTING_MS)
+                ),
+            ));
         }
         if let Some(w) = self.window {
             let horizon = self.interval_secs.saturating_mul(u64::from(self.intervals));
@@ -795,6 +896,7 @@ impl Scenario {
             }
             self.validate_behaviour(i, s)?;
         }
+        self.validate_work()?;
         for (k, v) in self
             .costs
             .abandoned
@@ -835,7 +937,10 @@ impl Scenario {
                 if sh.end_secs <= sh.start_secs || sh.start_secs < last_end {
                     return Err(SimError::invalid(
                         format!("groups[{i}].shifts[{k}]"),
-                        "a shift must end after it starts, and after the previous one ends",
+                        format!(
+                            "from {} s to {} s: a shift must end after it starts, and start after the previous one ends ({last_end} s)",
+                            sh.start_secs, sh.end_secs
+                        ),
                     ));
                 }
                 last_end = sh.end_secs;
@@ -848,6 +953,37 @@ impl Scenario {
                     ));
                 }
             }
+        }
+        Ok(())
+    }
+
+    /// Checks the work a run implies: the contacts its streams are expected
+    /// to bring, and the agents' shift changes.
+    fn validate_work(&self) -> Result<(), SimError> {
+        let hours = self.interval_secs as f64 / 3_600.0;
+        let contacts: f64 = self
+            .streams
+            .iter()
+            .map(|s| self.hourly_rates(s).iter().sum::<f64>() * hours)
+            .sum();
+        if contacts > MAX_CONTACTS {
+            return Err(SimError::TooLarge {
+                what: "contacts",
+                figure: contacts,
+                limit: MAX_CONTACTS,
+            });
+        }
+        let changes: f64 = self
+            .groups
+            .iter()
+            .map(|g| 2.0 * f64::from(g.count) * g.shifts.len().max(1) as f64)
+            .sum();
+        if changes > MAX_SHIFT_CHANGES {
+            return Err(SimError::TooLarge {
+                what: "agent shift changes",
+                figure: changes,
+                limit: MAX_SHIFT_CHANGES,
+            });
         }
         Ok(())
     }

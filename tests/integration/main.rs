@@ -17,6 +17,7 @@ mod in_depth;
 mod properties;
 mod reliability;
 mod repeats;
+mod scenario_files;
 mod scenarios;
 mod sim_customers;
 mod sim_measures;
