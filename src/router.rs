@@ -103,7 +103,6 @@ mod escalation_ops;
 mod estimate;
 mod footprint;
 mod group_cache;
-pub(crate) mod hash;
 mod offer;
 mod offer_ops;
 mod purpose;
@@ -138,9 +137,9 @@ use crate::policy::{
 };
 use crate::time::{TimeSpan, Timestamp};
 use bitset::Bitset;
-use hash::IdMap;
 use rand::SeedableRng;
 use rand_pcg::Pcg64Mcg;
+use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 use slot_table::SlotTable;
 use state::{AgentState, ContactState, Presence, QueueState, Timer, TimerKey};
@@ -251,7 +250,7 @@ pub struct Router {
     /// Agents ready with free capacity, and the idle orders.
     available: availability::Availability,
     /// Agents having each skill, at any level.
-    skill_agents: IdMap<SkillId, Bitset>,
+    skill_agents: FxHashMap<SkillId, Bitset>,
     timers: BTreeMap<TimerKey, Timer>,
     next_seq: u64,
     /// Places kept for callers who hung up.
@@ -300,7 +299,7 @@ impl Router {
             wait_pos: Vec::new(),
             waiting_total: 0,
             available: Default::default(),
-            skill_agents: IdMap::default(),
+            skill_agents: FxHashMap::default(),
             timers: BTreeMap::new(),
             next_seq: 0,
             resumes: resume::Resumes::default(),

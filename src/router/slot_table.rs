@@ -13,9 +13,10 @@
 //! (every arrival checks its id is new) ends after a few entries. Removal
 //! shifts the entries after the removed one back, so no tombstones pile up.
 //!
-//! As with the router's other maps (see [`hash`](super::hash)), the ids
-//! are the embedding product's own, not chosen by an adversary: ids picked
-//! to share their hash's high bits would lengthen the probes.
+//! As with the router's other maps (hashed by `rustc-hash`'s `FxHasher`,
+//! not a DoS-resistant hash), the ids are the embedding product's own, not
+//! chosen by an adversary: ids picked to share their hash's high bits
+//! would lengthen the probes.
 
 use crate::model::{AgentId, ContactId, QueueId};
 use core::marker::PhantomData;

@@ -13,11 +13,11 @@
 
 use crate::model::{AgentId, Channel, Requirements};
 use crate::router::bitset::SlotSet;
-use crate::router::hash::IdHasher;
 use crate::router::wait_heap::WaitHeap;
 use crate::time::{TimeSpan, Timestamp};
 use core::cmp::{Ordering, Reverse};
 use core::hash::{Hash, Hasher};
+use rustc_hash::FxHasher;
 
 /// The rank of a waiting contact: larger ranks first.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -136,7 +136,7 @@ impl<'a> KeyRef<'a> {
     /// one to three skills hashes in a handful of multiplications.
     #[inline]
     pub(crate) fn fingerprint(&self) -> u64 {
-        let mut h = IdHasher::default();
+        let mut h = FxHasher::default();
         h.write_u64(u64::from(self.queue) << 8 | self.channel.index() as u64);
         for r in self.requirements.skills() {
             h.write_u32(u32::from(r.skill.get()) << 8 | u32::from(r.min.get()));
