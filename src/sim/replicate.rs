@@ -349,26 +349,7 @@ fn summarize(reports: &[Report]) -> Summary {
         overall,
         segments,
         occupancy: Estimate::of(&reports.iter().map(|r| r.occupancy).collect::<Vec<_>>()),
-        channel_occupancy: reports
-            .first()
-            .map(|r| {
-                r.channel_occupancy
-                    .iter()
-                    .map(|&(channel, _)| {
-                        let values: Vec<f64> = reports
-                            .iter()
-                            .filter_map(|r| {
-                                r.channel_occupancy
-                                    .iter()
-                                    .find(|x| x.0 == channel)
-                                    .map(|x| x.1)
-                            })
-                            .collect();
-                        (channel, Estimate::of(&values))
-                    })
-                    .collect()
-            })
-            .unwrap_or_default(),
+        channel_occupancy: per_entry(reports, |r| &r.channel_occupancy),
         intervals: (0..intervals)
             .map(|k| {
                 SegmentSummary::of(
@@ -385,21 +366,29 @@ fn summarize(reports: &[Report]) -> Summary {
         interval_queue_length: (0..intervals)
             .map(|k| per_interval(k, &|r, k| r.interval_queue_length.get(k).copied()))
             .collect(),
-        group_occupancy: reports
-            .first()
-            .map(|r| {
-                r.groups
-                    .iter()
-                    .enumerate()
-                    .map(|(g, (name, _))| {
-                        let values: Vec<f64> = reports
-                            .iter()
-                            .filter_map(|r| r.groups.get(g).map(|x| x.1))
-                            .collect();
-                        (name.clone(), Estimate::of(&values))
-                    })
-                    .collect()
-            })
-            .unwrap_or_default(),
+        group_occupancy: per_entry(reports, |r| &r.groups),
     }
+}
+
+/// For each entry of a keyed list that every report of one scenario holds
+/// in the same order (its groups, its channels with capacity): the key and
+/// the estimate of the entry's value over the reports.
+fn per_entry<K: Clone>(
+    reports: &[Report],
+    list: for<'a> fn(&'a Report) -> &'a [(K, f64)],
+) -> Vec<(K, Estimate)> {
+    let Some(first) = reports.first() else {
+        return Vec::new();
+    };
+    list(first)
+        .iter()
+        .enumerate()
+        .map(|(i, (key, _))| {
+            let values: Vec<f64> = reports
+                .iter()
+                .filter_map(|r| list(r).get(i).map(|x| x.1))
+                .collect();
+            (key.clone(), Estimate::of(&values))
+        })
+        .collect()
 }

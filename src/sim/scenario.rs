@@ -966,24 +966,22 @@ impl Scenario {
             .iter()
             .map(|s| self.hourly_rates(s).iter().sum::<f64>() * hours)
             .sum();
-        if contacts > MAX_CONTACTS {
-            return Err(SimError::TooLarge {
-                what: "contacts",
-                figure: contacts,
-                limit: MAX_CONTACTS,
-            });
-        }
         let changes: f64 = self
             .groups
             .iter()
             .map(|g| 2.0 * f64::from(g.count) * g.shifts.len().max(1) as f64)
             .sum();
-        if changes > MAX_SHIFT_CHANGES {
-            return Err(SimError::TooLarge {
-                what: "agent shift changes",
-                figure: changes,
-                limit: MAX_SHIFT_CHANGES,
-            });
+        for (what, figure, limit) in [
+            ("contacts", contacts, MAX_CONTACTS),
+            ("agent shift changes", changes, MAX_SHIFT_CHANGES),
+        ] {
+            if figure > limit {
+                return Err(SimError::TooLarge {
+                    what,
+                    figure,
+                    limit,
+                });
+            }
         }
         Ok(())
     }

@@ -103,6 +103,15 @@ fn bin(wait_secs: f64) -> usize {
     }
 }
 
+/// `part / whole`, or `when_none` when `whole` is 0.
+fn ratio(part: u64, whole: u64, when_none: f64) -> f64 {
+    if whole == 0 {
+        when_none
+    } else {
+        part as f64 / whole as f64
+    }
+}
+
 /// The upper edge of a bin, seconds.
 fn bin_edge(i: usize) -> f64 {
     if i < FINE_UP_TO {
@@ -176,10 +185,7 @@ impl Segment {
     /// arrived).
     #[must_use]
     pub fn service_level(&self) -> f64 {
-        if self.offered == 0 {
-            return 1.0;
-        }
-        self.answered_within_target as f64 / self.offered as f64
+        ratio(self.answered_within_target, self.offered, 1.0)
     }
 
     /// Answered within the threshold over the answered: abandoned contacts
@@ -187,49 +193,33 @@ impl Segment {
     /// show; never below [`service_level`](Self::service_level).
     #[must_use]
     pub fn service_level_of_answered(&self) -> f64 {
-        if self.answered == 0 {
-            return 1.0;
-        }
-        self.answered_within_target as f64 / self.answered as f64
+        ratio(self.answered_within_target, self.answered, 1.0)
     }
 
     /// The share of contacts offered that waited at all (found no agent
     /// free at once): Erlang's P(wait). 0 when nothing arrived.
     #[must_use]
     pub fn prob_wait(&self) -> f64 {
-        if self.offered == 0 {
-            return 0.0;
-        }
-        self.delayed as f64 / self.offered as f64
+        ratio(self.delayed, self.offered, 0.0)
     }
 
     /// First-contact resolution: first contacts resolved over first
     /// contacts ended (1 when none ended).
     #[must_use]
     pub fn first_contact_resolution(&self) -> f64 {
-        let ended = self.resolved + self.unresolved;
-        if ended == 0 {
-            return 1.0;
-        }
-        self.resolved as f64 / ended as f64
+        ratio(self.resolved, self.resolved + self.unresolved, 1.0)
     }
 
     /// Callbacks granted over contacts offered.
     #[must_use]
     pub fn callback_share(&self) -> f64 {
-        if self.offered == 0 {
-            return 0.0;
-        }
-        self.callbacks as f64 / self.offered as f64
+        ratio(self.callbacks, self.offered, 0.0)
     }
 
     /// Abandoned over offered.
     #[must_use]
     pub fn abandonment(&self) -> f64 {
-        if self.offered == 0 {
-            return 0.0;
-        }
-        self.abandoned as f64 / self.offered as f64
+        ratio(self.abandoned, self.offered, 0.0)
     }
 
     /// The mean wait of the answered, seconds.
