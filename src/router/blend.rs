@@ -35,9 +35,11 @@ use serde::{Deserialize, Serialize};
 /// Among waiting tasks the best goes first (priority score, then arrival,
 /// as for any contact). Tasks are placed when they arrive, when one goes
 /// back to its place (an offer rejected or missed), and at the end of
-/// every operation that frees an agent and of every timer
-/// [`Router::advance`] fires: each outbound group's first task to the best
-/// agent the rule allows, by the queue's selection, until none can go.
+/// every operation and every timer [`Router::advance`] fires that may
+/// let an agent take one (it frees an agent, gives an idle agent its first
+/// contact, or moves a contact): the best task some agent may take now goes
+/// to the best agent the rule allows, by the queue's selection, until none
+/// can go. So no task waits while an agent the rule allows could take it.
 /// Tasks are not the customer contacting: they never count as a repeat
 /// contact nor judge a first contact.
 ///
@@ -94,8 +96,8 @@ impl Router {
         self.available.idle_count(IdleMeasure::SinceLastContact) > rule.keep_idle as usize
     }
 
-    /// Places waiting tasks while the rule allows: each outbound group's
-    /// first task, the best first, to the best agent allowed.
+    /// Places waiting tasks while the rule allows: the best task some agent
+    /// may take now goes to the best agent allowed, until none can go.
     #[inline]
     pub(super) fn blend(&mut self, now: Timestamp, out: &mut Decisions) {
         if !self.outbound_queues.is_empty() {
@@ -107,18 +109,13 @@ impl Router {
     #[inline(never)]
     fn place_tasks(&mut self, now: Timestamp, out: &mut Decisions) {
         loop {
-            let mut heads: Vec<(WaitKey, u32)> = self
-                .outbound_queues
-                .iter()
-                .filter_map(|&q| self.queues.get(q as usize))
-                .flat_map(|q| q.groups.iter())
-                .filter_map(|&g| self.heads.get(g as usize).copied().flatten())
-                .collect();
-            if heads.is_empty() {
+            let mut candidates = self.task_candidates(now);
+            if candidates.is_empty() {
                 return;
             }
-            heads.sort_unstable_by_key(|h| core::cmp::Reverse(h.0));
-            let placed = heads.iter().find_map(|&(_, slot)| {
+            candidates.sort_unstable_by_key(|h| core::cmp::Reverse(h.0));
+            candidates.dedup_by_key(|h| h.1);
+            let placed = candidates.iter().find_map(|&(_, slot)| {
                 // Cheap to ask: one pass over the group's free agents.
                 self.best_free_agent(slot, now).map(|agent| (slot, agent))
             });
@@ -129,5 +126,39 @@ impl Router {
             self.give(slot, agent, now, out);
             self.refresh_free(agent);
         }
+    }
+
+    /// The tasks that may be the best one some agent can take now: of each
+    /// outbound group, its head (for the agents it reaches at once) and,
+    /// for each delay after which more agents may serve it, the best task
+    /// that has waited that long. Any other task has a better one beside it
+    /// that the same agents may take.
+    fn task_candidates(&self, now: Timestamp) -> Vec<(WaitKey, u32)> {
+        let mut candidates = Vec::new();
+        let arrived = |s: u32| {
+            self.contact_at(s)
+                .map_or(Timestamp::from_millis(u64::MAX), |c| c.arrived)
+        };
+        let groups = self
+            .outbound_queues
+            .iter()
+            .filter_map(|&q| self.queues.get(q as usize))
+            .flat_map(|q| q.groups.iter())
+            .filter_map(|&g| self.groups.get(g as usize));
+        for g in groups {
+            let Some((slot, key)) = g.waiting.peek() else {
+                continue;
+            };
+            candidates.push((key, slot));
+            for d in g.delays() {
+                let Some(cutoff) = now.as_millis().checked_sub(d.as_millis()) else {
+                    break;
+                };
+                if let Some((s, k)) = g.best_since(Timestamp::from_millis(cutoff), arrived) {
+                    candidates.push((k, s));
+                }
+            }
+        }
+        candidates
     }
 }

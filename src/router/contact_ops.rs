@@ -221,6 +221,11 @@ impl Router {
         if has_ladder {
             self.schedule_step(slot);
         }
+        // An agent given its first contact is no longer idle: where it has
+        // room, a task may go to it now.
+        if chosen.is_some() {
+            self.blend(now, &mut out);
+        }
         Ok(out)
     }
 
@@ -453,6 +458,7 @@ impl Router {
         }
         let mut out = Decisions::new();
         self.check_upset(slot, now, &mut out);
+        self.blend(now, &mut out);
         Ok(out)
     }
 

@@ -522,6 +522,7 @@ impl Router {
                 &mut out,
             );
             self.schedule_step(slot);
+            self.blend(now, &mut out);
             return out;
         };
         if let Some(a) = self.agent_mut(agent) {

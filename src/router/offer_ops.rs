@@ -169,6 +169,9 @@ impl Router {
         match policy.mode {
             OfferMode::One => {}
             OfferMode::RingAll { agents } => {
+                // The first agent rings now: who else may ring (a task's
+                // blending rule counts the idle agents) sees it busy.
+                self.refresh_free(agent);
                 while self.offer_count(slot) < usize::from(agents)
                     && self.ring_one_more(slot, policy, now, out)
                 {}
@@ -402,10 +405,13 @@ impl Router {
         for &a in freed {
             self.pull(a, now, out);
         }
+        // A task back in its place waits for the blending rule, which the
+        // operation applies at its end: the best task goes first, not this
+        // one, and a freed agent takes inbound work first.
         if requeued
             && self
                 .contact_at(slot)
-                .is_some_and(|c| c.phase == Phase::Waiting)
+                .is_some_and(|c| c.phase == Phase::Waiting && !self.is_outbound(c.queue))
             && let Some(other) = self.best_free_agent(slot, now)
         {
             self.unqueue(slot);

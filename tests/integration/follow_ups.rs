@@ -506,3 +506,126 @@ proptest! {
         prop_assert_eq!(w.router.contact_count(), w.waiting().len());
     }
 }
+
+/// Found by the reference router's blending: an inbound call given to an
+/// idle agent leaves it busy with room for a chat task, which it must take
+/// at once (an agent holding work may take a task whenever no inbound
+/// contact it may serve waits); it used to wait for the next operation
+/// that freed someone.
+#[test]
+fn an_arrival_that_makes_an_agent_busy_lets_it_take_a_task_it_has_room_for() {
+    let mut r = Router::new(RouterConfig::default()).unwrap();
+    r.add_queue(QueueConfig::new(INBOUND)).unwrap();
+    r.add_queue(QueueConfig::new(TASKS).outbound(Outbound { keep_idle: 1 }))
+        .unwrap();
+    let both = RoutingProfile::new().serve(INBOUND, 1).serve(TASKS, 1);
+    let spec = AgentSpec::new(AgentId::new(1))
+        .capacity(
+            Capacity::voice()
+                .with(Channel::Chat, 1)
+                .voice_exclusive(false),
+        )
+        .profile(both);
+    r.add_agent(spec).unwrap();
+    let _ = r.log_in(AgentId::new(1), secs(0)).unwrap();
+    // The only idle agent is kept for inbound: the chat task waits.
+    let chat = Contact::new(id(1), TASKS, Channel::Chat);
+    assert!(assigned(&r.arrive(chat, secs(0)).unwrap()).is_empty());
+    // A call makes the agent busy; its free chat slot takes the task.
+    let d = r.arrive(call(2), secs(1)).unwrap();
+    assert_eq!(
+        assigned(&d),
+        [(id(2), AgentId::new(1)), (id(1), AgentId::new(1))]
+    );
+}
+
+/// Found by the reference: ringing a task at several agents counted the
+/// first agent rung as still idle, so a second idle agent was rung while
+/// the rule kept it for inbound.
+#[test]
+fn ringing_a_task_at_several_agents_keeps_the_idle_agents_the_rule_keeps() {
+    let mut r = Router::new(RouterConfig::default()).unwrap();
+    r.add_queue(QueueConfig::new(INBOUND)).unwrap();
+    let ring = OfferPolicy::new(TimeSpan::from_secs(5)).mode(OfferMode::RingAll { agents: 3 });
+    r.add_queue(
+        QueueConfig::new(TASKS)
+            .outbound(Outbound { keep_idle: 2 })
+            .offer(ring),
+    )
+    .unwrap();
+    for a in 1..=3 {
+        let profile = RoutingProfile::new().serve(INBOUND, 1).serve(TASKS, 1);
+        r.add_agent(AgentSpec::new(AgentId::new(a)).profile(profile))
+            .unwrap();
+        let _ = r.log_in(AgentId::new(a), secs(0)).unwrap();
+    }
+    // Three idle, two kept: the task rings at one agent only.
+    let d = r.arrive(task(1), secs(0)).unwrap();
+    let rung = d
+        .iter()
+        .filter(|d| matches!(d, Decision::Offered { .. }))
+        .count();
+    assert_eq!(rung, 1);
+}
+
+/// Found by the reference: a task that has waited out an agent's profile
+/// delay was not placed while a newer, better task (not yet reachable by
+/// that agent) stood at the head of its group.
+#[test]
+fn a_task_past_an_agents_delay_goes_though_a_newer_better_one_heads_the_group() {
+    let mut r = Router::new(RouterConfig::default()).unwrap();
+    r.add_queue(QueueConfig::new(TASKS).outbound(Outbound { keep_idle: 0 }))
+        .unwrap();
+    let late = RoutingProfile::new().serve_after(TASKS, 1, TimeSpan::from_secs(30));
+    r.add_agent(AgentSpec::new(AgentId::new(1)).profile(late))
+        .unwrap();
+    let _ = r.log_in(AgentId::new(1), secs(0)).unwrap();
+    r.set_not_ready(AgentId::new(1), NotReadyReason::Break, secs(0))
+        .unwrap();
+    let _ = r.arrive(task(1), secs(0)).unwrap();
+    let _ = r.advance(secs(30)).unwrap();
+    // An upset caller's task scores 40 points more.
+    let better = task(2).sentiment(Sentiment::new(-1.0).unwrap());
+    let _ = r.arrive(better, secs(30)).unwrap();
+    // Back from the break at 31 s: task 1 has waited 31 s, task 2 only 1.
+    let _ = r.advance(secs(31)).unwrap();
+    let d = r.set_ready(AgentId::new(1), secs(31)).unwrap();
+    assert_eq!(assigned(&d), [(id(1), AgentId::new(1))]);
+}
+
+/// Found by the reference: a rejected task went straight back to the agent
+/// who rejected it, ahead of a better task waiting beside it; a task back
+/// in its place now waits for the blending rule like any other.
+#[test]
+fn a_rejected_task_does_not_jump_a_better_task_waiting_beside_it() {
+    let config = RouterConfig::default().missed_offers(MissedOffers {
+        reject_rest: TimeSpan::ZERO,
+        no_answer_rest: TimeSpan::ZERO,
+        not_ready_after: core::num::NonZeroU8::MAX,
+    });
+    let mut r = Router::new(config).unwrap();
+    let ring = OfferPolicy::new(TimeSpan::from_secs(20));
+    r.add_queue(
+        QueueConfig::new(TASKS)
+            .outbound(Outbound { keep_idle: 0 })
+            .offer(ring),
+    )
+    .unwrap();
+    let profile = RoutingProfile::new().serve(TASKS, 1);
+    r.add_agent(AgentSpec::new(AgentId::new(1)).profile(profile))
+        .unwrap();
+    let _ = r.log_in(AgentId::new(1), secs(0)).unwrap();
+    let _ = r.arrive(task(1), secs(0)).unwrap();
+    // An upset customer's task scores 40 points more and waits.
+    let better = task(2).sentiment(Sentiment::new(-1.0).unwrap());
+    let _ = r.arrive(better, secs(1)).unwrap();
+    let d = r.reject(id(1), AgentId::new(1), secs(2)).unwrap();
+    let offered: Vec<ContactId> = d
+        .iter()
+        .filter_map(|d| match d {
+            Decision::Offered { contact, .. } => Some(*contact),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(offered, [id(2)]);
+}

@@ -3,7 +3,7 @@
 //! They must make the same decisions and return the same errors, and the
 //! routing invariants must hold after every step.
 
-use crate::support::naive::{Naive, qualifies};
+use crate::support::naive::{NContact, Naive, qualifies};
 use crate::support::strategies::{
     AgentTarget, Op, QUEUES, Step, Target, agent_spec, queue_configs, step,
 };
@@ -21,13 +21,21 @@ fn cases() -> u32 {
 
 /// Applies one operation to both routers; returns both outcomes.
 fn resolve(naive: &Naive, t: Target, in_service: Option<bool>) -> ContactId {
+    resolve_where(naive, t, |c| {
+        in_service.is_none_or(|s| c.agent.is_some() == s)
+    })
+}
+
+/// The contact an operation names: mostly one of the reference's that
+/// `fits`, picked by index.
+fn resolve_where(naive: &Naive, t: Target, fits: impl Fn(&NContact) -> bool) -> ContactId {
     match t {
         Target::Raw(c) => c,
         Target::Existing(n) => {
             let pool: Vec<ContactId> = naive
                 .contacts
                 .values()
-                .filter(|c| in_service.is_none_or(|s| c.agent.is_some() == s))
+                .filter(|c| fits(c))
                 .map(|c| c.contact.id)
                 .collect();
             if pool.is_empty() {
@@ -89,6 +97,9 @@ fn on_router(
         Op::Accept(_, a) => vec(router.accept(c, offered_agent(*a, target_agent), now)),
         Op::Transfer(_, q) => vec(router.transfer(c, *q, now)),
         Op::Reject(_, a) => vec(router.reject(c, offered_agent(*a, target_agent), now)),
+        Op::RequestCallback(_, at) => vec(router.request_callback(c, later(now, *at), now)),
+        Op::CallbackUnanswered(_) => vec(router.callback_unanswered(c, now)),
+        Op::SwitchChannel(_, ch, q) => vec(router.switch_channel(c, *ch, *q, now)),
     }
 }
 
@@ -127,7 +138,15 @@ fn on_naive(
         Op::Accept(_, a) => naive.accept(c, offered_agent(*a, target_agent), now),
         Op::Transfer(_, q) => naive.transfer(c, *q, now),
         Op::Reject(_, a) => naive.reject(c, offered_agent(*a, target_agent), now),
+        Op::RequestCallback(_, at) => naive.request_callback(c, later(now, *at), now),
+        Op::CallbackUnanswered(_) => naive.callback_unanswered(c, now),
+        Op::SwitchChannel(_, ch, q) => naive.switch_channel(c, *ch, *q, now),
     }
+}
+
+/// The time a callback is asked for: `ms` from `now` (before it too).
+fn later(now: Timestamp, ms: Option<i64>) -> Option<Timestamp> {
+    ms.map(|ms| Timestamp::from_millis(now.as_millis().saturating_add_signed(ms)))
 }
 
 /// A scoring of the kind a product might supply: points by customer
@@ -217,6 +236,10 @@ fn check_invariants(
                 );
             }
             (ContactStatus::InService { agent: a }, Some(b)) => assert_eq!(a, *b),
+            (ContactStatus::CallbackHeld { .. }, None) => {
+                assert_eq!(offered, 0);
+                assert!(naive.contacts[cid].held(), "{cid} held by the router only");
+            }
             other => panic!("{cid}: router says {other:?}"),
         }
     }
@@ -228,8 +251,9 @@ fn check_invariants(
     let offers: BTreeSet<(ContactId, AgentId)> = ledger.offers.keys().copied().collect();
     assert_eq!(pending, offers, "pending offers");
     // Positions agree with the reference's count.
+    let held = |c: &ContactId| naive.contacts.get(c).is_some_and(NContact::held);
     for (cid, agent) in &ledger.held {
-        if agent.is_none() && ledger.offered(*cid) == 0 {
+        if agent.is_none() && ledger.offered(*cid) == 0 && !held(cid) {
             let e = router.wait_estimate(*cid).expect("a waiting contact");
             assert_eq!(
                 (e.ahead, e.agents),
@@ -241,7 +265,7 @@ fn check_invariants(
     let waiting = ledger
         .held
         .iter()
-        .filter(|(c, a)| a.is_none() && ledger.offered(**c) == 0)
+        .filter(|(c, a)| a.is_none() && ledger.offered(**c) == 0 && !held(c))
         .count();
     assert_eq!(router.waiting_count(), waiting);
     // Loads agree; an agent that just took contacts is within its capacity
@@ -420,7 +444,27 @@ impl World<'_> {
         let target = match op {
             Op::Finish(t) => (Some(resolve(self.naive, *t, Some(true))), None),
             Op::Abandon(t) => (Some(resolve(self.naive, *t, Some(false))), None),
-            Op::Sentiment(t, _) | Op::Transfer(t, _) => (Some(resolve(self.naive, *t, None)), None),
+            Op::Sentiment(t, _) | Op::Transfer(t, _) | Op::SwitchChannel(t, ..) => {
+                (Some(resolve(self.naive, *t, None)), None)
+            }
+            // Mostly a contact whose queue offers callbacks.
+            Op::RequestCallback(t, _) => {
+                let offers = |c: &NContact| {
+                    self.naive.queues[&c.contact.queue]
+                        .config
+                        .callbacks
+                        .is_some()
+                };
+                let pick =
+                    |c: &NContact| c.waiting() && (offers(c) || now.as_millis().is_multiple_of(4));
+                (Some(resolve_where(self.naive, *t, pick)), None)
+            }
+            Op::CallbackUnanswered(t) => (
+                Some(resolve_where(self.naive, *t, |c| {
+                    c.agent.is_some() && c.callback.is_some()
+                })),
+                None,
+            ),
             Op::Accept(t, a) | Op::Reject(t, a) => resolve_offer(self.naive, *t, *a),
             _ => (None, None),
         };
@@ -459,6 +503,11 @@ impl World<'_> {
             }
             (Op::Finish(_) | Op::Abandon(_), Ok(_), Some(c)) => {
                 self.ledger.held.remove(&c);
+            }
+            // The attempt is over: the callback is held off the queue (or
+            // has failed, which its decision says).
+            (Op::CallbackUnanswered(_), Ok(_), Some(c)) => {
+                self.ledger.held.insert(c, None);
             }
             _ => {}
         }
@@ -549,8 +598,12 @@ impl World<'_> {
                 .values()
                 .filter(|c| c.waiting() && !touched.contains(&c.contact.id))
             {
+                // Inbound contacts go before tasks, whatever their age, and
+                // a task goes as its own queue's blending rule allows.
+                let rule = |c: &NContact| naive.queues[&c.contact.queue].config.outbound;
                 let overtaken = naive.rank_of(agent, x) == Some((mine, TimeSpan::ZERO))
-                    && x.contact.channel == y.contact.channel;
+                    && x.contact.channel == y.contact.channel
+                    && rule(x) == rule(y);
                 if overtaken {
                     assert!(
                         t.as_millis() as f64 - x.arrived.as_millis() as f64 <= bound_ms + 1.0,
@@ -606,6 +659,16 @@ impl Ledger {
                         "{contact} offered to {agent} twice"
                     );
                     chosen.push((*contact, *agent));
+                }
+                Decision::CallbackFailed { contact, .. } => {
+                    assert!(
+                        self.held.remove(contact).is_some(),
+                        "{contact} failed but not held"
+                    );
+                    assert!(
+                        !self.offers.keys().any(|o| o.0 == *contact),
+                        "{contact} failed but still offered"
+                    );
                 }
                 Decision::Transferred { contact, .. } => {
                     // A transfer out of service puts the contact back to waiting.
@@ -768,5 +831,107 @@ fn dense_world_matches_naive_reference() {
             false,
             Some(400 + 150 * seed as usize),
         );
+    }
+}
+
+/// A world where every inbound queue offers callbacks and one queue holds
+/// outbound tasks: callbacks granted, held, connected, unanswered, retried,
+/// expired and called off, channel switches and purpose menus, many times
+/// over, against the reference.
+fn callback_world(seed: u64) -> (Vec<QueueConfig>, Vec<AgentSpec>, Vec<Step>) {
+    use rand::{RngExt, SeedableRng};
+    let mut rng = rand_pcg::Pcg64Mcg::seed_from_u64(seed);
+    let policy = |rng: &mut rand_pcg::Pcg64Mcg| CallbackPolicy {
+        offer_above: TimeSpan::from_secs([0, 15, 120][rng.random_range(0..3)]),
+        retries: [0, 2, 255][rng.random_range(0..3)],
+        retry_after: TimeSpan::from_secs(rng.random_range(0..20)),
+        window: rng
+            .random_bool(0.5)
+            .then(|| TimeSpan::from_secs(rng.random_range(5..200))),
+    };
+    let (q0, q1, tasks) = (QueueId::new(0), QueueId::new(1), QueueId::new(2));
+    let queues = vec![
+        QueueConfig::new(q0).callbacks(policy(&mut rng)),
+        QueueConfig::new(q1)
+            .callbacks(policy(&mut rng))
+            .offer(OfferPolicy::new(TimeSpan::from_secs(4)))
+            .wrap_up(TimeSpan::from_secs(2)),
+        QueueConfig::new(tasks)
+            .outbound(Outbound {
+                keep_idle: rng.random_range(0..3),
+            })
+            .purpose(PurposeRoute::new(PurposeId::new(1), q0))
+            .purpose(PurposeRoute::new(PurposeId::new(2), q1)),
+    ];
+    let agents: Vec<AgentSpec> = (0..12)
+        .map(|i| {
+            let mut profile = RoutingProfile::new();
+            for q in [q0, q1, tasks] {
+                if rng.random_bool(0.7) {
+                    let delay = if rng.random_bool(0.2) { 8 } else { 0 };
+                    profile =
+                        profile.serve_after(q, rng.random_range(1..3), TimeSpan::from_secs(delay));
+                }
+            }
+            AgentSpec::new(AgentId::new(i))
+                .capacity(Capacity::voice().with(Channel::Chat, rng.random_range(0..3)))
+                .profile(profile)
+        })
+        .collect();
+    let mut steps = Vec::new();
+    for n in 0..600u64 {
+        let any = |rng: &mut rand_pcg::Pcg64Mcg| Target::Existing(rng.random_range(0..usize::MAX));
+        let op = match rng.random_range(0..24) {
+            0..=6 => {
+                let ch = if rng.random_bool(0.7) {
+                    Channel::Voice
+                } else {
+                    Channel::Chat
+                };
+                let q = QueueId::new(rng.random_range(0..3));
+                let mut c = Contact::new(ContactId::new(1_000 + n), q, ch)
+                    .stage(LifecycleStage::ALL[rng.random_range(0..5)]);
+                if q == tasks && rng.random_bool(0.5) {
+                    c = c.purpose(PurposeId::new(rng.random_range(1..4)));
+                }
+                Op::Arrive(c)
+            }
+            7..=9 => Op::RequestCallback(
+                any(&mut rng),
+                rng.random_bool(0.3)
+                    .then(|| rng.random_range(-1_000..90_000)),
+            ),
+            10..=12 => Op::CallbackUnanswered(any(&mut rng)),
+            13..=15 => Op::Finish(any(&mut rng)),
+            16 => Op::Abandon(any(&mut rng)),
+            17 => Op::Accept(any(&mut rng), AgentTarget::Offered),
+            18 => Op::SwitchChannel(
+                any(&mut rng),
+                if rng.random_bool(0.5) {
+                    Channel::Voice
+                } else {
+                    Channel::Chat
+                },
+                QueueId::new(rng.random_range(0..3)),
+            ),
+            19 => Op::NotReady(AgentId::new(rng.random_range(0..12))),
+            20 => Op::Ready(AgentId::new(rng.random_range(0..12))),
+            _ => Op::Advance,
+        };
+        steps.push(Step {
+            op,
+            dt: rng.random_range(0..6_000),
+            advance_first: true,
+        });
+    }
+    (queues, agents, steps)
+}
+
+/// The callback world against the reference, for a few seeds.
+#[test]
+fn callback_world_matches_naive_reference() {
+    for seed in 0..12 {
+        let (queues, agents, steps) = callback_world(seed);
+        run(queues, agents, steps, seed, seed < 2, Some(300));
     }
 }

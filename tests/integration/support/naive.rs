@@ -1,7 +1,12 @@
 //! A deliberately naive reference router: linear scans over every agent and
 //! every contact, no index. It implements the documented semantics of
 //! `Router` directly, so the fast router must make exactly the same
-//! decisions and return exactly the same errors.
+//! decisions and return exactly the same errors: agents and their states,
+//! arrivals (purpose menus, the customer's language, stages read off the
+//! context, known agents), offers in every mode, escalation ladders and the
+//! upset rule, transfers and channel switches, resumed callers and repeat
+//! contacts, callbacks (granted by the wait estimate, held, retried,
+//! expired, called off) and outbound tasks under the blending rule.
 
 use callroute::*;
 use rand::{RngExt, SeedableRng};
@@ -58,6 +63,24 @@ pub struct NContact {
     pub stage_source: StageSource,
     /// Whether its customer's last contact ended within the repeat window.
     pub repeat: bool,
+    /// The queue that counts it (where it arrived, or was transferred to
+    /// from service).
+    pub home: QueueId,
+    /// Its callback, once the customer asked for one.
+    pub callback: Option<NCallback>,
+}
+
+/// A contact's callback, as `CallbackPolicy` documents it.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NCallback {
+    /// Attempts the customer did not answer.
+    pub attempts: u8,
+    /// While held off the queue: the timer bringing it back.
+    pub held: Option<(Timestamp, u64)>,
+    /// When its window closes, if it has one.
+    pub until: Option<Timestamp>,
+    /// While not connected within a window: the timer closing it.
+    pub expiry: Option<(Timestamp, u64)>,
 }
 
 impl NContact {
@@ -75,6 +98,8 @@ impl NContact {
             stage_source: StageSource::Given,
             repeat: false,
             called: contact.queue,
+            home: contact.queue,
+            callback: None,
             contact,
             reqs,
             seq,
@@ -103,9 +128,14 @@ impl NContact {
             .find_map(|q| spec.profile.entry(q))
     }
 
-    /// Neither offered nor in service.
+    /// Neither offered, in service nor a held callback.
     pub fn waiting(&self) -> bool {
-        self.agent.is_none() && self.offers.is_empty()
+        self.agent.is_none() && self.offers.is_empty() && !self.held()
+    }
+
+    /// A callback held off the queue.
+    pub fn held(&self) -> bool {
+        self.callback.is_some_and(|cb| cb.held.is_some())
     }
 }
 
@@ -114,6 +144,10 @@ pub struct NQueue {
     pub config: QueueConfig,
     pub last: Option<AgentId>,
     pub waiting: u64,
+    /// When it last answered, and the running mean interval between its
+    /// answers (the newest weighs a fifth), as `WaitEstimate` defines it.
+    pub answered: Option<Timestamp>,
+    pub mean_gap: Option<TimeSpan>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -125,6 +159,8 @@ enum NTimer {
     Rest(AgentId),
     Step(ContactId),
     PreferEnds(ContactId),
+    CallbackDue(ContactId),
+    CallbackExpires(ContactId),
 }
 
 #[derive(Debug, Clone)]
@@ -406,6 +442,56 @@ impl Naive {
         qualifies(&a.spec, &c.reqs).then(|| (self.rank(c, e.rank), e.delay))
     }
 
+    /// Whether `c` is an outbound task (its queue is outbound now).
+    pub fn is_task(&self, c: &NContact) -> bool {
+        self.queues
+            .get(&c.contact.queue)
+            .is_some_and(|q| q.config.outbound.is_some())
+    }
+
+    /// Ready, resting from no offer, and holding nothing.
+    fn idle(a: &NAgent) -> bool {
+        a.presence == Presence::Ready && a.rest.is_none() && a.load == [0; 4]
+    }
+
+    /// Whether the blending rule lets agent `a` take `c`: any contact but a
+    /// task, and a task unless `a` is idle while no more than the rule's
+    /// `keep_idle` agents are.
+    fn blend_allows(&self, a: &NAgent, c: &NContact) -> bool {
+        let Some(rule) = self
+            .queues
+            .get(&c.contact.queue)
+            .and_then(|q| q.config.outbound)
+        else {
+            return true;
+        };
+        let idle = self.agents.values().filter(|a| Self::idle(a)).count();
+        !Self::idle(a) || idle > rule.keep_idle as usize
+    }
+
+    /// Places waiting tasks while the rule allows: the best waiting task
+    /// (score, then arrival) that some agent may take goes to the best such
+    /// agent; again until none can go.
+    fn blend(&mut self, now: Timestamp, out: &mut Out) {
+        loop {
+            let mut tasks: Vec<(f64, u64, ContactId)> = self
+                .contacts
+                .values()
+                .filter(|c| c.waiting() && self.is_task(c))
+                .map(|c| (self.key(c), c.seq, c.contact.id))
+                .collect();
+            tasks.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)));
+            let placed = tasks
+                .iter()
+                .find_map(|t| self.best_free(t.2, now).map(|a| (t.2, a)));
+            let Some((cid, aid)) = placed else {
+                return;
+            };
+            self.unqueue(cid);
+            self.give(cid, aid, now, out);
+        }
+    }
+
     fn assign(&mut self, cid: ContactId, aid: AgentId, now: Timestamp, out: &mut Out) {
         let ch = self.contacts[&cid].contact.channel.index();
         if let Some(a) = self.agents.get_mut(&aid) {
@@ -420,13 +506,17 @@ impl Naive {
         let priority = self.breakdown(c, now);
         let waited = now.saturating_since(c.arrived);
         let queue = c.contact.queue;
+        let callback = c.callback.is_some();
         if let Some(c) = self.contacts.get_mut(&cid) {
             c.agent = Some(aid);
         }
         for k in self
             .contacts
             .get_mut(&cid)
-            .map(|c| [c.step_timer.take(), c.prefer_timer.take()])
+            .map(|c| {
+                let expiry = c.callback.as_mut().and_then(|cb| cb.expiry.take());
+                [c.step_timer.take(), c.prefer_timer.take(), expiry]
+            })
             .into_iter()
             .flatten()
             .flatten()
@@ -438,6 +528,17 @@ impl Naive {
         }
         if let Some(q) = self.queues.get_mut(&queue) {
             q.last = Some(aid);
+            if let Some(last) = q.answered {
+                let gap = now.saturating_since(last).as_millis() as i64;
+                q.mean_gap = Some(TimeSpan::from_millis(match q.mean_gap {
+                    Some(m) => {
+                        let m = m.as_millis() as i64;
+                        (m + (gap - m) / 5) as u64
+                    }
+                    None => gap as u64,
+                }));
+            }
+            q.answered = Some(now);
         }
         out.push(Decision::Assigned {
             contact: cid,
@@ -445,7 +546,7 @@ impl Naive {
             queue,
             waited,
             priority,
-            callback: false,
+            callback,
         });
     }
 
@@ -516,7 +617,7 @@ impl Naive {
             .agents
             .values()
             .filter(|a| !c.offers.iter().any(|o| o.0 == a.spec.id))
-            .filter(|a| self.may_take(a, c, now, false).is_some())
+            .filter(|a| self.may_take(a, c, now, false).is_some() && self.blend_allows(a, c))
             .map(|a| a.spec.id)
             .collect();
         let (queue, reqs, contact) = (c.contact.queue, c.reqs.clone(), c.contact.clone());
@@ -603,6 +704,7 @@ impl Naive {
         }
         if requeued
             && self.contacts[&cid].waiting()
+            && !self.is_task(&self.contacts[&cid])
             && let Some(other) = self.best_free(cid, now)
         {
             self.unqueue(cid);
@@ -717,6 +819,7 @@ impl Naive {
             });
             self.pull(other, now, &mut out);
         }
+        self.blend(now, &mut out);
         Ok(out)
     }
 
@@ -737,6 +840,7 @@ impl Naive {
         self.timers.remove(&k);
         let mut out = Vec::new();
         self.end_offer(cid, aid, OfferEnd::Rejected, now, &mut out);
+        self.blend(now, &mut out);
         Ok(out)
     }
 
@@ -761,7 +865,7 @@ impl Naive {
             let best = self
                 .contacts
                 .values()
-                .filter(|c| c.waiting())
+                .filter(|c| c.waiting() && !self.is_task(c))
                 .filter_map(|c| self.may_take(a, c, now, false).map(|rank| (rank, c)))
                 .min_by(|x, y| {
                     x.0.cmp(&y.0)
@@ -835,6 +939,8 @@ impl Naive {
                 config,
                 last: None,
                 waiting: 0,
+                answered: None,
+                mean_gap: None,
             },
         );
         Ok(())
@@ -888,6 +994,7 @@ impl Naive {
             self.withdraw_disallowed(cid, now, &mut out);
         }
         self.pull(id, now, &mut out);
+        self.blend(now, &mut out);
         Ok(out)
     }
 
@@ -914,6 +1021,7 @@ impl Naive {
         }
         let mut out = Vec::new();
         self.pull(id, now, &mut out);
+        self.blend(now, &mut out);
         Ok(out)
     }
 
@@ -961,6 +1069,7 @@ impl Naive {
         }
         let mut out = Vec::new();
         self.pull(id, now, &mut out);
+        self.blend(now, &mut out);
         Ok(out)
     }
 
@@ -1006,10 +1115,39 @@ impl Naive {
             self.wrap_up_ended(id, k, now, &mut out);
         }
         self.pull(id, now, &mut out);
+        self.blend(now, &mut out);
         Ok(out)
     }
 
     pub fn arrive(&mut self, mut contact: Contact, now: Timestamp) -> Result<Out, RouterError> {
+        // The entry queue's menu moves it first, then its queue may
+        // require the customer's language.
+        if let Some(purpose) = contact.purpose {
+            let q = self
+                .queues
+                .get(&contact.queue)
+                .ok_or(RouterError::UnknownQueue(contact.queue))?;
+            let e = q
+                .config
+                .purposes
+                .iter()
+                .find(|e| e.purpose == purpose)
+                .ok_or(RouterError::UnknownPurpose {
+                    queue: contact.queue,
+                    purpose,
+                })?;
+            contact.queue = e.queue;
+            contact.requirements = e.requirements.merged(&contact.requirements);
+        }
+        if self
+            .queues
+            .get(&contact.queue)
+            .is_some_and(|q| q.config.language_from_context)
+            && contact.requirements.required_language().is_none()
+            && let Some(language) = contact.context.as_deref().and_then(|c| c.language)
+        {
+            contact.requirements = contact.requirements.clone().language(language);
+        }
         if self.contacts.contains_key(&contact.id) {
             return Err(RouterError::DuplicateContact(contact.id));
         }
@@ -1065,6 +1203,7 @@ impl Naive {
             .agents
             .values()
             .filter(|a| self.may_take(a, &probe, now, false).is_some())
+            .filter(|a| self.blend_allows(a, &probe))
             .map(|a| a.spec.id)
             .collect();
         let chosen = self.select(queue, &probe.reqs.clone(), &contact, candidates);
@@ -1097,7 +1236,7 @@ impl Naive {
             self.kept.remove(&cu);
         }
         self.kept.retain(|_, k| k.2 >= now);
-        if let Some(cu) = contact.customer
+        if let Some(cu) = contact.customer.filter(|_| !self.is_task(&probe))
             && let Some(until) = self.last_contact.remove(&cu)
         {
             probe.repeat = now <= until;
@@ -1120,6 +1259,7 @@ impl Naive {
         }
         self.schedule_preference(id);
         self.schedule_step(id);
+        self.blend(now, &mut out);
         Ok(out)
     }
 
@@ -1247,6 +1387,18 @@ impl Naive {
         to: QueueId,
         now: Timestamp,
     ) -> Result<Out, RouterError> {
+        self.transfer_on(cid, to, None, now)
+    }
+
+    /// A transfer, onto `channel` if given (its agent's load is the old
+    /// channel's).
+    fn transfer_on(
+        &mut self,
+        cid: ContactId,
+        to: QueueId,
+        channel: Option<Channel>,
+        now: Timestamp,
+    ) -> Result<Out, RouterError> {
         let c = self
             .contacts
             .get(&cid)
@@ -1258,12 +1410,17 @@ impl Naive {
         self.clock = now;
         let mut out = Vec::new();
         let action = Escalation::Overflow { queue: to };
-        let Some(aid) = c.agent else {
+        let ch = c.contact.channel.index();
+        let agent = c.agent;
+        if let (Some(channel), Some(c)) = (channel, self.contacts.get_mut(&cid)) {
+            c.contact.channel = channel;
+        }
+        let Some(aid) = agent else {
             self.escalate(cid, action, NCause::Transfer, now, &mut out);
             self.schedule_step(cid);
+            self.blend(now, &mut out);
             return Ok(out);
         };
-        let ch = c.contact.channel.index();
         if let Some(a) = self.agents.get_mut(&aid) {
             a.in_service -= 1;
             a.handled += 1;
@@ -1273,6 +1430,7 @@ impl Naive {
         }
         let mut c = self.contacts.remove(&cid).unwrap();
         c.agent = None;
+        c.home = to;
         self.apply(&mut c, action, now);
         let queue = c.contact.queue;
         c.delays_scheduled = false;
@@ -1290,6 +1448,37 @@ impl Naive {
             self.give(cid, other, now, &mut out);
         }
         self.schedule_step(cid);
+        self.blend(now, &mut out);
+        Ok(out)
+    }
+
+    /// `Router::switch_channel`: a waiting or in-service contact changes
+    /// channel, then moves as a transfer does.
+    pub fn switch_channel(
+        &mut self,
+        cid: ContactId,
+        channel: Channel,
+        to: QueueId,
+        now: Timestamp,
+    ) -> Result<Out, RouterError> {
+        let c = self
+            .contacts
+            .get(&cid)
+            .ok_or(RouterError::UnknownContact(cid))?;
+        if !self.queues.contains_key(&to) {
+            return Err(RouterError::UnknownQueue(to));
+        }
+        self.check_time(now)?;
+        if !(c.waiting() || c.agent.is_some()) {
+            return Err(RouterError::ContactNotWaiting(cid));
+        }
+        let from = c.contact.channel;
+        let mut out = vec![Decision::ChannelSwitched {
+            contact: cid,
+            from,
+            to: channel,
+        }];
+        out.extend(self.transfer_on(cid, to, Some(channel), now)?);
         Ok(out)
     }
 
@@ -1323,7 +1512,8 @@ impl Naive {
         };
         let ch = c.contact.channel.index();
         let wrap = self.queues[&c.contact.queue].config.wrap_up;
-        if let (Some(cu), Some(w)) = (c.contact.customer, self.repeat_window) {
+        let task = self.queues[&c.home].config.outbound.is_some();
+        if let (Some(cu), Some(w), false) = (c.contact.customer, self.repeat_window, task) {
             self.last_contact.insert(cu, now + w);
         }
         self.clock = now;
@@ -1343,6 +1533,7 @@ impl Naive {
         }
         let mut out = Vec::new();
         self.pull(aid, now, &mut out);
+        self.blend(now, &mut out);
         Ok(out)
     }
 
@@ -1363,7 +1554,7 @@ impl Naive {
         let c = self.contacts.remove(&id).unwrap();
         self.kept.retain(|_, k| k.2 >= now);
         if let (Some(cu), Some(window)) = (
-            c.contact.customer,
+            c.contact.customer.filter(|_| c.callback.is_none()),
             self.queues
                 .get(&c.called)
                 .and_then(|q| q.config.resume_within),
@@ -1377,6 +1568,8 @@ impl Naive {
             .chain(c.extend)
             .chain(c.step_timer)
             .chain(c.prefer_timer)
+            .chain(c.callback.and_then(|cb| cb.held))
+            .chain(c.callback.and_then(|cb| cb.expiry))
         {
             self.timers.remove(&k);
         }
@@ -1395,6 +1588,7 @@ impl Naive {
         for (aid, _) in &c.offers {
             self.pull(*aid, now, &mut out);
         }
+        self.blend(now, &mut out);
         Ok(out)
     }
 
@@ -1414,7 +1608,228 @@ impl Naive {
         }
         let mut out = Vec::new();
         self.check_upset(id, now, &mut out);
+        self.blend(now, &mut out);
         Ok(out)
+    }
+
+    /// The expected further wait of waiting `cid`, as `WaitEstimate`
+    /// defines it.
+    pub fn expected_wait(&self, cid: ContactId) -> Option<TimeSpan> {
+        let (ahead, agents) = self.position(cid);
+        let gap = self.queues[&self.contacts[&cid].contact.queue].mean_gap?;
+        (agents > 0).then(|| TimeSpan::from_millis(gap.as_millis() * (u64::from(ahead) + 1)))
+    }
+
+    /// `Router::request_callback`.
+    pub fn request_callback(
+        &mut self,
+        cid: ContactId,
+        at: Option<Timestamp>,
+        now: Timestamp,
+    ) -> Result<Out, RouterError> {
+        let c = self
+            .contacts
+            .get(&cid)
+            .ok_or(RouterError::UnknownContact(cid))?;
+        self.check_time(now)?;
+        if !c.waiting() || c.callback.is_some() {
+            return Err(RouterError::ContactNotWaiting(cid));
+        }
+        let q = &self.queues[&c.contact.queue];
+        let Some(policy) = q.config.callbacks else {
+            return Err(RouterError::CallbacksNotOffered(q.config.id));
+        };
+        let later = at.filter(|&t| t > now);
+        if later.is_none()
+            && let Some(expected) = self.expected_wait(cid)
+            && expected < policy.offer_above
+        {
+            return Err(RouterError::CallbackNotNeeded {
+                contact: cid,
+                expected,
+            });
+        }
+        self.clock = now;
+        let until = policy.window.map(|w| later.unwrap_or(now) + w);
+        if let Some(c) = self.contacts.get_mut(&cid) {
+            c.callback = Some(NCallback {
+                until,
+                ..NCallback::default()
+            });
+        }
+        if let Some(at) = later {
+            self.unqueue(cid);
+            self.hold(cid, at);
+        }
+        self.watch_window(cid);
+        Ok(Vec::new())
+    }
+
+    fn hold(&mut self, cid: ContactId, at: Timestamp) {
+        let k = self.schedule(at, NTimer::CallbackDue(cid));
+        if let Some(cb) = self
+            .contacts
+            .get_mut(&cid)
+            .and_then(|c| c.callback.as_mut())
+        {
+            cb.held = Some(k);
+        }
+    }
+
+    fn watch_window(&mut self, cid: ContactId) {
+        let Some(until) = self.contacts[&cid].callback.and_then(|cb| cb.until) else {
+            return;
+        };
+        let k = self.schedule(until, NTimer::CallbackExpires(cid));
+        if let Some(cb) = self
+            .contacts
+            .get_mut(&cid)
+            .and_then(|c| c.callback.as_mut())
+        {
+            cb.expiry = Some(k);
+        }
+    }
+
+    /// `Router::callback_unanswered`.
+    pub fn callback_unanswered(
+        &mut self,
+        cid: ContactId,
+        now: Timestamp,
+    ) -> Result<Out, RouterError> {
+        let c = self
+            .contacts
+            .get(&cid)
+            .ok_or(RouterError::UnknownContact(cid))?;
+        self.check_time(now)?;
+        let Some(aid) = c.agent else {
+            return Err(RouterError::ContactNotInService(cid));
+        };
+        let Some(cb) = c.callback else {
+            return Err(RouterError::NotACallback(cid));
+        };
+        let policy = self.queues[&c.contact.queue]
+            .config
+            .callbacks
+            .unwrap_or_default();
+        let ch = c.contact.channel.index();
+        self.clock = now;
+        if let Some(a) = self.agents.get_mut(&aid) {
+            a.in_service -= 1;
+            a.load[ch] -= 1;
+        }
+        if let Some(c) = self.contacts.get_mut(&cid) {
+            c.agent = None;
+        }
+        let retry = now + policy.retry_after;
+        let mut out = Vec::new();
+        if cb.attempts >= policy.retries || cb.until.is_some_and(|until| retry >= until) {
+            self.end_callback(cid, &mut out);
+        } else {
+            if let Some(c) = self.contacts.get_mut(&cid) {
+                c.callback = Some(NCallback {
+                    attempts: cb.attempts + 1,
+                    until: cb.until,
+                    ..NCallback::default()
+                });
+            }
+            self.hold(cid, retry);
+            self.watch_window(cid);
+        }
+        self.pull(aid, now, &mut out);
+        self.blend(now, &mut out);
+        Ok(out)
+    }
+
+    /// The callback ends without reaching the customer.
+    fn end_callback(&mut self, cid: ContactId, out: &mut Out) {
+        if let Some(c) = self.drop_callback(cid) {
+            out.push(Decision::CallbackFailed {
+                contact: cid,
+                queue: c.contact.queue,
+            });
+        }
+    }
+
+    /// Removes callback `cid` and its timers.
+    fn drop_callback(&mut self, cid: ContactId) -> Option<NContact> {
+        let c = self.contacts.remove(&cid)?;
+        for k in c
+            .extend
+            .into_iter()
+            .chain(c.step_timer)
+            .chain(c.prefer_timer)
+            .chain(c.callback.and_then(|cb| cb.held))
+            .chain(c.callback.and_then(|cb| cb.expiry))
+        {
+            self.timers.remove(&k);
+        }
+        Some(c)
+    }
+
+    fn callback_due(
+        &mut self,
+        cid: ContactId,
+        key: (Timestamp, u64),
+        at: Timestamp,
+        out: &mut Out,
+    ) {
+        let Some(c) = self.contacts.get_mut(&cid) else {
+            return;
+        };
+        let Some(cb) = c.callback.as_mut().filter(|cb| cb.held == Some(key)) else {
+            return;
+        };
+        cb.held = None;
+        c.delays_scheduled = false;
+        match self.best_free(cid, at) {
+            Some(a) => self.give(cid, a, at, out),
+            None => self.enqueue(cid, at, out),
+        }
+    }
+
+    fn callback_expires(
+        &mut self,
+        cid: ContactId,
+        key: (Timestamp, u64),
+        at: Timestamp,
+        out: &mut Out,
+    ) {
+        let Some(c) = self.contacts.get_mut(&cid) else {
+            return;
+        };
+        let Some(cb) = c.callback.as_mut().filter(|cb| cb.expiry == Some(key)) else {
+            return;
+        };
+        cb.expiry = None;
+        if c.agent.is_some() {
+            return;
+        }
+        if c.waiting() {
+            self.unqueue(cid);
+        }
+        let Some(c) = self.drop_callback(cid) else {
+            return;
+        };
+        let (offers, ch) = (c.offers, c.contact.channel.index());
+        for (aid, k) in &offers {
+            self.timers.remove(k);
+            if let Some(a) = self.agents.get_mut(aid) {
+                a.offers -= 1;
+                a.load[ch] -= 1;
+            }
+            out.push(Decision::OfferEnded {
+                contact: cid,
+                agent: *aid,
+                end: OfferEnd::Withdrawn,
+            });
+        }
+        for (aid, _) in &offers {
+            self.pull(*aid, at, out);
+        }
+        out.push(Decision::CallbackFailed {
+            contact: cid,
+            queue: c.contact.queue,
+        });
     }
 
     pub fn advance(&mut self, now: Timestamp) -> Result<Out, RouterError> {
@@ -1433,92 +1848,98 @@ impl Naive {
             let timer = entry.remove();
             self.clock = key.0;
             let at = key.0;
-            match timer {
-                NTimer::WrapUp(aid) => {
-                    self.wrap_up_ended(aid, key, at, &mut out);
-                    self.pull(aid, at, &mut out);
-                }
-                NTimer::Delay(cid, seq) => {
-                    let Some(c) = self.contacts.get(&cid) else {
-                        continue;
-                    };
-                    if c.seq != seq || !c.waiting() {
-                        continue;
+            'fire: {
+                match timer {
+                    NTimer::WrapUp(aid) => {
+                        self.wrap_up_ended(aid, key, at, &mut out);
+                        self.pull(aid, at, &mut out);
                     }
-                    let candidates: Vec<AgentId> = self
-                        .agents
-                        .values()
-                        .filter(|a| self.may_take(a, c, at, true).is_some())
-                        .map(|a| a.spec.id)
-                        .collect();
-                    let reqs = c.reqs.clone();
-                    let queue = c.contact.queue;
-                    let contact = c.contact.clone();
-                    if let Some(aid) = self.select(queue, &reqs, &contact, candidates) {
-                        self.unqueue(cid);
-                        self.give(cid, aid, at, &mut out);
-                    }
-                }
-                NTimer::OfferTimeout(cid, aid) => {
-                    self.end_offer(cid, aid, OfferEnd::NoAnswer, at, &mut out);
-                }
-                NTimer::Extend(cid) => {
-                    let Some(c) = self.contacts.get_mut(&cid) else {
-                        continue;
-                    };
-                    c.extend = None;
-                    let queue = c.contact.queue;
-                    let Some(policy) = self.queues[&queue].config.offer else {
-                        continue;
-                    };
-                    let OfferMode::Progressive { every, agents } = policy.mode else {
-                        continue;
-                    };
-                    let mut rang = false;
-                    if self.contacts[&cid].offers.len() < usize::from(agents)
-                        && let Some(more) = self.best_free(cid, at)
-                    {
-                        self.offer(cid, more, policy, at, &mut out);
-                        rang = true;
-                    }
-                    if rang && self.contacts[&cid].offers.len() < usize::from(agents) {
-                        let k = self.schedule(at + every, NTimer::Extend(cid));
-                        if let Some(c) = self.contacts.get_mut(&cid) {
-                            c.extend = Some(k);
+                    NTimer::Delay(cid, seq) => {
+                        let Some(c) = self.contacts.get(&cid) else {
+                            break 'fire;
+                        };
+                        if c.seq != seq || !c.waiting() {
+                            break 'fire;
+                        }
+                        let candidates: Vec<AgentId> = self
+                            .agents
+                            .values()
+                            .filter(|a| self.may_take(a, c, at, true).is_some())
+                            .filter(|a| self.blend_allows(a, c))
+                            .map(|a| a.spec.id)
+                            .collect();
+                        let reqs = c.reqs.clone();
+                        let queue = c.contact.queue;
+                        let contact = c.contact.clone();
+                        if let Some(aid) = self.select(queue, &reqs, &contact, candidates) {
+                            self.unqueue(cid);
+                            self.give(cid, aid, at, &mut out);
                         }
                     }
-                }
-                NTimer::Rest(aid) => {
-                    if let Some(a) = self.agents.get_mut(&aid) {
-                        a.rest = None;
+                    NTimer::OfferTimeout(cid, aid) => {
+                        self.end_offer(cid, aid, OfferEnd::NoAnswer, at, &mut out);
                     }
-                    self.pull(aid, at, &mut out);
-                }
-                NTimer::PreferEnds(cid) => {
-                    if let Some(c) = self.contacts.get_mut(&cid) {
-                        c.prefer_timer = None;
+                    NTimer::Extend(cid) => {
+                        let Some(c) = self.contacts.get_mut(&cid) else {
+                            break 'fire;
+                        };
+                        c.extend = None;
+                        let queue = c.contact.queue;
+                        let Some(policy) = self.queues[&queue].config.offer else {
+                            break 'fire;
+                        };
+                        let OfferMode::Progressive { every, agents } = policy.mode else {
+                            break 'fire;
+                        };
+                        let mut rang = false;
+                        if self.contacts[&cid].offers.len() < usize::from(agents)
+                            && let Some(more) = self.best_free(cid, at)
+                        {
+                            self.offer(cid, more, policy, at, &mut out);
+                            rang = true;
+                        }
+                        if rang && self.contacts[&cid].offers.len() < usize::from(agents) {
+                            let k = self.schedule(at + every, NTimer::Extend(cid));
+                            if let Some(c) = self.contacts.get_mut(&cid) {
+                                c.extend = Some(k);
+                            }
+                        }
                     }
-                    self.escalate(cid, Escalation::DropPreference, NCause::Step, at, &mut out);
-                }
-                NTimer::Step(cid) => {
-                    let Some(c) = self.contacts.get_mut(&cid) else {
-                        continue;
-                    };
-                    c.step_timer = None;
-                    let step = c.step;
-                    c.step += 1;
-                    let queue = c.contact.queue;
-                    let action = self.queues[&queue]
-                        .config
-                        .escalation
-                        .get(usize::from(step))
-                        .map(|s| s.action);
-                    if let Some(action) = action {
-                        self.escalate(cid, action, NCause::Step, at, &mut out);
+                    NTimer::Rest(aid) => {
+                        if let Some(a) = self.agents.get_mut(&aid) {
+                            a.rest = None;
+                        }
+                        self.pull(aid, at, &mut out);
                     }
-                    self.schedule_step(cid);
+                    NTimer::PreferEnds(cid) => {
+                        if let Some(c) = self.contacts.get_mut(&cid) {
+                            c.prefer_timer = None;
+                        }
+                        self.escalate(cid, Escalation::DropPreference, NCause::Step, at, &mut out);
+                    }
+                    NTimer::Step(cid) => {
+                        let Some(c) = self.contacts.get_mut(&cid) else {
+                            break 'fire;
+                        };
+                        c.step_timer = None;
+                        let step = c.step;
+                        c.step += 1;
+                        let queue = c.contact.queue;
+                        let action = self.queues[&queue]
+                            .config
+                            .escalation
+                            .get(usize::from(step))
+                            .map(|s| s.action);
+                        if let Some(action) = action {
+                            self.escalate(cid, action, NCause::Step, at, &mut out);
+                        }
+                        self.schedule_step(cid);
+                    }
+                    NTimer::CallbackDue(cid) => self.callback_due(cid, key, at, &mut out),
+                    NTimer::CallbackExpires(cid) => self.callback_expires(cid, key, at, &mut out),
                 }
             }
+            self.blend(at, &mut out);
         }
         self.clock = now;
         Ok(out)
@@ -1560,7 +1981,7 @@ impl Naive {
     pub fn idle_agent_with_work(&self) -> Option<(AgentId, ContactId)> {
         for a in self.agents.values() {
             for c in self.contacts.values().filter(|c| c.waiting()) {
-                if self.may_take(a, c, self.clock, false).is_some() {
+                if self.may_take(a, c, self.clock, false).is_some() && self.blend_allows(a, c) {
                     return Some((a.spec.id, c.contact.id));
                 }
             }

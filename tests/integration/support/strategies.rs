@@ -8,6 +8,8 @@ pub const QUEUES: u32 = 3;
 pub const SKILLS: u16 = 4;
 pub const AGENT_IDS: u32 = 6;
 pub const CONTACT_IDS: u64 = 24;
+/// Purposes a queue's menu may list.
+pub const PURPOSES: u16 = 3;
 
 /// Which contact an operation targets: mostly one the router holds in the
 /// right state (picked at run time by index), sometimes any raw id.
@@ -44,6 +46,12 @@ pub enum Op {
     Accept(Target, AgentTarget),
     Transfer(Target, QueueId),
     Reject(Target, AgentTarget),
+    /// A waiting caller asks to be called back: at once, or this many
+    /// milliseconds from now (zero or negative: at once too).
+    RequestCallback(Target, Option<i64>),
+    /// Nobody answered the callback attempt in service.
+    CallbackUnanswered(Target),
+    SwitchChannel(Target, Channel, QueueId),
     Advance,
 }
 
@@ -74,7 +82,7 @@ fn prof() -> impl Strategy<Value = Proficiency> {
     (1u8..=10).prop_map(|p| Proficiency::new(p).unwrap_or(Proficiency::MIN))
 }
 
-fn channel() -> impl Strategy<Value = Channel> {
+pub fn channel() -> impl Strategy<Value = Channel> {
     prop_oneof![
         4 => Just(Channel::Voice),
         2 => Just(Channel::Chat),
@@ -149,10 +157,13 @@ pub fn contact() -> impl Strategy<Value = Contact> {
         ),
         proptest::option::weighted(0.5, 0u64..4),
         proptest::bool::weighted(0.7),
-        proptest::option::weighted(0.4, context()),
+        (
+            proptest::option::weighted(0.4, context()),
+            proptest::option::weighted(0.3, 0u16..PURPOSES + 1), // sometimes unknown
+        ),
     )
         .prop_map(
-            |(id, q, ch, stage, s, tier, skills, lang, prefer, customer, given, ctx)| {
+            |(id, q, ch, stage, s, tier, skills, lang, prefer, customer, given, (ctx, purpose))| {
                 let mut req = Requirements::new();
                 for (sk, p) in skills {
                     req = req.skill(
@@ -185,6 +196,9 @@ pub fn contact() -> impl Strategy<Value = Contact> {
                 if let Some(ctx) = ctx {
                     c = c.context(ctx);
                 }
+                if let Some(p) = purpose {
+                    c = c.purpose(PurposeId::new(p));
+                }
                 c.sentiment(Sentiment::new(f64::from(s) / 10.0).unwrap_or(Sentiment::NEUTRAL))
                     .value(CustomerValue::Tier(tiers[tier]))
                     .requirements(req)
@@ -204,16 +218,20 @@ pub fn context() -> impl Strategy<Value = CustomerContext> {
         proptest::option::of(0..AGENT_IDS),
         proptest::option::of(0..AGENT_IDS),
         0u32..4,
+        proptest::option::weighted(0.5, language()),
     )
         .prop_map(
-            |(purchases, last, open_cases, last_agent, manager, engagement)| CustomerContext {
-                purchases,
-                last_purchase: last.map(Timestamp::from_secs),
-                open_cases,
-                last_agent: last_agent.map(AgentId::new),
-                account_manager: manager.map(AgentId::new),
-                engagement,
-                ..CustomerContext::default()
+            |(purchases, last, open_cases, last_agent, manager, engagement, language)| {
+                CustomerContext {
+                    purchases,
+                    last_purchase: last.map(Timestamp::from_secs),
+                    open_cases,
+                    last_agent: last_agent.map(AgentId::new),
+                    account_manager: manager.map(AgentId::new),
+                    engagement,
+                    language,
+                    ..CustomerContext::default()
+                }
             },
         )
 }
@@ -300,7 +318,10 @@ pub fn queue_configs() -> impl Strategy<Value = Vec<QueueConfig>> {
             proptest::bool::weighted(0.25),
             any::<bool>(),
             proptest::option::weighted(0.4, prop_oneof![Just(20u64), Just(90)]),
-            proptest::option::weighted(0.3, prop_oneof![Just(0u64), Just(30)]),
+            (
+                proptest::option::weighted(0.3, prop_oneof![Just(0u64), Just(30)]),
+                extras(),
+            ),
         ),
         QUEUES as usize,
     )
@@ -310,7 +331,20 @@ pub fn queue_configs() -> impl Strategy<Value = Vec<QueueConfig>> {
             .map(
                 |(
                     i,
-                    (sel, base, wrap, max, req, offer, ladder, upset, refuse, first, resume, known),
+                    (
+                        sel,
+                        base,
+                        wrap,
+                        max,
+                        req,
+                        offer,
+                        ladder,
+                        upset,
+                        refuse,
+                        first,
+                        resume,
+                        (known, (callbacks, outbound, menu, language)),
+                    ),
                 )| {
                     let i = i as u32;
                     let mut q = QueueConfig::new(QueueId::new(i))
@@ -348,11 +382,72 @@ pub fn queue_configs() -> impl Strategy<Value = Vec<QueueConfig>> {
                         let p = Proficiency::new(p).unwrap_or(Proficiency::MIN);
                         q = q.requirements(Requirements::new().skill(SkillId::new(s), p));
                     }
-                    q
+                    if let Some(policy) = callbacks {
+                        q = q.callbacks(policy);
+                    }
+                    if let Some(rule) = outbound {
+                        q = q.outbound(rule);
+                    }
+                    // Each purpose once, to this queue or one added before.
+                    let mut listed = Vec::new();
+                    for (purpose, target, skill) in menu {
+                        if listed.contains(&purpose) {
+                            continue;
+                        }
+                        listed.push(purpose);
+                        let mut entry = PurposeRoute::new(
+                            PurposeId::new(purpose),
+                            QueueId::new(target % (i + 1)),
+                        );
+                        if let Some((s, p)) = skill {
+                            let p = Proficiency::new(p).unwrap_or(Proficiency::MIN);
+                            entry =
+                                entry.requirements(Requirements::new().skill(SkillId::new(s), p));
+                        }
+                        q = q.purpose(entry);
+                    }
+                    q.language_from_context(language)
                 },
             )
             .collect()
     })
+}
+
+/// A queue's callbacks, outbound rule, purpose menu and language rule.
+#[allow(clippy::type_complexity)]
+fn extras() -> impl Strategy<
+    Value = (
+        Option<CallbackPolicy>,
+        Option<Outbound>,
+        Vec<(u16, u32, Option<(u16, u8)>)>,
+        bool,
+    ),
+> {
+    let callbacks = (
+        prop_oneof![Just(0u64), Just(20), Just(600)],
+        prop_oneof![Just(0u8), Just(1), Just(255)],
+        prop_oneof![Just(0u64), Just(3), Just(30)],
+        proptest::option::weighted(0.4, prop_oneof![Just(0u64), Just(10), Just(60), Just(600)]),
+    )
+        .prop_map(|(above, retries, after, window)| CallbackPolicy {
+            offer_above: TimeSpan::from_secs(above),
+            retries,
+            retry_after: TimeSpan::from_secs(after),
+            window: window.map(TimeSpan::from_secs),
+        });
+    (
+        proptest::option::weighted(0.6, callbacks),
+        proptest::option::weighted(0.25, (0u32..3).prop_map(|keep_idle| Outbound { keep_idle })),
+        proptest::collection::vec(
+            (
+                0..PURPOSES,
+                0..QUEUES,
+                proptest::option::weighted(0.3, (0..SKILLS, 1u8..=3)),
+            ),
+            0..3,
+        ),
+        proptest::bool::weighted(0.3),
+    )
 }
 
 pub fn step() -> impl Strategy<Value = Step> {
@@ -374,6 +469,11 @@ pub fn step() -> impl Strategy<Value = Step> {
         6 => (target(), agent_target()).prop_map(|(c, a)| Op::Accept(c, a)),
         2 => (target(), 0..=QUEUES).prop_map(|(c, q)| Op::Transfer(c, QueueId::new(q))),
         3 => (target(), agent_target()).prop_map(|(c, a)| Op::Reject(c, a)),
+        6 => (target(), proptest::option::weighted(0.4, -1_000i64..60_000))
+            .prop_map(|(c, at)| Op::RequestCallback(c, at)),
+        5 => target().prop_map(Op::CallbackUnanswered),
+        1 => (target(), channel(), 0..=QUEUES)
+            .prop_map(|(c, ch, q)| Op::SwitchChannel(c, ch, QueueId::new(q))),
     ];
     (
         op,
