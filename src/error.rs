@@ -3,6 +3,7 @@
 use crate::model::ModelError;
 use crate::policy::PolicyError;
 use crate::router::{RouterError, SnapshotError};
+#[cfg(feature = "sim")]
 use crate::sim::SimError;
 use crate::staffing::StaffingError;
 
@@ -32,6 +33,7 @@ pub enum Error {
     #[error(transparent)]
     Staffing(#[from] StaffingError),
     /// A scenario could not be simulated.
+    #[cfg(feature = "sim")]
     #[error(transparent)]
     Sim(#[from] SimError),
 }

@@ -67,6 +67,7 @@ mod error;
 pub mod model;
 pub mod policy;
 pub mod router;
+#[cfg(feature = "sim")]
 pub mod sim;
 mod small_list;
 pub mod staffing;

@@ -69,7 +69,9 @@ pub(crate) fn parse_duration(text: &str, unit: Duration) -> Result<u64, String> 
     u64::try_from(nanos / unit_nanos).map_err(|_| format!("`{text}` is too long"))
 }
 
-/// `text`, a duration with units, in seconds (any fraction kept).
+/// `text`, a duration with units, in seconds (any fraction kept): the
+/// simulator's scenario files.
+#[cfg(feature = "sim")]
 pub(crate) fn parse_seconds(text: &str) -> Result<f64, String> {
     humantime::parse_duration(text)
         .map(|d| d.as_secs_f64())

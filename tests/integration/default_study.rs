@@ -1,7 +1,7 @@
 //! The default staffing study (the first command of the README), run with
 //! few replications: its report's structure and conservation laws.
 
-#[path = "../../examples/staffing/study.rs"]
+#[path = "../../src/bin/callroute/study.rs"]
 mod study;
 
 use callroute::sim::{Segment, SegmentSummary, Simulation};

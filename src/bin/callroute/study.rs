@@ -19,7 +19,7 @@ use serde::Serialize;
 
 /// The default scenario, embedded: the commented file of
 /// `examples/scenarios/`.
-pub const DEFAULT_SCENARIO: &str = include_str!("../scenarios/default_center.toml");
+pub const DEFAULT_SCENARIO: &str = include_str!("../../../examples/scenarios/default_center.toml");
 
 /// The service level each stage should reach (of its contacts, within their
 /// queue's threshold): purchase and loyalty calls matter most, discovery

@@ -1,0 +1,260 @@
+//! What the program prints: the study's four sections and the tables of a
+//! summary.
+
+use crate::study::Study;
+use callroute::sim::{Scenario, Summary};
+
+pub fn pct(x: f64) -> String {
+    format!("{:.1}%", 100.0 * x)
+}
+
+fn clock(secs: u64) -> String {
+    let minutes = 8 * 60 + secs / 60;
+    format!("{:02}:{:02}", minutes / 60, minutes % 60)
+}
+
+/// Prints the study.
+pub fn print(name: &str, scenario: &Scenario, s: &Study) {
+    let agents: u32 = scenario.groups.iter().map(|g| g.count).sum();
+    let b = &s.baseline;
+    say!(
+        "Staffing study of {name}: {} contacts a day, {agents} agents in {} groups; \
+         {} replications (seed {}), 95% intervals.",
+        b.overall.offered.mean.round(),
+        scenario.groups.len(),
+        s.replications,
+        s.seed
+    );
+    say!(
+        "As scheduled: service level {} ± {:.1}, abandoned {}, occupancy {}.",
+        pct(b.overall.service_level.mean),
+        100.0 * b.overall.service_level.half_width,
+        pct(b.overall.abandonment.mean),
+        pct(b.occupancy.mean)
+    );
+
+    say!("\n1. Erlang's staffing per interval, and what the simulator measures with it");
+    say!(
+        "   (each queue staffed alone for its own target; chats as slots of the chat concurrency)\n"
+    );
+    say!(
+        "   {:>5}  {:>7}  {:>6}  {:>8}  {:>10}  {:>9}  {:>9}  {:>10}  {:>7}",
+        "time",
+        "Erlangs",
+        "agents",
+        "promised",
+        "simulated",
+        "abandoned",
+        "scheduled",
+        "simulated",
+        "waiting"
+    );
+    say!(
+        "   {:>5}  {:>7}  {:>6}  {:>8}  {:>10}  {:>9}  {:>9}  {:>10}  {:>7}",
+        "",
+        "",
+        "Erlang",
+        "Erlang",
+        "at Erlang",
+        "at Erlang",
+        "agents",
+        "as sched.",
+        "as sched."
+    );
+    for r in &s.intervals {
+        say!(
+            "   {:>5}  {:>7.1}  {:>6}  {:>8}  {:>10}  {:>9}  {:>9.1}  {:>10}  {:>7.1}",
+            clock(r.start_secs),
+            r.erlangs,
+            r.erlang_agents,
+            pct(r.erlang_service_level),
+            pct(r.simulated_at_erlang),
+            pct(r.abandoned_at_erlang),
+            r.scheduled_agents,
+            pct(r.simulated_as_scheduled),
+            r.queue_length_as_scheduled
+        );
+    }
+    let e = &s.at_erlang.overall;
+    say!(
+        "\n   Over the day Erlang's staffing gives {} ± {:.1} simulated (abandoned {}), \
+         where it promises each queue at least its target (the lowest is {}):",
+        pct(e.service_level.mean),
+        100.0 * e.service_level.half_width,
+        pct(e.abandonment.mean),
+        pct(scenario
+            .queues
+            .iter()
+            .map(|q| q.service_level.share())
+            .fold(1.0, f64::min))
+    );
+    let caveats = erlang_caveats(scenario);
+    if !caveats.is_empty() {
+        say!(
+            "   Where the two differ, Erlang's assumptions do not hold here: {}.",
+            caveats.join("; ")
+        );
+    }
+
+    say!("\n2. The fewest agents per team that meet the stage targets (found by simulation)\n");
+    for t in &s.teams {
+        let targets: Vec<String> = t
+            .targets
+            .iter()
+            .zip(&t.reached)
+            .map(|((seg, share), got)| {
+                format!(
+                    "{} ≥ {} (reaches {})",
+                    seg.trim_start_matches("stream "),
+                    pct(*share),
+                    pct(*got)
+                )
+            })
+            .collect();
+        let change = i64::from(t.needed) - i64::from(t.scheduled);
+        say!(
+            "   {:<40} scheduled {:>3}, needed {:>3} ({change:+})",
+            t.groups.join(" + "),
+            t.scheduled,
+            t.needed
+        );
+        say!("   {:<40} {}", "", targets.join("; "));
+    }
+
+    say!("\n3. Plain FIFO against the lifecycle and sentiment priority, on the same customers\n");
+    say!(
+        "   {:<22} {:>9} {:>9} {:>15}   {:>8} {:>8}   {:>9} {:>9}",
+        "segment",
+        "SL FIFO",
+        "SL prio",
+        "difference",
+        "ab. FIFO",
+        "ab. prio",
+        "cost FIFO",
+        "cost prio"
+    );
+    for p in &s.policies {
+        say!(
+            "   {:<22} {:>9} {:>9} {:>+8.1} ± {:<4.1}   {:>8} {:>8}   {:>9.0} {:>9.0}",
+            p.segment,
+            pct(p.fifo.0),
+            pct(p.priority.0),
+            100.0 * p.difference.service_level.mean,
+            100.0 * p.difference.service_level.half_width,
+            pct(p.fifo.1),
+            pct(p.priority.1),
+            p.fifo.2,
+            p.priority.2
+        );
+    }
+    say!();
+    let mut any = false;
+    for p in s.policies.iter().filter_map(|p| p.why.as_ref()) {
+        say!("   - {p}");
+        any = true;
+    }
+    if !any {
+        say!("   The two policies do not differ beyond the noise here.");
+    }
+
+    say!("\n4. The staffing curve: the whole center scaled\n");
+    say!(
+        "   {:>6}  {:>14}  {:>10}  {:>10}",
+        "agents",
+        "service level",
+        "abandoned",
+        "cost"
+    );
+    for p in &s.curve {
+        let o = &p.summary.overall;
+        say!(
+            "   {:>6}  {:>14}  {:>10}  {:>10.0}",
+            p.agents,
+            pct(o.service_level.mean),
+            pct(o.abandonment.mean),
+            o.cost.mean
+        );
+    }
+    say!("\nPer segment, as scheduled:\n");
+    segments(b);
+}
+
+/// What in `scenario` Erlang's formulas do not model.
+fn erlang_caveats(scenario: &Scenario) -> Vec<String> {
+    use callroute::sim::Dist;
+    let mut out = Vec::new();
+    let mut kinds: Vec<&str> = scenario
+        .streams
+        .iter()
+        .filter_map(|s| match s.handle {
+            Dist::Exponential { .. } => None,
+            Dist::LogNormal { .. } => Some("log-normal"),
+            Dist::Gamma { .. } => Some("gamma"),
+            Dist::Fixed { .. } => Some("fixed"),
+            Dist::Empirical { .. } => Some("empirical"),
+        })
+        .collect();
+    kinds.sort_unstable();
+    kinds.dedup();
+    if !kinds.is_empty() {
+        out.push(format!(
+            "handle times are {} rather than exponential",
+            kinds.join(" and ")
+        ));
+    }
+    out.push(
+        "its agents start and stop on the interval's edges, and a queue left at an edge \
+         meets new agents"
+            .to_owned(),
+    );
+    let fed_by_overflow = scenario.queues.iter().any(|q| {
+        matches!(
+            q.upset.map(|u| u.action),
+            Some(callroute::Escalation::Overflow { .. })
+        ) || q
+            .escalation
+            .iter()
+            .any(|e| matches!(e.action, callroute::Escalation::Overflow { .. }))
+    });
+    if fed_by_overflow {
+        out.push("contacts overflow between queues, which Erlang staffs apart".to_owned());
+    }
+    if scenario
+        .streams
+        .iter()
+        .any(|s| s.sentiment_drift_per_minute != 0.0)
+    {
+        out.push("sentiment drifts while callers wait and reorders them".to_owned());
+    }
+    out
+}
+
+/// The per-segment table of a summary.
+pub fn segments(summary: &Summary) {
+    say!(
+        "   {:<26} {:>8} {:>15} {:>15} {:>8} {:>8} {:>10}",
+        "segment",
+        "offered",
+        "service level",
+        "abandoned",
+        "ASA (s)",
+        "p90 (s)",
+        "cost"
+    );
+    for (name, s) in &summary.segments {
+        if s.offered.mean == 0.0 {
+            continue;
+        }
+        say!(
+            "   {name:<26} {:>8.0} {:>8.1}% ± {:>4.1} {:>8.1}% ± {:>4.1} {:>8.1} {:>8.1} {:>10.0}",
+            s.offered.mean,
+            100.0 * s.service_level.mean,
+            100.0 * s.service_level.half_width,
+            100.0 * s.abandonment.mean,
+            100.0 * s.abandonment.half_width,
+            s.average_speed_of_answer.mean,
+            s.wait_p90.mean,
+            s.cost.mean,
+        );
+    }
+}

@@ -1,0 +1,324 @@
+//! The `callroute` program, run as a user runs it: the built binary, its
+//! exit codes, what it prints and the files it writes.
+
+use callroute::sim::{Scenario, Shard, Summary, replicate};
+use callroute::staffing::{
+    ErlangA, ErlangC, Load, ServiceLevelDefinition, Targets, fewest_agents,
+    fewest_agents_with_abandonment,
+};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn callroute(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_callroute"))
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| unreachable!("the program runs: {e}"))
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn small_shop() -> String {
+    format!(
+        "{}/examples/scenarios/small_shop.toml",
+        env!("CARGO_MANIFEST_DIR")
+    )
+}
+
+/// A fresh directory for one test's files.
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("callroute-program-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| unreachable!("{e}"));
+    dir
+}
+
+fn json<T: serde::de::DeserializeOwned>(path: &Path) -> T {
+    let t = std::fs::read_to_string(path).unwrap_or_else(|e| unreachable!("{e}"));
+    serde_json::from_str(&t).unwrap_or_else(|e| unreachable!("{e}"))
+}
+
+#[test]
+fn help_lists_every_subcommand_and_flag_and_exits_0() {
+    let out = callroute(&["--help"]);
+    assert_eq!(out.status.code(), Some(0));
+    let help = text(&out.stdout);
+    for sub in ["study", "simulate", "erlang", "compare", "merge"] {
+        assert!(help.contains(sub), "--help names {sub}");
+    }
+    for flag in ["--scenario", "--seed", "--replications", "--out", "--json"] {
+        assert!(help.contains(flag), "--help names {flag}");
+    }
+    assert!(help.contains("[default: 2026]"), "defaults are shown");
+    for (sub, flag) in [
+        ("study", "--replications-from"),
+        ("simulate", "--csv"),
+        ("erlang", "--patience"),
+        ("compare", "--a"),
+        ("merge", "<SHARD>"),
+    ] {
+        let out = callroute(&[sub, "-h"]);
+        assert_eq!(out.status.code(), Some(0), "{sub} -h");
+        assert!(text(&out.stdout).contains(flag), "{sub} -h names {flag}");
+    }
+    let out = callroute(&["--version"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(text(&out.stdout).starts_with("callroute "));
+}
+
+#[test]
+fn a_bad_flag_is_one_line_with_exit_code_2() {
+    for args in [
+        &["--bogus"][..],
+        &["erlang", "--calls", "200", "--handle", "3x"],
+        &["erlang", "--handle", "3m"],
+        &["simulate", "--replications", "0"],
+    ] {
+        let out = callroute(args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = text(&out.stderr);
+        assert_eq!(err.lines().count(), 1, "{args:?}: {err}");
+        assert!(err.starts_with("callroute: "), "{err}");
+        assert!(out.stdout.is_empty());
+    }
+}
+
+#[test]
+fn a_bad_scenario_file_is_named_with_exit_code_2() {
+    let dir = scratch("bad-scenario");
+    let file = dir.join("bad.toml");
+    std::fs::write(&file, "interval_secs = 1800\nwrap_upp = 3\n")
+        .unwrap_or_else(|e| unreachable!("{e}"));
+    let out = callroute(&["simulate", "--scenario", &file.display().to_string()]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert!(err.contains("bad.toml"), "{err}");
+    assert!(err.contains("wrap_upp"), "{err}");
+    assert!(!err.contains("panicked"));
+}
+
+#[test]
+fn an_unwritable_output_is_refused_before_anything_runs() {
+    let dir = scratch("unwritable");
+    // A path under a plain file can never be created.
+    let file = dir.join("a-file");
+    std::fs::write(&file, "").unwrap_or_else(|e| unreachable!("{e}"));
+    let under = file.join("charts");
+    let json_under = file.join("study.json");
+    for args in [
+        vec!["study", "--out", under.to_str().unwrap_or_default()],
+        vec![
+            "study",
+            "--out",
+            dir.to_str().unwrap_or_default(),
+            "--json",
+            json_under.to_str().unwrap_or_default(),
+        ],
+        vec![
+            "simulate",
+            "--scenario",
+            &small_shop(),
+            "--csv",
+            under.to_str().unwrap_or_default(),
+        ],
+    ] {
+        let out = callroute(&args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = text(&out.stderr);
+        assert!(err.contains("a-file"), "names the path: {err}");
+        // Refused at the start: nothing of a study or a simulation printed.
+        assert!(out.stdout.is_empty(), "{}", text(&out.stdout));
+    }
+}
+
+#[test]
+fn erlang_prints_and_writes_the_librarys_figures() {
+    let dir = scratch("erlang");
+    let file = dir.join("erlang.json");
+    let out = callroute(&[
+        "erlang",
+        "--calls",
+        "100",
+        "--per",
+        "30m",
+        "--handle",
+        "3m",
+        "--service-level",
+        "80%",
+        "--within",
+        "20s",
+        "--patience",
+        "2m",
+        "--json",
+        file.to_str().unwrap_or_default(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let printed = text(&out.stdout);
+    let got: serde_json::Value = json(&file);
+    let load = Load::from_rate(200.0, 180.0).unwrap_or_else(|e| unreachable!("{e}"));
+    let target = Targets::new()
+        .service_level(0.8, 20.0)
+        .unwrap_or_else(|e| unreachable!("{e}"));
+    let c = fewest_agents(load, 180.0, &target).unwrap_or_else(|e| unreachable!("{e}"));
+    let a = fewest_agents_with_abandonment(load, 180.0, 120.0, &target)
+        .unwrap_or_else(|e| unreachable!("{e}"));
+    assert_eq!(got["erlang_c_agents"], c);
+    assert_eq!(got["erlang_a_agents"], a);
+    assert!(printed.contains(&format!(
+        "Erlang C (callers wait as long as it takes): {c} agents"
+    )));
+    // Every row of both tables, exactly (the JSON keeps every bit).
+    let rows = got["erlang_c"].as_array().cloned().unwrap_or_default();
+    assert!(rows.len() >= 3);
+    for row in rows {
+        let n = row["agents"].as_u64().unwrap_or_default() as u32;
+        let q = ErlangC::new(n, load, 180.0).unwrap_or_else(|e| unreachable!("{e}"));
+        assert_eq!(row["service_level"].as_f64(), q.service_level(20.0).ok());
+        assert_eq!(row["prob_wait"].as_f64(), Some(q.prob_wait()));
+        assert_eq!(
+            row["average_speed_of_answer_secs"].as_f64(),
+            Some(q.average_speed_of_answer())
+        );
+        assert_eq!(row["occupancy"].as_f64(), Some(q.occupancy()));
+    }
+    let rows = got["erlang_a"].as_array().cloned().unwrap_or_default();
+    assert!(rows.len() >= 5, "the answers ± 2");
+    for row in rows {
+        let n = row["agents"].as_u64().unwrap_or_default() as u32;
+        let q = ErlangA::new(n, load, 180.0, 120.0).unwrap_or_else(|e| unreachable!("{e}"));
+        assert_eq!(
+            row["service_level"].as_f64(),
+            q.service_level(20.0, ServiceLevelDefinition::OfOffered)
+                .ok()
+        );
+        assert_eq!(row["prob_abandon"].as_f64(), Some(q.prob_abandon()));
+        assert_eq!(row["occupancy"].as_f64(), Some(q.occupancy()));
+    }
+}
+
+#[test]
+fn erlang_tables_a_range_of_agents() {
+    let out = callroute(&[
+        "erlang", "--calls", "200", "--handle", "180", "--table", "12..16",
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let printed = text(&out.stdout);
+    let rows: Vec<&str> = printed
+        .lines()
+        .filter(|l| l.starts_with(' '))
+        .filter(|l| {
+            l.split_whitespace()
+                .next()
+                .is_some_and(|w| w.parse::<u32>().is_ok())
+        })
+        .collect();
+    assert_eq!(rows.len(), 5, "{printed}");
+    assert!(rows.iter().any(|r| r.contains("← Erlang C")));
+}
+
+#[test]
+fn simulate_writes_the_librarys_summary_as_json_and_csv() {
+    let dir = scratch("simulate");
+    let (file, csv) = (dir.join("s.json"), dir.join("csv"));
+    let out = callroute(&[
+        "simulate",
+        "--scenario",
+        &small_shop(),
+        "--replications",
+        "3",
+        "--seed",
+        "11",
+        "--json",
+        file.to_str().unwrap_or_default(),
+        "--csv",
+        csv.to_str().unwrap_or_default(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let scenario: Scenario = toml::from_str(
+        &std::fs::read_to_string(small_shop()).unwrap_or_else(|e| unreachable!("{e}")),
+    )
+    .unwrap_or_else(|e| unreachable!("{e}"));
+    let expected = replicate(&scenario, 11, 3).unwrap_or_else(|e| unreachable!("{e}"));
+    let got: Summary = json(&file);
+    assert_eq!(got, expected);
+    let printed = text(&out.stdout);
+    assert!(printed.contains("overall"), "{printed}");
+    // One CSV per table, one row per segment, interval and group.
+    let lines = |f: &str| {
+        std::fs::read_to_string(csv.join(f))
+            .unwrap_or_else(|e| unreachable!("{f}: {e}"))
+            .lines()
+            .count()
+    };
+    assert_eq!(lines("segments.csv"), expected.segments.len() + 1);
+    assert_eq!(lines("intervals.csv"), expected.intervals.len() + 1);
+    assert_eq!(lines("groups.csv"), expected.group_occupancy.len() + 1);
+    let queues = expected
+        .segments
+        .iter()
+        .filter(|(n, _)| n.starts_with("queue "))
+        .count();
+    assert_eq!(lines("queues.csv"), queues + 1);
+    let head = std::fs::read_to_string(csv.join("segments.csv")).unwrap_or_default();
+    assert!(head.starts_with("segment,offered,offered_half_width,service_level,"));
+}
+
+#[test]
+fn compare_reports_paired_differences() {
+    let out = callroute(&[
+        "compare",
+        "--scenario",
+        &small_shop(),
+        "--replications",
+        "3",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let printed = text(&out.stdout);
+    assert!(printed.contains("plain FIFO (a) against the scenario's router (b)"));
+    assert!(
+        printed
+            .lines()
+            .any(|l| l.trim_start().starts_with("overall"))
+    );
+}
+
+#[test]
+fn shards_merge_to_the_figures_of_one_run() {
+    let dir = scratch("shards");
+    let scenario = small_shop();
+    let mut files = Vec::new();
+    for (from, to) in [("0", "2"), ("2", "5")] {
+        let f = dir.join(format!("shard-{from}.json"));
+        let out = callroute(&[
+            "study",
+            "--scenario",
+            &scenario,
+            "--replications-from",
+            from,
+            "--replications-to",
+            to,
+            "--json",
+            f.to_str().unwrap_or_default(),
+        ]);
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        files.push(f);
+    }
+    let merged = dir.join("merged.json");
+    let out = callroute(&[
+        "merge",
+        files[0].to_str().unwrap_or_default(),
+        files[1].to_str().unwrap_or_default(),
+        "--json",
+        merged.to_str().unwrap_or_default(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let s: Scenario = toml::from_str(&std::fs::read_to_string(&scenario).unwrap_or_default())
+        .unwrap_or_else(|e| unreachable!("{e}"));
+    let one = Shard::run(&s, 2026, 0..5, &|| {})
+        .and_then(|s| s.summary())
+        .unwrap_or_else(|e| unreachable!("{e}"));
+    let got: Summary = json(&merged);
+    assert_eq!(got, one);
+}
