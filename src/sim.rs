@@ -74,5 +74,5 @@ pub use shard::Shard;
 pub use stats::{Report, Segment};
 pub use study::{
     CurvePoint, Difference, SegmentTarget, compare, compare_reports, fewest_agents_by_simulation,
-    staffing_curve,
+    search_runs, staffing_curve,
 };

@@ -126,7 +126,9 @@ pub struct SegmentTarget {
 /// among its groups in proportion to their counts in `scenario` (see
 /// [`Scenario::with_team`]); a team of one group is that group. Common random numbers make the results of two counts
 /// differ by staffing, not by luck, so the search is a binary search over
-/// the count (the service level is assumed to rise with agents).
+/// the count (the service level is assumed to rise with agents): at most
+/// [`search_runs`]`(max_agents, replications)` runs of the day, each
+/// reported to `on_run` as it ends (for a progress display).
 ///
 /// # Errors
 ///
@@ -137,7 +139,7 @@ pub struct SegmentTarget {
 /// use callroute::sim::{Dist, Scenario, SegmentTarget, fewest_agents_by_simulation};
 /// let s = Scenario::single_queue(1, 540.0, Dist::exponential(60.0)?, None, 7_200);
 /// let target = [SegmentTarget { segment: "overall".into(), service_level: 0.8 }];
-/// let (agents, summary) = fewest_agents_by_simulation(&s, &[0], &target, 1, 5, 40)?;
+/// let (agents, summary) = fewest_agents_by_simulation(&s, &[0], &target, 1, 5, 40, &|| {})?;
 /// assert!(summary.overall.service_level.mean >= 0.8);
 /// assert!((11..=14).contains(&agents)); // Erlang C says 12 for these
 /// # Ok::<(), callroute::sim::SimError>(())
@@ -149,8 +151,9 @@ pub fn fewest_agents_by_simulation(
     seed: u64,
     replications: u32,
     max_agents: u32,
+    on_run: &(dyn Fn() + Sync),
 ) -> Result<(u32, Summary), SimError> {
-    let with = |n: u32| with_agents(scenario, groups, n, seed, replications);
+    let with = |n: u32| with_agents(scenario, groups, n, seed, replications, on_run);
     let meets = |summary: &Summary| -> Result<bool, SimError> {
         for t in targets {
             let Some((_, seg)) = summary.segments.iter().find(|(n, _)| *n == t.segment) else {
@@ -199,9 +202,25 @@ fn with_agents(
     agents: u32,
     seed: u64,
     replications: u32,
+    on_run: &(dyn Fn() + Sync),
 ) -> Result<Summary, SimError> {
     let s = scenario.with_team(groups, agents)?;
-    Summary::of(&run_replications(&s, seed, 0..replications, &|| {})?)
+    Summary::of(&run_replications(&s, seed, 0..replications, on_run)?)
+}
+
+/// The most runs of the day [`fewest_agents_by_simulation`] makes when
+/// searching up to `max_agents` with `replications` replications per
+/// count: the largest count, none, and a binary search between them.
+///
+/// ```
+/// use callroute::sim::search_runs;
+/// assert_eq!(search_runs(40, 5), (2 + 6) * 5); // 2^6 = 64 ≥ 40
+/// assert_eq!(search_runs(1, 5), 2 * 5);
+/// ```
+#[must_use]
+pub fn search_runs(max_agents: u32, replications: u32) -> u64 {
+    let halvings = u64::from(u32::BITS - max_agents.saturating_sub(1).leading_zeros());
+    (2 + halvings) * u64::from(replications)
 }
 
 /// One point of a staffing curve: a count of agents and what it achieves.
@@ -246,7 +265,7 @@ pub fn staffing_curve(
         .map(|agents| {
             Ok(CurvePoint {
                 agents,
-                summary: with_agents(scenario, groups, agents, seed, replications)?,
+                summary: with_agents(scenario, groups, agents, seed, replications, &|| {})?,
             })
         })
         .collect()

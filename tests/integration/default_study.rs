@@ -42,9 +42,14 @@ fn the_default_study_runs_and_adds_up() {
     let progress = Count::default();
     let s = study::run(&scenario, 3, 2, &progress).unwrap();
 
-    // Every announced run was reported done (team searches announce none).
-    assert_eq!(progress.announced.load(Ordering::Relaxed), 2 * 12);
-    assert!(progress.ticks.load(Ordering::Relaxed) >= 2 * 12);
+    // The bar covers every phase, team searches included: each announces
+    // its runs, every announced run is reported done, and the whole is the
+    // study's plan (each search at its bound, ticked up to it if it ends
+    // sooner).
+    let announced = progress.announced.load(Ordering::Relaxed);
+    assert_eq!(progress.ticks.load(Ordering::Relaxed), announced);
+    assert_eq!(announced, study::planned_runs(&scenario, 2));
+    assert!(announced > 2 * 12, "the team searches announce their runs");
     assert!(progress.phases.load(Ordering::Relaxed) >= 5);
 
     // Structure: every interval, every stage, every curve point.

@@ -431,8 +431,9 @@ fn lifecycle_priority_against_fifo_on_the_same_customers() {
         segment: "stage Conversion".into(),
         service_level: 0.9,
     }];
-    let (with_priority, _) = fewest_agents_by_simulation(&b, &[0], &target, 4, 5, 30).unwrap();
-    let (with_fifo, _) = fewest_agents_by_simulation(&a, &[0], &target, 4, 5, 30).unwrap();
+    let (with_priority, _) =
+        fewest_agents_by_simulation(&b, &[0], &target, 4, 5, 30, &|| {}).unwrap();
+    let (with_fifo, _) = fewest_agents_by_simulation(&a, &[0], &target, 4, 5, 30, &|| {}).unwrap();
     assert!(with_priority <= with_fifo, "{with_priority} vs {with_fifo}");
 }
 

@@ -184,6 +184,7 @@ fn study(a: &StudyArgs) -> Result<(), String> {
         return shard(&name, &scenario, from..to, a);
     }
     let outputs = Outputs::check(Some(&a.out), a.json.as_deref())?;
+    announce(&scenario, a)?;
     let bar = Bar::new();
     let result = study::run(&scenario, a.run.seed, a.run.replications, &bar);
     bar.finish();
@@ -195,6 +196,35 @@ fn study(a: &StudyArgs) -> Result<(), String> {
         say!("Wrote {}", c.display());
     }
     outputs.write_json(&study)
+}
+
+/// Says at the start how long a study will take when that is more than
+/// half a minute, from one run of the day timed here.
+fn announce(scenario: &Scenario, a: &StudyArgs) -> Result<(), String> {
+    let start = std::time::Instant::now();
+    callroute::sim::run_replications(scenario, a.run.seed, 0..1, &|| {})
+        .map_err(|e| e.to_string())?;
+    let one = start.elapsed();
+    let runs = study::planned_runs(scenario, a.run.replications);
+    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+    let secs = one.as_secs_f64() * runs as f64 / threads as f64;
+    if secs > 30.0 {
+        let took = if one.as_secs_f64() < 1.0 {
+            format!("{} ms", one.as_millis())
+        } else {
+            format!("{:.1} s", one.as_secs_f64())
+        };
+        eprintln!(
+            "callroute: this study makes up to {runs} runs of the day; one took {took} here, \
+             so expect about {} on {threads} threads.",
+            if secs < 120.0 {
+                format!("{secs:.0} s")
+            } else {
+                format!("{:.0} minutes", secs / 60.0)
+            }
+        );
+    }
+    Ok(())
 }
 
 /// Runs a slice of the replications and writes it as a shard.

@@ -3,12 +3,12 @@
 //! agents per team that meet per-stage targets, plain FIFO against the
 //! lifecycle and sentiment priority, and the staffing curve.
 //!
-//! Shared by the `staffing` example and the integration test that runs the
-//! default study; it prints nothing (see `main.rs` and `charts.rs`).
+//! Shared by the program's `study` and the integration test that runs the
+//! default study; it prints nothing (see `report.rs` and `charts.rs`).
 
 use callroute::sim::{
     CurvePoint, Difference, Report, Scenario, SegmentTarget, Summary, compare_reports,
-    fewest_agents_by_simulation, run_replications,
+    fewest_agents_by_simulation, run_replications, search_runs,
 };
 use callroute::staffing::{
     ErlangA, ErlangC, Load, ServiceLevelDefinition, Targets, fewest_agents,
@@ -16,6 +16,7 @@ use callroute::staffing::{
 };
 use callroute::{Channel, LifecycleStage, PriorityWeights, QueueId};
 use serde::Serialize;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// The default scenario, embedded: the commented file of
 /// `examples/scenarios/`.
@@ -471,16 +472,16 @@ fn team(scenario: &Scenario, queue: QueueId) -> Vec<usize> {
         .collect()
 }
 
-/// Teams: the team of each queue (see [`team`]), with the stage targets of
-/// the streams of every queue it is the team of. Teams are searched in the
-/// order of their first queue, each with the teams before it at their
-/// fewest.
-fn fewest_per_team(
-    scenario: &Scenario,
-    seed: u64,
-    replications: u32,
-    progress: &dyn Progress,
-) -> Result<Vec<TeamResult>, StudyError> {
+/// The largest team the search for the fewest agents tries, for a team
+/// scheduled at `scheduled`.
+fn search_limit(scheduled: u32) -> u32 {
+    scheduled.saturating_mul(3).max(20)
+}
+
+/// The teams of `scenario` and their targets: the team of each queue (see
+/// [`team`]), with the stage targets of the streams of every queue it is
+/// the team of, in the order of their first queue.
+fn teams(scenario: &Scenario) -> Vec<(QueueId, Vec<usize>, Vec<SegmentTarget>)> {
     let mut teams: Vec<(QueueId, Vec<usize>, Vec<SegmentTarget>)> = Vec::new();
     for q in &scenario.queues {
         let groups = team(scenario, q.id);
@@ -500,25 +501,72 @@ fn fewest_per_team(
             None => teams.push((q.id, groups, targets.collect())),
         }
     }
+    teams.retain(|t| !t.1.is_empty() && !t.2.is_empty());
+    teams
+}
+
+/// The most runs of the day the study makes: the four sections' and each
+/// team's search at its bound.
+pub fn planned_runs(scenario: &Scenario, replications: u32) -> u64 {
+    let sections = (3 + CURVE_FACTORS.len() as u64) * u64::from(replications);
+    let searches: u64 = teams(scenario)
+        .iter()
+        .map(|(_, groups, _)| {
+            let scheduled = groups
+                .iter()
+                .filter_map(|&g| scenario.groups.get(g).map(|x| x.count))
+                .sum();
+            search_runs(search_limit(scheduled), replications)
+        })
+        .sum();
+    sections + searches
+}
+
+/// The fewest agents per team; teams are searched in the order of their
+/// first queue, each with the teams before it at their fewest.
+fn fewest_per_team(
+    scenario: &Scenario,
+    seed: u64,
+    replications: u32,
+    progress: &dyn Progress,
+) -> Result<Vec<TeamResult>, StudyError> {
+    let teams = teams(scenario);
     let mut current = scenario.clone();
     let mut results = Vec::new();
     for (queue, groups, targets) in teams {
-        if groups.is_empty() || targets.is_empty() {
-            continue;
-        }
         let names: Vec<String> = groups
             .iter()
             .filter_map(|&g| current.groups.get(g).map(|x| x.name.clone()))
             .collect();
-        progress.phase(&format!("the fewest agents for {}", names.join(" + ")), 0);
         let scheduled: u32 = groups
             .iter()
             .filter_map(|&g| current.groups.get(g).map(|x| x.count))
             .sum();
-        let max = scheduled.saturating_mul(3).max(20);
-        let (needed, at) =
-            fewest_agents_by_simulation(&current, &groups, &targets, seed, replications, max)
-                .map_err(|e| format!("{}: {e}", names.join(" + ")))?;
+        let max = search_limit(scheduled);
+        let bound = search_runs(max, replications);
+        progress.phase(
+            &format!("the fewest agents for {}", names.join(" + ")),
+            bound,
+        );
+        let runs = AtomicU64::new(0);
+        let tick = || {
+            runs.fetch_add(1, Ordering::Relaxed);
+            progress.tick();
+        };
+        let (needed, at) = fewest_agents_by_simulation(
+            &current,
+            &groups,
+            &targets,
+            seed,
+            replications,
+            max,
+            &tick,
+        )
+        .map_err(|e| format!("{}: {e}", names.join(" + ")))?;
+        // The search may end before its bound: the bar moves on to it.
+        for _ in runs.load(Ordering::Relaxed)..bound {
+            progress.tick();
+        }
         let reached = targets
             .iter()
             .map(|t| {
