@@ -4,7 +4,10 @@ use crate::model::ModelError;
 use core::fmt;
 use serde::{Deserialize, Serialize};
 
-/// Where the customer stands in their lifecycle.
+/// Where the customer stands in their lifecycle: discovery, acquisition,
+/// purchase, post-purchase service, loyalty (the names reports and
+/// documents use, [`LifecycleStage::name`]; the variants keep the
+/// marketing funnel's terms).
 ///
 /// The stage changes how fast, and by whom, a contact should be answered;
 /// see [`PriorityWeights`](crate::PriorityWeights) for the default weights
@@ -20,17 +23,50 @@ use serde::{Deserialize, Serialize};
 )]
 #[serde(rename_all = "snake_case")]
 pub enum LifecycleStage {
-    /// Reach: learning about the brand. Questions can often wait or go digital.
+    /// Discovery: learning about the brand. Questions can often wait or go
+    /// digital.
     #[default]
     Discovery,
-    /// Consideration: comparing offers, asking about price and returns.
+    /// Acquisition: comparing offers, asking about price and returns.
     Acquisition,
     /// Purchase: buying now. An unanswered purchase call is a lost sale.
+    /// Written `purchase` in files (`conversion` is read too).
+    #[serde(rename = "purchase", alias = "conversion")]
     Conversion,
     /// Post-purchase service: something went wrong. The churn risk.
+    /// Written `post_purchase_service` in files (`retention` is read too).
+    #[serde(rename = "post_purchase_service", alias = "retention")]
     Retention,
-    /// Advocacy: a repeat, high-value customer.
+    /// Loyalty: a repeat, high-value customer.
     Loyalty,
+}
+
+impl LifecycleStage {
+    /// The stage's name as reports, charts and documents write it:
+    /// "discovery", "acquisition", "purchase", "post-purchase service",
+    /// "loyalty" (also its `Display`).
+    ///
+    /// ```
+    /// use callroute::LifecycleStage;
+    /// assert_eq!(LifecycleStage::Conversion.name(), "purchase");
+    /// assert_eq!(LifecycleStage::Retention.to_string(), "post-purchase service");
+    /// ```
+    #[must_use]
+    pub const fn name(self) -> &'static str {
+        match self {
+            LifecycleStage::Discovery => "discovery",
+            LifecycleStage::Acquisition => "acquisition",
+            LifecycleStage::Conversion => "purchase",
+            LifecycleStage::Retention => "post-purchase service",
+            LifecycleStage::Loyalty => "loyalty",
+        }
+    }
+}
+
+impl fmt::Display for LifecycleStage {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
 }
 
 impl LifecycleStage {
@@ -166,6 +202,34 @@ impl Default for CustomerValue {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn stages_are_written_by_their_names_and_read_by_the_old_ones_too() {
+        let written: Vec<String> = LifecycleStage::ALL
+            .iter()
+            .map(|s| serde_json::to_string(s).unwrap_or_default())
+            .collect();
+        assert_eq!(
+            written,
+            [
+                "\"discovery\"",
+                "\"acquisition\"",
+                "\"purchase\"",
+                "\"post_purchase_service\"",
+                "\"loyalty\""
+            ]
+        );
+        let old: Result<Vec<LifecycleStage>, _> =
+            serde_json::from_str(r#"["conversion", "retention"]"#);
+        assert_eq!(
+            old.ok(),
+            Some(vec![LifecycleStage::Conversion, LifecycleStage::Retention])
+        );
+        // Each stage's name matches its written form, spaces for underscores.
+        for (s, w) in LifecycleStage::ALL.iter().zip(&written) {
+            assert_eq!(s.name().replace([' ', '-'], "_"), w.trim_matches('"'));
+        }
+    }
 
     #[test]
     fn sentiment_bounds_are_inclusive_and_nan_refused() {

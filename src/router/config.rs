@@ -134,6 +134,11 @@ impl RouterConfig {
 pub struct QueueConfig {
     /// The queue's id.
     pub id: QueueId,
+    /// What people call the queue ("sales", "billing chat"): reports and
+    /// charts show it (default none: the id is shown). The router itself
+    /// never reads it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// Points added to every contact of the queue (default 0).
     #[serde(default)]
     pub base_priority: f64,
@@ -217,6 +222,7 @@ impl QueueConfig {
     pub fn new(id: QueueId) -> Self {
         QueueConfig {
             id,
+            name: None,
             base_priority: 0.0,
             requirements: Requirements::new(),
             service_level: ServiceLevelTarget::default(),
@@ -235,6 +241,28 @@ impl QueueConfig {
             preferred_first: true,
             resume_within: None,
         }
+    }
+
+    /// Sets the name reports show.
+    ///
+    /// ```
+    /// use callroute::{QueueConfig, QueueId};
+    /// let q = QueueConfig::new(QueueId::new(1)).name("sales");
+    /// assert_eq!(q.label(), "sales");
+    /// assert_eq!(QueueConfig::new(QueueId::new(2)).label(), "#2");
+    /// ```
+    #[must_use]
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+
+    /// The queue's name, or `#` and its id where it has none.
+    #[must_use]
+    pub fn label(&self) -> String {
+        self.name
+            .clone()
+            .unwrap_or_else(|| format!("#{}", self.id.get()))
     }
 
     /// Sets the base priority.

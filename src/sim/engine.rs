@@ -350,6 +350,11 @@ impl Simulation {
                 .iter()
                 .map(|q| (q.id, Segment::default()))
                 .collect(),
+            queue_names: scenario
+                .queues
+                .iter()
+                .map(crate::QueueConfig::label)
+                .collect(),
             stages: LifecycleStage::ALL
                 .iter()
                 .map(|&s| (s, Segment::default()))

@@ -275,6 +275,10 @@ pub struct Report {
     pub overall: Segment,
     /// By the queue they arrived in, in the scenario's order.
     pub queues: Vec<(QueueId, Segment)>,
+    /// What each of `queues` is called, in the same order: its
+    /// [label](crate::QueueConfig::label).
+    #[serde(default)]
+    pub queue_names: Vec<String>,
     /// By lifecycle stage, in lifecycle order.
     pub stages: Vec<(LifecycleStage, Segment)>,
     /// By channel.
@@ -322,12 +326,15 @@ impl Report {
     #[must_use]
     pub fn segments(&self) -> Vec<(String, &Segment)> {
         let mut v = vec![("overall".to_owned(), &self.overall)];
-        v.extend(self.queues.iter().map(|(q, s)| (format!("queue {q}"), s)));
-        v.extend(
-            self.stages
-                .iter()
-                .map(|(st, s)| (format!("stage {st:?}"), s)),
-        );
+        v.extend(self.queues.iter().enumerate().map(|(i, (q, s))| {
+            let name = self
+                .queue_names
+                .get(i)
+                .cloned()
+                .unwrap_or_else(|| format!("#{}", q.get()));
+            (format!("queue {name}"), s)
+        }));
+        v.extend(self.stages.iter().map(|(st, s)| (format!("stage {st}"), s)));
         v.extend(
             self.channels
                 .iter()

@@ -62,7 +62,7 @@ fn the_default_study_runs_and_adds_up() {
         4,
         "sales, service, retention, chat (the pool has no stream)"
     );
-    assert!(s.policies.iter().any(|p| p.segment == "stage Conversion"));
+    assert!(s.policies.iter().any(|p| p.segment == "stage purchase"));
 
     // Conservation: the stages, the channels and the intervals each split
     // the day's contacts, and the curve meets the same customers.

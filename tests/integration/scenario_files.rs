@@ -157,3 +157,29 @@ fn the_work_a_scenario_implies_is_bounded() {
         other => panic!("{other:?}"),
     }
 }
+
+/// The names of a scenario's segments, from one run.
+fn segment_names(s: &Scenario) -> Vec<String> {
+    let r = Simulation::new(s, 1)
+        .and_then(Simulation::run)
+        .unwrap_or_else(|e| unreachable!("{e}"));
+    r.segments().into_iter().map(|(n, _)| n).collect()
+}
+
+/// Reports name queues by their `name` (the id only where none is given)
+/// and stages by the one vocabulary of the documents.
+#[test]
+fn reports_name_queues_and_stages_as_people_do() {
+    let text = file("1800", "0", "20000", "180.0", "3600");
+    let mut s = parse(&text).unwrap_or_else(|e| unreachable!("{e}"));
+    let named = segment_names(&s);
+    assert!(named.contains(&"queue #0".to_owned()), "{named:?}");
+    assert!(named.contains(&"stage purchase".to_owned()), "{named:?}");
+    assert!(named.contains(&"stage post-purchase service".to_owned()));
+    s.queues[0].name = Some("sales".into());
+    assert!(segment_names(&s).contains(&"queue sales".to_owned()));
+    // A name is read from the file.
+    let with_name = text.replace("id = 0\n", "id = 0\nname = \"billing\"\n");
+    let s = parse(&with_name).unwrap_or_else(|e| unreachable!("{e}"));
+    assert_eq!(s.queues[0].label(), "billing");
+}

@@ -422,13 +422,13 @@ fn lifecycle_priority_against_fifo_on_the_same_customers() {
     let diff = compare(&a, &b, 21, 10).unwrap();
     let get = |name: &str| diff.iter().find(|(n, _)| n == name).unwrap().1;
     // Purchase calls gain, discovery questions pay; both beyond the noise.
-    let buy = get("stage Conversion").service_level;
-    let ask = get("stage Discovery").service_level;
+    let buy = get("stage purchase").service_level;
+    let ask = get("stage discovery").service_level;
     assert!(buy.mean - buy.half_width > 0.0, "{buy:?}");
     assert!(ask.mean + ask.half_width < 0.0, "{ask:?}");
     // Staffing the purchase stage to 90%: no fewer agents with FIFO.
     let target = [SegmentTarget {
-        segment: "stage Conversion".into(),
+        segment: "stage purchase".into(),
         service_level: 0.9,
     }];
     let (with_priority, _) =

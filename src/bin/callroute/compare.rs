@@ -67,8 +67,9 @@ pub fn run(a: &CompareArgs) -> Result<(), String> {
         "{name}: {la} (a) against {lb} (b), {n} paired replications (seed {seed}), \
          the same customers for both; b − a with 95% intervals.\n"
     );
+    let w = crate::report::width(diff.iter().map(|(n, _)| n.as_str()), 26);
     say!(
-        "   {:<26} {:>9} {:>22} {:>22} {:>18}",
+        "   {:<w$} {:>9} {:>22} {:>22} {:>18}",
         "segment",
         "SL of a",
         "SL change (points)",
@@ -80,7 +81,7 @@ pub fn run(a: &CompareArgs) -> Result<(), String> {
             continue;
         }
         say!(
-            "   {segment:<26} {:>9} {:>+14.1} ± {:<5.1} {:>+14.1} ± {:<5.1} {:>+10.0} ± {:<5.0}",
+            "   {segment:<w$} {:>9} {:>+14.1} ± {:<5.1} {:>+14.1} ± {:<5.1} {:>+10.0} ± {:<5.0}",
             pct(b.service_level.mean),
             100.0 * d.service_level.mean,
             100.0 * d.service_level.half_width,

@@ -4,6 +4,11 @@
 use crate::study::Study;
 use callroute::sim::{Scenario, Summary};
 
+/// The width of a column of `names`: the longest, and at least `least`.
+pub fn width<'a>(names: impl Iterator<Item = &'a str>, least: usize) -> usize {
+    names.map(|n| n.chars().count()).fold(least, usize::max)
+}
+
 pub fn pct(x: f64) -> String {
     format!("{:.1}%", 100.0 * x)
 }
@@ -122,8 +127,9 @@ pub fn print(name: &str, scenario: &Scenario, s: &Study) {
     }
 
     say!("\n3. Plain FIFO against the lifecycle and sentiment priority, on the same customers\n");
+    let w = width(s.policies.iter().map(|p| p.segment.as_str()), 22);
     say!(
-        "   {:<22} {:>9} {:>9} {:>15}   {:>8} {:>8}   {:>9} {:>9}",
+        "   {:<w$} {:>9} {:>9} {:>15}   {:>8} {:>8}   {:>9} {:>9}",
         "segment",
         "SL FIFO",
         "SL prio",
@@ -135,7 +141,7 @@ pub fn print(name: &str, scenario: &Scenario, s: &Study) {
     );
     for p in &s.policies {
         say!(
-            "   {:<22} {:>9} {:>9} {:>+8.1} ± {:<4.1}   {:>8} {:>8}   {:>9.0} {:>9.0}",
+            "   {:<w$} {:>9} {:>9} {:>+8.1} ± {:<4.1}   {:>8} {:>8}   {:>9.0} {:>9.0}",
             p.segment,
             pct(p.fifo.0),
             pct(p.priority.0),
@@ -231,8 +237,9 @@ fn erlang_caveats(scenario: &Scenario) -> Vec<String> {
 
 /// The per-segment table of a summary.
 pub fn segments(summary: &Summary) {
+    let w = width(summary.segments.iter().map(|(n, _)| n.as_str()), 26);
     say!(
-        "   {:<26} {:>8} {:>15} {:>15} {:>8} {:>8} {:>10}",
+        "   {:<w$} {:>8} {:>15} {:>15} {:>8} {:>8} {:>10}",
         "segment",
         "offered",
         "service level",
@@ -246,7 +253,7 @@ pub fn segments(summary: &Summary) {
             continue;
         }
         say!(
-            "   {name:<26} {:>8.0} {:>8.1}% ± {:>4.1} {:>8.1}% ± {:>4.1} {:>8.1} {:>8.1} {:>10.0}",
+            "   {name:<w$} {:>8.0} {:>8.1}% ± {:>4.1} {:>8.1}% ± {:>4.1} {:>8.1} {:>8.1} {:>10.0}",
             s.offered.mean,
             100.0 * s.service_level.mean,
             100.0 * s.service_level.half_width,

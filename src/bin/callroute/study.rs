@@ -389,7 +389,7 @@ fn policy_rows(
             let n = sb
                 .segments
                 .iter()
-                .find(|(name, _)| *name == format!("stage {stage:?}"))
+                .find(|(name, _)| *name == format!("stage {stage}"))
                 .map_or(0.0, |(_, s)| s.offered.mean);
             w.stage.get(stage) * n
         })
@@ -400,7 +400,7 @@ fn policy_rows(
         let stage = STAGE_TARGETS
             .iter()
             .map(|&(s, _)| s)
-            .find(|s| *name == format!("stage {s:?}"));
+            .find(|s| *name == format!("stage {s}"));
         if stage.is_none() && !name.starts_with("mood ") || b.offered.mean == 0.0 {
             continue;
         }
