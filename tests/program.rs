@@ -322,3 +322,56 @@ fn shards_merge_to_the_figures_of_one_run() {
     let got: Summary = json(&merged);
     assert_eq!(got, one);
 }
+
+#[test]
+fn the_study_prints_costs_in_the_scenarios_currency_with_the_days_total() {
+    let dir = scratch("study");
+    let shop = std::fs::read_to_string(small_shop()).unwrap_or_else(|e| unreachable!("{e}"));
+    let file = dir.join("shop.toml");
+    std::fs::write(&file, format!("currency = \"USD\"\n{shop}"))
+        .unwrap_or_else(|e| unreachable!("{e}"));
+    let (out_dir, study_json) = (dir.join("charts"), dir.join("study.json"));
+    let out = callroute(&[
+        "study",
+        "--scenario",
+        file.to_str().unwrap_or_default(),
+        "--replications",
+        "3",
+        "--out",
+        out_dir.to_str().unwrap_or_default(),
+        "--json",
+        study_json.to_str().unwrap_or_default(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let printed = text(&out.stdout);
+    assert!(printed.contains("cost FIFO (USD)"), "{printed}");
+    assert!(printed.contains("cost (USD)"));
+    let day = printed
+        .lines()
+        .find(|l| l.trim_start().starts_with("the whole day"))
+        .unwrap_or_else(|| unreachable!("a total row: {printed}"));
+    // The total row's costs are the sum of the stage rows' (each contact
+    // has one stage).
+    let cost_fifo = |l: &str| -> f64 {
+        let cells: Vec<&str> = l.split_whitespace().collect();
+        let i = cells.iter().position(|c| *c == "±").unwrap_or(0);
+        cells
+            .get(i + 4)
+            .and_then(|c| c.parse().ok())
+            .unwrap_or(f64::NAN)
+    };
+    let stages: f64 = printed
+        .lines()
+        .skip_while(|l| !l.starts_with("3. "))
+        .take_while(|l| !l.starts_with("4. "))
+        .filter(|l| l.trim_start().starts_with("stage "))
+        .map(cost_fifo)
+        .sum();
+    assert!((stages - cost_fifo(day)).abs() <= 5.0, "{stages} vs {day}");
+    assert!(printed.contains("Over the day the"));
+    for chart in ["staffing_curve.svg", "intraday.svg", "waits.svg"] {
+        assert!(out_dir.join(chart).exists(), "{chart}");
+    }
+    let study: serde_json::Value = json(&study_json);
+    assert_eq!(study["replications"], 3);
+}

@@ -34,6 +34,10 @@ pub struct Scenario {
     /// (default: nothing).
     #[serde(default)]
     pub costs: Costs,
+    /// The currency `costs` are in ("EUR", "USD"), which reports print
+    /// beside every cost (default none: costs print as plain numbers).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency: Option<String>,
     /// The day's factor on every stream's arrivals (default 1): a
     /// day-of-week profile picks it, for example 1.2 for a Monday 20%
     /// busier than the average day the rates describe.
@@ -473,6 +477,7 @@ impl Scenario {
                 shrinkage: 0.0,
             }],
             costs: Costs::default(),
+            currency: None,
             volume_factor: 1.0,
             window: None,
         }

@@ -269,7 +269,7 @@ fn merge(a: &MergeArgs) -> Result<(), String> {
         all.range(),
         all.seed
     );
-    report::segments(&summary);
+    report::segments(&summary, "");
     outputs.write_json(&summary)
 }
 

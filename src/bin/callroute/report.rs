@@ -9,6 +9,15 @@ pub fn width<'a>(names: impl Iterator<Item = &'a str>, least: usize) -> usize {
     names.map(|n| n.chars().count()).fold(least, usize::max)
 }
 
+/// The scenario's currency as a column heading shows it: " (EUR)", or
+/// nothing when the scenario names none.
+pub fn currency(scenario: &Scenario) -> String {
+    scenario
+        .currency
+        .as_ref()
+        .map_or(String::new(), |c| format!(" ({c})"))
+}
+
 pub fn pct(x: f64) -> String {
     format!("{:.1}%", 100.0 * x)
 }
@@ -127,22 +136,25 @@ pub fn print(name: &str, scenario: &Scenario, s: &Study) {
     }
 
     say!("\n3. Plain FIFO against the lifecycle and sentiment priority, on the same customers\n");
+    let cur = currency(scenario);
     let w = width(s.policies.iter().map(|p| p.segment.as_str()), 22);
+    let cw = "cost FIFO".len() + cur.len();
     say!(
-        "   {:<w$} {:>9} {:>9} {:>15}   {:>8} {:>8}   {:>9} {:>9}",
+        "   {:<w$} {:>9} {:>9} {:>15}   {:>8} {:>8}   {:>cw$} {:>cw$} {:>17}",
         "segment",
         "SL FIFO",
         "SL prio",
         "difference",
         "ab. FIFO",
         "ab. prio",
-        "cost FIFO",
-        "cost prio"
+        format!("cost FIFO{cur}"),
+        format!("cost prio{cur}"),
+        "cost change"
     );
-    for p in &s.policies {
+    let row = |p: &crate::study::PolicyRow, label: &str| {
         say!(
-            "   {:<w$} {:>9} {:>9} {:>+8.1} ± {:<4.1}   {:>8} {:>8}   {:>9.0} {:>9.0}",
-            p.segment,
+            "   {:<w$} {:>9} {:>9} {:>+8.1} ± {:<4.1}   {:>8} {:>8}   {:>cw$.0} {:>cw$.0} {:>+9.0} ± {:<5.0}",
+            label,
             pct(p.fifo.0),
             pct(p.priority.0),
             100.0 * p.difference.service_level.mean,
@@ -150,8 +162,17 @@ pub fn print(name: &str, scenario: &Scenario, s: &Study) {
             pct(p.fifo.1),
             pct(p.priority.1),
             p.fifo.2,
-            p.priority.2
+            p.priority.2,
+            p.difference.cost.mean,
+            p.difference.cost.half_width,
         );
+    };
+    for p in s.policies.iter().filter(|p| p.segment != "overall") {
+        row(p, &p.segment);
+    }
+    let day = s.policies.iter().find(|p| p.segment == "overall");
+    if let Some(p) = day {
+        row(p, "the whole day");
     }
     say!();
     let mut any = false;
@@ -162,6 +183,26 @@ pub fn print(name: &str, scenario: &Scenario, s: &Study) {
     if !any {
         say!("   The two policies do not differ beyond the noise here.");
     }
+    if let Some(p) = day {
+        let c = p.difference.cost;
+        let unit = cur.replace(['(', ')'], "");
+        if c.mean.abs() > c.half_width {
+            say!(
+                "   Over the day the priority {} {:.0} ± {:.0}{unit} against FIFO ({:.0} against {:.0}).",
+                if c.mean < 0.0 { "saves" } else { "costs" },
+                c.mean.abs(),
+                c.half_width,
+                p.priority.2,
+                p.fifo.2
+            );
+        } else {
+            say!(
+                "   Over the day the two cost the same within the noise ({:+.0} ± {:.0}{unit}).",
+                c.mean,
+                c.half_width
+            );
+        }
+    }
 
     say!("\n4. The staffing curve: the whole center scaled\n");
     say!(
@@ -169,7 +210,7 @@ pub fn print(name: &str, scenario: &Scenario, s: &Study) {
         "agents",
         "service level",
         "abandoned",
-        "cost"
+        format!("cost{cur}")
     );
     for p in &s.curve {
         let o = &p.summary.overall;
@@ -182,7 +223,7 @@ pub fn print(name: &str, scenario: &Scenario, s: &Study) {
         );
     }
     say!("\nPer segment, as scheduled:\n");
-    segments(b);
+    segments(b, &cur);
 }
 
 /// What in `scenario` Erlang's formulas do not model.
@@ -236,7 +277,7 @@ fn erlang_caveats(scenario: &Scenario) -> Vec<String> {
 }
 
 /// The per-segment table of a summary.
-pub fn segments(summary: &Summary) {
+pub fn segments(summary: &Summary, currency: &str) {
     let w = width(summary.segments.iter().map(|(n, _)| n.as_str()), 26);
     say!(
         "   {:<w$} {:>8} {:>15} {:>15} {:>8} {:>8} {:>10}",
@@ -246,7 +287,7 @@ pub fn segments(summary: &Summary) {
         "abandoned",
         "ASA (s)",
         "p90 (s)",
-        "cost"
+        format!("cost{currency}")
     );
     for (name, s) in &summary.segments {
         if s.offered.mean == 0.0 {

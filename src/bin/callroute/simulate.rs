@@ -44,7 +44,7 @@ pub fn run(a: &SimulateArgs) -> Result<(), String> {
         pct(o.abandonment.mean),
         pct(summary.occupancy.mean)
     );
-    report::segments(&summary);
+    report::segments(&summary, &report::currency(&scenario));
     if let Some(dir) = &a.csv {
         for file in write_csv(&summary, scenario.interval_secs, dir)? {
             say!("Wrote {}", file.display());

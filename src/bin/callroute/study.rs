@@ -94,7 +94,8 @@ pub struct TeamResult {
 /// One segment under FIFO and under the lifecycle and sentiment priority.
 #[derive(Debug, Clone, Serialize)]
 pub struct PolicyRow {
-    /// The segment (`stage Conversion`, `mood negative`, ...).
+    /// The segment (`stage purchase`, `mood negative`, ..., and `overall`:
+    /// the whole day).
     pub segment: String,
     /// Service level, abandonment and cost under FIFO.
     pub fifo: (f64, f64, f64),
@@ -401,11 +402,13 @@ fn policy_rows(
             .iter()
             .map(|&(s, _)| s)
             .find(|s| *name == format!("stage {s}"));
-        if stage.is_none() && !name.starts_with("mood ") || b.offered.mean == 0.0 {
+        let overall = name == "overall";
+        if stage.is_none() && !name.starts_with("mood ") && !overall || b.offered.mean == 0.0 {
             continue;
         }
         let sl = d.service_level;
-        let beyond_noise = sl.mean.abs() > sl.half_width;
+        // The day as a whole is the total row, its reasons are the others'.
+        let beyond_noise = !overall && sl.mean.abs() > sl.half_width;
         let why = beyond_noise.then(|| {
             let gains = sl.mean > 0.0;
             let verb = if gains { "gains" } else { "loses" };
