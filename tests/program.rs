@@ -375,3 +375,47 @@ fn the_study_prints_costs_in_the_scenarios_currency_with_the_days_total() {
     let study: serde_json::Value = json(&study_json);
     assert_eq!(study["replications"], 3);
 }
+
+#[test]
+fn the_reasons_erlang_differs_are_only_those_the_scenario_has() {
+    let dir = scratch("reasons");
+    // One interval of exponential handle times, no overflow, no drift.
+    let scenario = r#"
+interval_secs = 3600
+intervals = 1
+[[queues]]
+id = 1
+name = "calls"
+[[streams]]
+name = "calls"
+queue = 1
+channel = "voice"
+rates_per_hour = [100.0]
+handle = { kind = "exponential", mean = 180.0 }
+[[groups]]
+name = "team"
+count = 7
+profile = { entries = [{ queue = 1, rank = 1, delay = 0 }] }
+"#;
+    let file = dir.join("one.toml");
+    std::fs::write(&file, scenario).unwrap_or_else(|e| unreachable!("{e}"));
+    let out = callroute(&[
+        "study",
+        "--scenario",
+        file.to_str().unwrap_or_default(),
+        "--replications",
+        "2",
+        "--out",
+        dir.join("charts").to_str().unwrap_or_default(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let printed = text(&out.stdout);
+    for absent in [
+        "interval's edges",
+        "rather than exponential",
+        "overflow",
+        "drifts",
+    ] {
+        assert!(!printed.contains(absent), "{absent}: {printed}");
+    }
+}

@@ -55,7 +55,15 @@ fn the_default_study_runs_and_adds_up() {
     // Structure: every interval, every stage, every curve point.
     assert_eq!(s.intervals.len(), 24);
     assert_eq!(s.baseline.intervals.len(), 24);
-    assert_eq!(s.curve.len(), study::CURVE_FACTORS.len());
+    // Every group appears: searched in a team, or kept as scheduled (the
+    // supervisors serve the pool escalations feed, which no target names).
+    assert_eq!(s.kept, [("supervisors".to_owned(), 5)]);
+    assert_eq!(s.curve.len(), 9);
+    // Every point of the curve is a distinct staffing, the scheduled one
+    // among them.
+    let counts: Vec<u32> = s.curve.iter().map(|p| p.agents).collect();
+    assert!(counts.windows(2).all(|w| w[0] < w[1]), "{counts:?}");
+    assert!(counts.contains(&scenario.groups.iter().map(|g| g.count).sum()));
     assert_eq!(s.waits.len(), 5, "a wait curve per stage");
     assert_eq!(
         s.teams.len(),
@@ -147,5 +155,21 @@ fn every_scenario_file_parses_validates_and_runs() {
     assert!(
         ran >= 4,
         "the default, small shop, large bank and omnichannel files"
+    );
+}
+
+/// A small center's curve steps by whole agents: no staffing twice.
+#[test]
+fn a_small_centers_curve_has_no_repeated_staffing() {
+    let text = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/scenarios/small_shop.toml"),
+    )
+    .unwrap();
+    let scenario = study::parse_scenario(&text, false).unwrap();
+    let total: u32 = scenario.groups.iter().map(|g| g.count).sum();
+    assert_eq!(total, 10);
+    assert_eq!(
+        study::curve_staffings(&scenario),
+        [6, 7, 8, 9, 10, 11, 12, 13, 14]
     );
 }

@@ -18,6 +18,27 @@ pub fn currency(scenario: &Scenario) -> String {
         .map_or(String::new(), |c| format!(" ({c})"))
 }
 
+/// A count that may be fractional (agents on duty with shifts prorated):
+/// whole numbers print as whole numbers.
+fn whole(x: f64) -> String {
+    if x.fract() == 0.0 {
+        format!("{x:.0}")
+    } else {
+        format!("{x:.1}")
+    }
+}
+
+/// Each channel's slots in use, "voice 70.1%, chat 61.0%", for the
+/// channels agents have capacity on.
+pub fn channel_occupancy(summary: &Summary) -> String {
+    summary
+        .channel_occupancy
+        .iter()
+        .map(|(c, e)| format!("{} {}", format!("{c:?}").to_lowercase(), pct(e.mean)))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 pub fn pct(x: f64) -> String {
     format!("{:.1}%", 100.0 * x)
 }
@@ -40,12 +61,17 @@ pub fn print(name: &str, scenario: &Scenario, s: &Study) {
         s.seed
     );
     say!(
-        "As scheduled: service level {} ± {:.1}, abandoned {}, occupancy {}.",
+        "As scheduled: service level {} ± {:.1}, abandoned {}, occupancy {} \
+         (the share of agents' time on duty spent with at least one contact).",
         pct(b.overall.service_level.mean),
         100.0 * b.overall.service_level.half_width,
         pct(b.overall.abandonment.mean),
         pct(b.occupancy.mean)
     );
+    let slots = channel_occupancy(b);
+    if !slots.is_empty() {
+        say!("Slots in use (busy capacity over capacity on duty, per channel): {slots}.");
+    }
 
     say!("\n1. Erlang's staffing per interval, and what the simulator measures with it");
     say!(
@@ -77,14 +103,14 @@ pub fn print(name: &str, scenario: &Scenario, s: &Study) {
     );
     for r in &s.intervals {
         say!(
-            "   {:>5}  {:>7.1}  {:>6}  {:>8}  {:>10}  {:>9}  {:>9.1}  {:>10}  {:>7.1}",
+            "   {:>5}  {:>7.1}  {:>6}  {:>8}  {:>10}  {:>9}  {:>9}  {:>10}  {:>7.1}",
             clock(r.start_secs),
             r.erlangs,
             r.erlang_agents,
             pct(r.erlang_service_level),
             pct(r.simulated_at_erlang),
             pct(r.abandoned_at_erlang),
-            r.scheduled_agents,
+            whole(r.scheduled_agents),
             pct(r.simulated_as_scheduled),
             r.queue_length_as_scheduled
         );
@@ -133,6 +159,12 @@ pub fn print(name: &str, scenario: &Scenario, s: &Study) {
             t.needed
         );
         say!("   {:<40} {}", "", targets.join("; "));
+    }
+    for (group, count) in &s.kept {
+        say!(
+            "   {group:<40} scheduled {count:>3}, kept: no stream arrives in the queues it serves first \
+             (it takes escalated contacts)"
+        );
     }
 
     say!("\n3. Plain FIFO against the lifecycle and sentiment priority, on the same customers\n");
@@ -249,11 +281,13 @@ fn erlang_caveats(scenario: &Scenario) -> Vec<String> {
             kinds.join(" and ")
         ));
     }
-    out.push(
-        "its agents start and stop on the interval's edges, and a queue left at an edge \
-         meets new agents"
-            .to_owned(),
-    );
+    if scenario.intervals > 1 {
+        out.push(
+            "its agents start and stop on the interval's edges, and a queue left at an edge \
+             meets new agents"
+                .to_owned(),
+        );
+    }
     let fed_by_overflow = scenario.queues.iter().any(|q| {
         matches!(
             q.upset.map(|u| u.action),

@@ -33,8 +33,18 @@ pub const STAGE_TARGETS: [(LifecycleStage, f64); 5] = [
     (LifecycleStage::Loyalty, 0.9),
 ];
 
-/// The scale factors of the staffing curve (the whole center up or down).
-pub const CURVE_FACTORS: [f64; 9] = [0.8, 0.85, 0.9, 0.95, 1.0, 1.05, 1.1, 1.15, 1.2];
+/// The staffings of the curve: the center's head count from 20% below to
+/// 20% above in nine steps of 5% (of at least one agent, so every point
+/// is a distinct staffing however small the center), split among the
+/// groups in proportion to their counts.
+pub fn curve_staffings(scenario: &Scenario) -> Vec<u32> {
+    let total: u32 = scenario.groups.iter().map(|g| g.count).sum();
+    let step = (f64::from(total) * 0.05).round().max(1.0) as i64;
+    (-4..=4)
+        .filter_map(|k| u32::try_from(i64::from(total) + k * step).ok())
+        .filter(|&n| n > 0)
+        .collect()
+}
 
 /// Any error of the study, as a message naming its cause.
 pub type StudyError = String;
@@ -128,6 +138,10 @@ pub struct Study {
     pub at_erlang: Summary,
     /// The fewest agents per team.
     pub teams: Vec<TeamResult>,
+    /// Groups no target applies to (they serve queues no stream arrives
+    /// in, such as a supervisors' pool fed by escalations), kept as
+    /// scheduled: each with its head count.
+    pub kept: Vec<(String, u32)>,
     /// FIFO against the priority, per segment.
     pub policies: Vec<PolicyRow>,
     /// The staffing curve: the whole center scaled.
@@ -184,16 +198,30 @@ pub fn run(
     let fifo_reports = reports(&fifo, seed, replications, progress)?;
     let policies = policy_rows(scenario, &fifo_reports, &base_reports)?;
 
-    progress.phase("the staffing curve", reps * CURVE_FACTORS.len() as u64);
+    let staffings = curve_staffings(scenario);
+    progress.phase("the staffing curve", reps * staffings.len() as u64);
+    let everyone: Vec<usize> = (0..scenario.groups.len()).collect();
     let mut curve = Vec::new();
-    for f in CURVE_FACTORS {
-        let s = scenario.scaled(f).map_err(|e| e.to_string())?;
-        let agents = s.groups.iter().map(|g| g.count).sum();
+    for agents in staffings {
+        let s = scenario
+            .with_team(&everyone, agents)
+            .map_err(|e| e.to_string())?;
         let summary = summary(&reports(&s, seed, replications, progress)?)?;
         curve.push(CurvePoint { agents, summary });
     }
 
     let teams = fewest_per_team(scenario, seed, replications, progress)?;
+    let searched: Vec<usize> = self::teams(scenario)
+        .into_iter()
+        .flat_map(|t| t.1)
+        .collect();
+    let kept = scenario
+        .groups
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !searched.contains(i))
+        .map(|(_, g)| (g.name.clone(), g.count))
+        .collect();
     Ok(Study {
         seed,
         replications,
@@ -203,6 +231,7 @@ pub fn run(
         intervals,
         at_erlang,
         teams,
+        kept,
         policies,
         curve,
     })
@@ -511,7 +540,7 @@ fn teams(scenario: &Scenario) -> Vec<(QueueId, Vec<usize>, Vec<SegmentTarget>)> 
 /// The most runs of the day the study makes: the four sections' and each
 /// team's search at its bound.
 pub fn planned_runs(scenario: &Scenario, replications: u32) -> u64 {
-    let sections = (3 + CURVE_FACTORS.len() as u64) * u64::from(replications);
+    let sections = (3 + curve_staffings(scenario).len() as u64) * u64::from(replications);
     let searches: u64 = teams(scenario)
         .iter()
         .map(|(_, groups, _)| {
