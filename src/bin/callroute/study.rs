@@ -633,7 +633,7 @@ fn wait_shares(reports: &[Report]) -> Vec<(String, Vec<f64>)> {
     let stages = reports.first().map_or(0, |r| r.stages.len());
     (0..stages)
         .filter_map(|i| {
-            let name = format!("{:?}", reports.first()?.stages.get(i)?.0);
+            let name = reports.first()?.stages.get(i)?.0.to_string();
             let bins = reports.first()?.stages.get(i)?.1.wait_histogram.len();
             let mut total = vec![0u64; bins];
             for r in reports {
