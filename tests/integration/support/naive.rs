@@ -1551,7 +1551,9 @@ impl Naive {
         if c.waiting() {
             self.unqueue(id);
         }
-        let c = self.contacts.remove(&id).unwrap();
+        let Some(c) = self.remove_contact(id) else {
+            return Ok(out);
+        };
         self.kept.retain(|_, k| k.2 >= now);
         if let (Some(cu), Some(window)) = (
             c.contact.customer.filter(|_| c.callback.is_none()),
@@ -1561,33 +1563,7 @@ impl Naive {
         ) {
             self.kept.insert(cu, (c.called, c.arrived, now + window));
         }
-        for k in c
-            .offers
-            .iter()
-            .map(|o| o.1)
-            .chain(c.extend)
-            .chain(c.step_timer)
-            .chain(c.prefer_timer)
-            .chain(c.callback.and_then(|cb| cb.held))
-            .chain(c.callback.and_then(|cb| cb.expiry))
-        {
-            self.timers.remove(&k);
-        }
-        let ch = c.contact.channel.index();
-        for (aid, _) in &c.offers {
-            if let Some(a) = self.agents.get_mut(aid) {
-                a.offers -= 1;
-                a.load[ch] -= 1;
-            }
-            out.push(Decision::OfferEnded {
-                contact: id,
-                agent: *aid,
-                end: OfferEnd::Withdrawn,
-            });
-        }
-        for (aid, _) in &c.offers {
-            self.pull(*aid, now, &mut out);
-        }
+        self.withdraw_all(&c, now, &mut out);
         self.blend(now, &mut out);
         Ok(out)
     }
@@ -1742,7 +1718,7 @@ impl Naive {
 
     /// The callback ends without reaching the customer.
     fn end_callback(&mut self, cid: ContactId, out: &mut Out) {
-        if let Some(c) = self.drop_callback(cid) {
+        if let Some(c) = self.remove_contact(cid) {
             out.push(Decision::CallbackFailed {
                 contact: cid,
                 queue: c.contact.queue,
@@ -1750,12 +1726,14 @@ impl Naive {
         }
     }
 
-    /// Removes callback `cid` and its timers.
-    fn drop_callback(&mut self, cid: ContactId) -> Option<NContact> {
+    /// Removes contact `cid` and every timer of it.
+    fn remove_contact(&mut self, cid: ContactId) -> Option<NContact> {
         let c = self.contacts.remove(&cid)?;
         for k in c
-            .extend
-            .into_iter()
+            .offers
+            .iter()
+            .map(|o| o.1)
+            .chain(c.extend)
             .chain(c.step_timer)
             .chain(c.prefer_timer)
             .chain(c.callback.and_then(|cb| cb.held))
@@ -1764,6 +1742,26 @@ impl Naive {
             self.timers.remove(&k);
         }
         Some(c)
+    }
+
+    /// The offers of removed contact `c` end (withdrawn); then their agents
+    /// take other work.
+    fn withdraw_all(&mut self, c: &NContact, now: Timestamp, out: &mut Out) {
+        let ch = c.contact.channel.index();
+        for (aid, _) in &c.offers {
+            if let Some(a) = self.agents.get_mut(aid) {
+                a.offers -= 1;
+                a.load[ch] -= 1;
+            }
+            out.push(Decision::OfferEnded {
+                contact: c.contact.id,
+                agent: *aid,
+                end: OfferEnd::Withdrawn,
+            });
+        }
+        for (aid, _) in &c.offers {
+            self.pull(*aid, now, out);
+        }
     }
 
     fn callback_due(
@@ -1807,25 +1805,10 @@ impl Naive {
         if c.waiting() {
             self.unqueue(cid);
         }
-        let Some(c) = self.drop_callback(cid) else {
+        let Some(c) = self.remove_contact(cid) else {
             return;
         };
-        let (offers, ch) = (c.offers, c.contact.channel.index());
-        for (aid, k) in &offers {
-            self.timers.remove(k);
-            if let Some(a) = self.agents.get_mut(aid) {
-                a.offers -= 1;
-                a.load[ch] -= 1;
-            }
-            out.push(Decision::OfferEnded {
-                contact: cid,
-                agent: *aid,
-                end: OfferEnd::Withdrawn,
-            });
-        }
-        for (aid, _) in &offers {
-            self.pull(*aid, at, out);
-        }
+        self.withdraw_all(&c, at, out);
         out.push(Decision::CallbackFailed {
             contact: cid,
             queue: c.contact.queue,
