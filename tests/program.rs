@@ -379,8 +379,10 @@ fn the_study_prints_costs_in_the_scenarios_currency_with_the_days_total() {
 #[test]
 fn the_reasons_erlang_differs_are_only_those_the_scenario_has() {
     let dir = scratch("reasons");
-    // One interval of exponential handle times, no overflow, no drift.
+    // One interval of exponential handle times, no overflow, no drift,
+    // opening at 09:30.
     let scenario = r#"
+opens_secs = "9h30m"
 interval_secs = 3600
 intervals = 1
 [[queues]]

@@ -16,6 +16,11 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Scenario {
+    /// The time of day the first interval starts, in seconds after
+    /// midnight (default 8 hours: 08:00); reports and charts label
+    /// intervals by it. The simulation itself counts from 0.
+    #[serde(default = "eight_hours", deserialize_with = "super::secs::whole")]
+    pub opens_secs: u64,
     /// The length of an interval, seconds.
     #[serde(deserialize_with = "super::secs::whole")]
     pub interval_secs: u64,
@@ -79,6 +84,11 @@ pub struct ReportWindow {
 
 fn one() -> f64 {
     1.0
+}
+
+/// 08:00, in seconds after midnight.
+fn eight_hours() -> u64 {
+    8 * 3_600
 }
 
 /// Business costs, in any one currency.
@@ -442,6 +452,7 @@ impl Scenario {
     ) -> Self {
         let q = QueueId::new(0);
         Scenario {
+            opens_secs: eight_hours(),
             interval_secs: horizon_secs,
             intervals: 1,
             router: RouterConfig::default(),

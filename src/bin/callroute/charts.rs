@@ -126,11 +126,12 @@ fn intraday(study: &Study, path: &Path) -> Result<(), String> {
     let root = SVGBackend::new(path, (900, 720)).into_drawing_area();
     root.fill(&WHITE).map_err(err)?;
     let (top, bottom) = root.split_vertically(360);
-    let hour = |secs: u64| 8.0 + secs as f64 / 3_600.0;
+    let hour = |secs: u64| (study.opens_secs + secs) as f64 / 3_600.0;
+    let start = hour(0);
     let rows = &study.intervals;
     let end = rows
         .last()
-        .map_or(9.0, |r| hour(r.start_secs + study.interval_secs));
+        .map_or(start + 1.0, |r| hour(r.start_secs + study.interval_secs));
     let pick = |f: &dyn Fn(&crate::study::IntervalRow) -> f64| -> Vec<(f64, f64)> {
         rows.iter().map(|r| (hour(r.start_secs), f(r))).collect()
     };
@@ -153,7 +154,7 @@ fn intraday(study: &Study, path: &Path) -> Result<(), String> {
         "Service level through the day",
         ("time of day (interval start)", XLabels::Clock),
         "service level (%)",
-        (8.0..end, 0.0..100.0),
+        (start..end, 0.0..100.0),
         &sl,
         SeriesLabelPosition::LowerRight,
     )?;
@@ -170,7 +171,7 @@ fn intraday(study: &Study, path: &Path) -> Result<(), String> {
         "Contacts waiting through the day (mean per interval)",
         ("time of day (interval start)", XLabels::Clock),
         "waiting",
-        (8.0..end, 0.0..max_q * 1.1),
+        (start..end, 0.0..max_q * 1.1),
         &q,
         SeriesLabelPosition::UpperRight,
     )?;

@@ -43,8 +43,10 @@ pub fn pct(x: f64) -> String {
     format!("{:.1}%", 100.0 * x)
 }
 
-fn clock(secs: u64) -> String {
-    let minutes = 8 * 60 + secs / 60;
+/// The time of day `secs` after the day opens at `opens` (seconds after
+/// midnight), as "08:30"; past midnight it goes on counting ("25:00").
+fn clock(opens: u64, secs: u64) -> String {
+    let minutes = opens.saturating_add(secs) / 60;
     format!("{:02}:{:02}", minutes / 60, minutes % 60)
 }
 
@@ -104,7 +106,7 @@ pub fn print(name: &str, scenario: &Scenario, s: &Study) {
     for r in &s.intervals {
         say!(
             "   {:>5}  {:>7.1}  {:>6}  {:>8}  {:>10}  {:>9}  {:>9}  {:>10}  {:>7.1}",
-            clock(r.start_secs),
+            clock(s.opens_secs, r.start_secs),
             r.erlangs,
             r.erlang_agents,
             pct(r.erlang_service_level),

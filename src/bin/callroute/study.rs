@@ -126,6 +126,8 @@ pub struct Study {
     pub replications: u32,
     /// Length of an interval, seconds.
     pub interval_secs: u64,
+    /// When the day opens, seconds after midnight.
+    pub opens_secs: u64,
     /// The scenario as given.
     pub baseline: Summary,
     /// Per stage: for each `t` from 0 to 300, the share of its contacts
@@ -226,6 +228,7 @@ pub fn run(
         seed,
         replications,
         interval_secs: scenario.interval_secs,
+        opens_secs: scenario.opens_secs,
         waits: wait_shares(&base_reports),
         baseline,
         intervals,
