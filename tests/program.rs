@@ -369,9 +369,15 @@ fn the_study_prints_costs_in_the_scenarios_currency_with_the_days_total() {
         .sum();
     assert!((stages - cost_fifo(day)).abs() <= 5.0, "{stages} vs {day}");
     assert!(printed.contains("Over the day the"));
-    for chart in ["staffing_curve.svg", "intraday.svg", "waits.svg"] {
-        assert!(out_dir.join(chart).exists(), "{chart}");
-    }
+    let svg = |chart: &str| std::fs::read_to_string(out_dir.join(chart)).unwrap_or_default();
+    // The curve marks the scheduled staffing, the intraday chart the
+    // queues' targets, both with 95% bands; the waits chart says what a
+    // wait is.
+    let shop_agents = 10;
+    assert!(svg("staffing_curve.svg").contains(&format!("scheduled: {shop_agents}")));
+    assert!(svg("staffing_curve.svg").contains("95% bands"));
+    assert!(svg("intraday.svg").contains("target 80%: sales (20 s)"));
+    assert!(svg("waits.svg").contains("answered or abandoned"));
     let study: serde_json::Value = json(&study_json);
     assert_eq!(study["replications"], 3);
 }

@@ -64,68 +64,176 @@ fn stage_names(study: &Study) -> Vec<String> {
         .collect()
 }
 
+/// One line of a chart, with its 95% band where the figure has one.
+struct Series {
+    name: String,
+    /// Its colour's place in the palette (a stage keeps its colour in
+    /// every chart, whichever stages a scenario has).
+    colour: usize,
+    points: Vec<(f64, f64)>,
+    /// `(x, low, high)`; empty for a line without an interval.
+    band: Vec<(f64, f64, f64)>,
+}
+
+/// What one chart shows.
+struct Chart<'a> {
+    title: &'a str,
+    x: (&'a str, XLabels),
+    y: &'a str,
+    xs: std::ops::Range<f64>,
+    ys: std::ops::Range<f64>,
+    series: Vec<Series>,
+    /// Dashed horizontal lines: a label and a height (targets).
+    marks: Vec<(String, f64)>,
+    /// A dotted vertical line: a label and a place (the current staffing).
+    at: Option<(String, f64)>,
+    legend: SeriesLabelPosition,
+}
+
+/// A stage's (or any segment's) figure across the staffing curve, with its
+/// band, in percent.
+fn curve_series(
+    study: &Study,
+    name: &str,
+    pick: &dyn Fn(&callroute::sim::SegmentSummary) -> callroute::sim::Estimate,
+) -> Series {
+    let stage = name.trim_start_matches("stage ");
+    let mut s = Series {
+        name: stage.to_owned(),
+        colour: stage_colour(stage),
+        points: Vec::new(),
+        band: Vec::new(),
+    };
+    for p in &study.curve {
+        if let Some((_, seg)) = p.summary.segments.iter().find(|(n, _)| n == name) {
+            let (x, e) = (f64::from(p.agents), pick(seg));
+            s.points.push((x, 100.0 * e.mean));
+            s.band.push((
+                x,
+                100.0 * (e.mean - e.half_width),
+                100.0 * (e.mean + e.half_width),
+            ));
+        }
+    }
+    s
+}
+
+/// A stage's place in the palette: its place in the lifecycle.
+fn stage_colour(name: &str) -> usize {
+    callroute::LifecycleStage::ALL
+        .iter()
+        .position(|s| s.name() == name)
+        .unwrap_or(callroute::LifecycleStage::ALL.len())
+}
+
+/// The lowest value any line or band reaches, floored to a multiple of
+/// `step` (an axis that starts where the data starts).
+fn floor_of(series: &[Series], marks: &[(String, f64)], step: f64) -> f64 {
+    let low = series
+        .iter()
+        .flat_map(|s| {
+            s.points
+                .iter()
+                .map(|p| p.1)
+                .chain(s.band.iter().map(|b| b.1))
+        })
+        .chain(marks.iter().map(|m| m.1))
+        .fold(f64::INFINITY, f64::min);
+    if low.is_finite() {
+        ((low / step).floor() * step).max(0.0)
+    } else {
+        0.0
+    }
+}
+
+/// The queues' service-level targets as dashed marks, one per share,
+/// each naming its queues and their thresholds.
+fn target_marks(study: &Study) -> Vec<(String, f64)> {
+    let mut marks: Vec<(String, f64)> = Vec::new();
+    for (queue, share, within) in &study.targets {
+        let y = 100.0 * share;
+        let entry = format!("{queue} ({within:.0} s)");
+        match marks.iter_mut().find(|m| (m.1 - y).abs() < 1e-9) {
+            Some(m) => m.0.push_str(&format!(", {entry}")),
+            None => marks.push((format!("target {y:.0}%: {entry}"), y)),
+        }
+    }
+    marks
+}
+
+/// The low end of a percent axis that leaves room under the data for a
+/// legend of `entries` lines at the bottom of the chart.
+fn room_below(floor: f64, entries: usize) -> f64 {
+    (floor - 7.0 * entries as f64).max(0.0)
+}
+
 /// Service level (top) and abandonment (bottom) per stage against the
-/// center's head count.
+/// center's head count, with 95% bands and the scheduled staffing marked.
 fn staffing_curve(study: &Study, path: &Path) -> Result<(), String> {
-    let root = SVGBackend::new(path, (900, 720)).into_drawing_area();
+    let root = SVGBackend::new(path, (960, 800)).into_drawing_area();
     root.fill(&WHITE).map_err(err)?;
-    let (top, bottom) = root.split_vertically(360);
+    let (top, bottom) = root.split_vertically(400);
     let xs: Vec<f64> = study.curve.iter().map(|p| f64::from(p.agents)).collect();
     let (lo, hi) = (
         xs.first().copied().unwrap_or(0.0),
         xs.last().copied().unwrap_or(1.0).max(1.0),
     );
     let stages = stage_names(study);
-    let series =
-        |pick: &dyn Fn(&callroute::sim::SegmentSummary) -> f64| -> Vec<(String, Vec<(f64, f64)>)> {
-            stages
-                .iter()
-                .map(|name| {
-                    let points = study
-                        .curve
-                        .iter()
-                        .filter_map(|p| {
-                            let s = p.summary.segments.iter().find(|(n, _)| n == name)?;
-                            Some((f64::from(p.agents), 100.0 * pick(&s.1)))
-                        })
-                        .collect();
-                    (name.trim_start_matches("stage ").to_owned(), points)
-                })
-                .collect()
-        };
-    let sl = series(&|s| s.service_level.mean);
-    let ab = series(&|s| s.abandonment.mean);
+    let sl: Vec<Series> = stages
+        .iter()
+        .map(|n| curve_series(study, n, &|s| s.service_level))
+        .collect();
+    let ab: Vec<Series> = stages
+        .iter()
+        .map(|n| curve_series(study, n, &|s| s.abandonment))
+        .collect();
     let max_ab = ab
         .iter()
-        .flat_map(|(_, p)| p.iter().map(|x| x.1))
+        .flat_map(|s| s.band.iter().map(|b| b.2))
         .fold(1.0f64, f64::max);
-    lines(
+    let at = Some((
+        format!("scheduled: {}", study.scheduled),
+        f64::from(study.scheduled),
+    ));
+    let floor = room_below(floor_of(&sl, &[], 10.0), sl.len() + 1);
+    draw(
         &top,
-        "Staffing curve: service level by stage",
-        ("agents in the center", XLabels::Whole),
-        "service level (%)",
-        (lo..hi, 0.0..100.0),
-        &sl,
-        SeriesLabelPosition::LowerRight,
+        Chart {
+            title: "Staffing curve: service level by stage (95% bands)",
+            x: ("agents in the center", XLabels::Whole),
+            y: "service level (%)",
+            xs: lo..hi,
+            ys: floor..100.0,
+            series: sl,
+            marks: Vec::new(),
+            at: at.clone(),
+            legend: SeriesLabelPosition::LowerRight,
+        },
     )?;
-    lines(
+    draw(
         &bottom,
-        "Staffing curve: abandonment by stage",
-        ("agents in the center", XLabels::Whole),
-        "abandoned (%)",
-        (lo..hi, 0.0..max_ab * 1.1),
-        &ab,
-        SeriesLabelPosition::UpperRight,
+        Chart {
+            title: "Staffing curve: abandonment by stage (95% bands)",
+            x: ("agents in the center", XLabels::Whole),
+            y: "abandoned (%)",
+            xs: lo..hi,
+            ys: 0.0..max_ab * 1.1,
+            series: ab,
+            marks: Vec::new(),
+            at,
+            legend: SeriesLabelPosition::UpperRight,
+        },
     )?;
     root.present().map_err(err)
 }
 
-/// Service level per interval (as scheduled, with Erlang's staffing, and
-/// Erlang's promise) on top; the mean queue length below.
+/// Service level per interval (as scheduled with its 95% band, with
+/// Erlang's staffing, and Erlang's promise) and the queues' targets on
+/// top; the mean queue length below.
 fn intraday(study: &Study, path: &Path) -> Result<(), String> {
-    let root = SVGBackend::new(path, (900, 720)).into_drawing_area();
+    let root = SVGBackend::new(path, (960, 800)).into_drawing_area();
     root.fill(&WHITE).map_err(err)?;
-    let (top, bottom) = root.split_vertically(360);
+    let (top, bottom) = root.split_vertically(420);
     let hour = |secs: u64| (study.opens_secs + secs) as f64 / 3_600.0;
     let start = hour(0);
     let rows = &study.intervals;
@@ -135,77 +243,116 @@ fn intraday(study: &Study, path: &Path) -> Result<(), String> {
     let pick = |f: &dyn Fn(&crate::study::IntervalRow) -> f64| -> Vec<(f64, f64)> {
         rows.iter().map(|r| (hour(r.start_secs), f(r))).collect()
     };
+    let band = rows
+        .iter()
+        .zip(&study.baseline.intervals)
+        .map(|(r, s)| {
+            let e = s.service_level;
+            (
+                hour(r.start_secs),
+                100.0 * (e.mean - e.half_width),
+                100.0 * (e.mean + e.half_width),
+            )
+        })
+        .collect();
+    let line = |name: &str, colour, points| Series {
+        name: name.to_owned(),
+        colour,
+        points,
+        band: Vec::new(),
+    };
     let sl = vec![
-        (
-            "as scheduled (simulated)".to_owned(),
-            pick(&|r| 100.0 * r.simulated_as_scheduled),
-        ),
-        (
-            "Erlang's staffing (simulated)".to_owned(),
+        Series {
+            name: "as scheduled (simulated)".to_owned(),
+            colour: 0,
+            points: pick(&|r| 100.0 * r.simulated_as_scheduled),
+            band,
+        },
+        line(
+            "Erlang's staffing (simulated)",
+            1,
             pick(&|r| 100.0 * r.simulated_at_erlang),
         ),
-        (
-            "Erlang's promise".to_owned(),
+        line(
+            "Erlang's promise",
+            2,
             pick(&|r| 100.0 * r.erlang_service_level),
         ),
     ];
-    lines(
+    let marks = target_marks(study);
+    let floor = room_below(floor_of(&sl, &marks, 10.0), sl.len() + marks.len());
+    draw(
         &top,
-        "Service level through the day",
-        ("time of day (interval start)", XLabels::Clock),
-        "service level (%)",
-        (start..end, 0.0..100.0),
-        &sl,
-        SeriesLabelPosition::LowerRight,
+        Chart {
+            title: "Service level through the day",
+            x: ("time of day (interval start)", XLabels::Clock),
+            y: "service level (%)",
+            xs: start..end,
+            ys: floor..100.0,
+            series: sl,
+            marks,
+            at: None,
+            legend: SeriesLabelPosition::LowerRight,
+        },
     )?;
-    let q = vec![(
-        "as scheduled".to_owned(),
+    let q = vec![line(
+        "as scheduled",
+        0,
         pick(&|r| r.queue_length_as_scheduled),
     )];
     let max_q = q
         .iter()
-        .flat_map(|(_, points)| points.iter().map(|p| p.1))
+        .flat_map(|s| s.points.iter().map(|p| p.1))
         .fold(1.0f64, f64::max);
-    lines(
+    draw(
         &bottom,
-        "Contacts waiting through the day (mean per interval)",
-        ("time of day (interval start)", XLabels::Clock),
-        "waiting",
-        (start..end, 0.0..max_q * 1.1),
-        &q,
-        SeriesLabelPosition::UpperRight,
+        Chart {
+            title: "Contacts waiting through the day (mean per interval)",
+            x: ("time of day (interval start)", XLabels::Clock),
+            y: "contacts waiting",
+            xs: start..end,
+            ys: 0.0..max_q * 1.1,
+            series: q,
+            marks: Vec::new(),
+            at: None,
+            legend: SeriesLabelPosition::UpperRight,
+        },
     )?;
     root.present().map_err(err)
 }
 
 /// The share of each stage's contacts whose wait ended within t seconds.
 fn waits(study: &Study, path: &Path) -> Result<(), String> {
-    let root = SVGBackend::new(path, (900, 400)).into_drawing_area();
+    let root = SVGBackend::new(path, (960, 440)).into_drawing_area();
     root.fill(&WHITE).map_err(err)?;
-    let series: Vec<(String, Vec<(f64, f64)>)> = study
+    let series: Vec<Series> = study
         .waits
         .iter()
-        .map(|(name, shares)| {
-            let points = shares
+        .map(|(name, shares)| Series {
+            name: name.clone(),
+            colour: stage_colour(name),
+            points: shares
                 .iter()
                 .enumerate()
                 .map(|(t, s)| (t as f64, 100.0 * s))
-                .collect();
-            (name.clone(), points)
+                .collect(),
+            band: Vec::new(),
         })
         .collect();
-    let floor = series
-        .iter()
-        .filter_map(|(_, p)| p.first().map(|x| x.1))
-        .fold(100.0f64, f64::min);
-    lines(
+    let floor = room_below(floor_of(&series, &[], 5.0), series.len());
+    draw(
         &root,
-        "Waits by stage: share whose wait ended within t seconds",
-        ("t (seconds)", XLabels::Whole),
-        "share (%)",
-        (0.0..300.0, (floor - 5.0).max(0.0)..100.0),
-        &series,
-        SeriesLabelPosition::LowerRight,
+        Chart {
+            title: "Waits by stage: share whose wait (answered or abandoned) ended within t s",
+            x: ("t (seconds)", XLabels::Whole),
+            y: "share (%)",
+            xs: 0.0..300.0,
+            ys: floor..100.0,
+            series,
+            marks: Vec::new(),
+            at: None,
+            legend: SeriesLabelPosition::LowerRight,
+        },
     )?;
     root.present().map_err(err)
 }
@@ -213,32 +360,38 @@ fn waits(study: &Study, path: &Path) -> Result<(), String> {
 /// How the x axis labels its values.
 #[derive(Clone, Copy)]
 enum XLabels {
-    /// Whole numbers (agents, seconds).
+    /// Whole numbers (agents, seconds), ticks on whole numbers only.
     Whole,
     /// Hours of the day as `hh:mm`.
     Clock,
 }
 
-/// A line chart of `series` in `area`, with a legend at `legend`.
-#[allow(clippy::too_many_arguments)]
-fn lines(
-    area: &DrawingArea<SVGBackend<'_>, Shift>,
-    title: &str,
-    (x, x_labels): (&str, XLabels),
-    y: &str,
-    (xs, ys): (std::ops::Range<f64>, std::ops::Range<f64>),
-    series: &[(String, Vec<(f64, f64)>)],
-    legend: SeriesLabelPosition,
-) -> Result<(), String> {
+/// Draws `c` in `area`: bands under their lines, dashed targets, the
+/// marked place, a legend. Text is at least 14 px.
+fn draw(area: &DrawingArea<SVGBackend<'_>, Shift>, c: Chart<'_>) -> Result<(), String> {
+    let span = c.xs.end - c.xs.start;
     let mut chart = ChartBuilder::on(area)
-        .caption(title, ("sans-serif", 20))
-        .margin(12)
-        .x_label_area_size(40)
-        .y_label_area_size(50)
-        .build_cartesian_2d(xs, ys)
+        .caption(c.title, ("sans-serif", 22))
+        .margin(14)
+        .margin_right(34)
+        .x_label_area_size(52)
+        .y_label_area_size(64)
+        .build_cartesian_2d(c.xs.clone(), c.ys.clone())
         .map_err(err)?;
+    let whole_ticks = match c.x.1 {
+        // At most about twelve labels, each on a whole number.
+        XLabels::Whole => (span.round() as usize).clamp(1, 12),
+        XLabels::Clock => (span.round() as usize + 1).clamp(2, 13),
+    };
+    let x_labels = c.x.1;
     let format = move |v: &f64| match x_labels {
-        XLabels::Whole => format!("{v:.0}"),
+        XLabels::Whole => {
+            if (v - v.round()).abs() < 1e-6 {
+                format!("{v:.0}")
+            } else {
+                String::new()
+            }
+        }
         XLabels::Clock => {
             let minutes = (v * 60.0).round() as i64;
             format!("{:02}:{:02}", minutes / 60, minutes % 60)
@@ -246,23 +399,75 @@ fn lines(
     };
     chart
         .configure_mesh()
-        .x_desc(x)
-        .y_desc(y)
+        .x_desc(c.x.0)
+        .y_desc(c.y)
+        .x_labels(whole_ticks)
         .x_label_formatter(&format)
         .y_label_formatter(&|v| format!("{v:.0}"))
+        .label_style(("sans-serif", 15))
+        .axis_desc_style(("sans-serif", 16))
+        .light_line_style(BLACK.mix(0.04))
         .draw()
         .map_err(err)?;
-    for (i, (name, points)) in series.iter().enumerate() {
-        let c = colour(i);
+    for s in &c.series {
+        if s.band.is_empty() {
+            continue;
+        }
+        let outline: Vec<(f64, f64)> = s
+            .band
+            .iter()
+            .map(|b| (b.0, b.2))
+            .chain(s.band.iter().rev().map(|b| (b.0, b.1)))
+            .collect();
         chart
-            .draw_series(LineSeries::new(points.iter().copied(), c.stroke_width(2)))
+            .draw_series(std::iter::once(Polygon::new(
+                outline,
+                colour(s.colour).mix(0.15),
+            )))
+            .map_err(err)?;
+    }
+    for s in &c.series {
+        let col = colour(s.colour);
+        chart
+            .draw_series(LineSeries::new(
+                s.points.iter().copied(),
+                col.stroke_width(2),
+            ))
             .map_err(err)?
-            .label(name.as_str())
-            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], c.stroke_width(2)));
+            .label(s.name.as_str())
+            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], col.stroke_width(2)));
+    }
+    let grey = RGBColor(90, 90, 90);
+    for (label, y) in &c.marks {
+        chart
+            .draw_series(DashedLineSeries::new(
+                [(c.xs.start, *y), (c.xs.end, *y)],
+                8,
+                5,
+                grey.stroke_width(1),
+            ))
+            .map_err(err)?
+            .label(label.as_str())
+            .legend(move |(x, y)| {
+                PathElement::new(vec![(x, y), (x + 20, y)], grey.stroke_width(1))
+            });
+    }
+    if let Some((label, x)) = &c.at {
+        chart
+            .draw_series(DashedLineSeries::new(
+                [(*x, c.ys.start), (*x, c.ys.end)],
+                3,
+                4,
+                BLACK.stroke_width(2),
+            ))
+            .map_err(err)?
+            .label(label.as_str())
+            .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], BLACK.stroke_width(2)));
     }
     chart
         .configure_series_labels()
-        .position(legend)
+        .position(c.legend)
+        .label_font(("sans-serif", 15))
         .background_style(WHITE.mix(0.85))
         .border_style(BLACK.mix(0.3))
         .draw()

@@ -128,6 +128,11 @@ pub struct Study {
     pub interval_secs: u64,
     /// When the day opens, seconds after midnight.
     pub opens_secs: u64,
+    /// The scenario's head count (the staffing curve's own point).
+    pub scheduled: u32,
+    /// Each queue's service-level target: its name, the share and the
+    /// threshold in seconds.
+    pub targets: Vec<(String, f64, f64)>,
     /// The scenario as given.
     pub baseline: Summary,
     /// Per stage: for each `t` from 0 to 300, the share of its contacts
@@ -229,6 +234,15 @@ pub fn run(
         replications,
         interval_secs: scenario.interval_secs,
         opens_secs: scenario.opens_secs,
+        scheduled: scenario.groups.iter().map(|g| g.count).sum(),
+        targets: scenario
+            .queues
+            .iter()
+            .map(|q| {
+                let t = q.service_level;
+                (q.label(), t.share(), t.within().as_secs_f64())
+            })
+            .collect(),
         waits: wait_shares(&base_reports),
         baseline,
         intervals,
