@@ -378,6 +378,7 @@ fn the_study_prints_costs_in_the_scenarios_currency_with_the_days_total() {
     assert!(svg("staffing_curve.svg").contains("95% bands"));
     assert!(svg("intraday.svg").contains("target 80%: sales (20 s)"));
     assert!(svg("waits.svg").contains("answered or abandoned"));
+    assert!(svg("agents.svg").contains("needed by Erlang"));
     let study: serde_json::Value = json(&study_json);
     assert_eq!(study["replications"], 3);
 }

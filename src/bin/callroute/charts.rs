@@ -1,6 +1,6 @@
 //! The study's charts, as SVG files drawn with plotters: the staffing
-//! curve, the intraday service level and queue length, and the waits per
-//! stage.
+//! curve, the intraday service level and queue length, the agents needed
+//! against scheduled per interval, and the waits per stage.
 
 use crate::study::Study;
 use plotters::coord::Shift;
@@ -27,7 +27,7 @@ fn font() -> Result<(), String> {
         .map_err(|_| "the embedded font could not be loaded".to_owned())
 }
 
-/// Writes the three charts into `dir` (created if needed); returns their
+/// Writes the four charts into `dir` (created if needed); returns their
 /// paths.
 pub fn write(study: &Study, dir: &Path) -> Result<Vec<PathBuf>, String> {
     std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
@@ -38,6 +38,7 @@ pub fn write(study: &Study, dir: &Path) -> Result<Vec<PathBuf>, String> {
             staffing_curve as fn(&Study, &Path) -> Result<(), String>,
         ),
         ("intraday.svg", intraday),
+        ("agents.svg", agents),
         ("waits.svg", waits),
     ];
     let mut written = Vec::new();
@@ -313,6 +314,61 @@ fn intraday(study: &Study, path: &Path) -> Result<(), String> {
             xs: start..end,
             ys: 0.0..max_q * 1.1,
             series: q,
+            marks: Vec::new(),
+            at: None,
+            legend: SeriesLabelPosition::UpperRight,
+        },
+    )?;
+    root.present().map_err(err)
+}
+
+/// Agents needed by Erlang (each queue staffed alone for its target)
+/// against agents on duty as scheduled, per interval.
+fn agents(study: &Study, path: &Path) -> Result<(), String> {
+    let root = SVGBackend::new(path, (960, 440)).into_drawing_area();
+    root.fill(&WHITE).map_err(err)?;
+    let hour = |secs: u64| (study.opens_secs + secs) as f64 / 3_600.0;
+    let rows = &study.intervals;
+    let start = hour(0);
+    let end = rows
+        .last()
+        .map_or(start + 1.0, |r| hour(r.start_secs + study.interval_secs));
+    // Steps: a staffing holds for its whole interval.
+    let steps = |f: &dyn Fn(&crate::study::IntervalRow) -> f64| -> Vec<(f64, f64)> {
+        rows.iter()
+            .flat_map(|r| {
+                let (a, b) = (hour(r.start_secs), hour(r.start_secs + study.interval_secs));
+                [(a, f(r)), (b, f(r))]
+            })
+            .collect()
+    };
+    let series = vec![
+        Series {
+            name: "needed by Erlang (each queue alone, for its target)".to_owned(),
+            colour: 1,
+            points: steps(&|r| f64::from(r.erlang_agents)),
+            band: Vec::new(),
+        },
+        Series {
+            name: "on duty as scheduled (after shrinkage)".to_owned(),
+            colour: 0,
+            points: steps(&|r| r.scheduled_agents),
+            band: Vec::new(),
+        },
+    ];
+    let top = series
+        .iter()
+        .flat_map(|s| s.points.iter().map(|p| p.1))
+        .fold(1.0f64, f64::max);
+    draw(
+        &root,
+        Chart {
+            title: "Agents per interval: needed by Erlang against scheduled",
+            x: ("time of day", XLabels::Clock),
+            y: "agents",
+            xs: start..end,
+            ys: 0.0..top * 1.35,
+            series,
             marks: Vec::new(),
             at: None,
             legend: SeriesLabelPosition::UpperRight,
