@@ -428,3 +428,19 @@ profile = { entries = [{ queue = 1, rank = 1, delay = 0 }] }
         assert!(!printed.contains(absent), "{absent}: {printed}");
     }
 }
+
+#[test]
+fn every_queue_appears_in_the_tables_even_one_no_contact_arrives_in() {
+    let out = callroute(&["simulate", "--replications", "2"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let printed = text(&out.stdout);
+    for queue in ["sales", "supervisors", "service", "loyalty", "service chat"] {
+        assert!(
+            printed
+                .lines()
+                .any(|l| l.trim_start().starts_with(&format!("queue {queue} "))),
+            "queue {queue}: {printed}"
+        );
+    }
+    assert!(printed.contains("no arrivals: it serves contacts moved to it"));
+}

@@ -327,6 +327,15 @@ pub fn segments(summary: &Summary, currency: &str) {
     );
     for (name, s) in &summary.segments {
         if s.offered.mean == 0.0 {
+            // A queue no contact arrives in still appears: what it serves
+            // is counted where those contacts arrived.
+            if name.starts_with("queue ") {
+                say!(
+                    "   {name:<w$} {:>8} (no arrivals: it serves contacts moved to it, \
+                     counted in the queues they arrived in)",
+                    0
+                );
+            }
             continue;
         }
         say!(
