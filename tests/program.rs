@@ -75,6 +75,15 @@ fn a_bad_flag_is_one_line_with_exit_code_2() {
         &["erlang", "--calls", "200", "--handle", "3x"],
         &["erlang", "--handle", "3m"],
         &["simulate", "--replications", "0"],
+        &["erlang", "--calls", "-5", "--handle", "3m"],
+        &[
+            "study",
+            "--replications-from",
+            "0",
+            "--replications-to",
+            "2",
+        ],
+        &["merge"],
     ] {
         let out = callroute(args);
         assert_eq!(out.status.code(), Some(2), "{args:?}");
@@ -83,6 +92,21 @@ fn a_bad_flag_is_one_line_with_exit_code_2() {
         assert!(err.starts_with("callroute: "), "{err}");
         assert!(out.stdout.is_empty());
     }
+    // A missing argument is named on that one line.
+    let out = callroute(&[
+        "study",
+        "--replications-from",
+        "0",
+        "--replications-to",
+        "2",
+    ]);
+    assert!(
+        text(&out.stderr).contains("--json <FILE>"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = callroute(&["merge"]);
+    assert!(text(&out.stderr).contains("<SHARD>"));
 }
 
 #[test]

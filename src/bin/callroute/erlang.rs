@@ -14,7 +14,7 @@ use std::path::PathBuf;
 #[derive(Debug, Clone, Args)]
 pub struct ErlangArgs {
     /// Calls offered per --per.
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", allow_negative_numbers = true)]
     calls: f64,
     /// The period the calls arrive in ("1h", "30m", "15m").
     #[arg(long, value_name = "DURATION", default_value = "1h", value_parser = duration_secs)]

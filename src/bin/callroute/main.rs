@@ -150,11 +150,18 @@ fn usage_error(e: &clap::Error) -> ExitCode {
         let _ = e.print();
         return ExitCode::SUCCESS;
     }
+    // clap's message runs to the first blank line (a missing argument is
+    // named on the line after the sentence): joined into one line.
     let text = e.render().to_string();
-    let first = text.lines().next().unwrap_or("bad arguments");
+    let message = text
+        .lines()
+        .take_while(|l| !l.trim().is_empty())
+        .map(str::trim)
+        .collect::<Vec<_>>()
+        .join(" ");
     eprintln!(
         "callroute: {} (see callroute --help)",
-        first.trim_start_matches("error: ")
+        message.trim_start_matches("error: ")
     );
     ExitCode::from(2)
 }
