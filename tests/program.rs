@@ -121,6 +121,17 @@ fn a_bad_scenario_file_is_named_with_exit_code_2() {
     assert!(err.contains("bad.toml"), "{err}");
     assert!(err.contains("wrap_upp"), "{err}");
     assert!(!err.contains("panicked"));
+    // One readable block: file, place and message on the first line, then
+    // the line written with the spot marked.
+    let lines: Vec<&str> = err.lines().collect();
+    assert!(
+        lines
+            .first()
+            .is_some_and(|l| l.contains("bad.toml: line 2, column 1: unknown field `wrap_upp`")),
+        "{err}"
+    );
+    assert_eq!(lines.get(1).map(|l| l.trim()), Some("2 | wrap_upp = 3"));
+    assert_eq!(lines.get(2).map(|l| l.trim()), Some("| ^^^^^^^^"));
 }
 
 #[test]

@@ -161,10 +161,33 @@ pub fn parse_scenario(text: &str, json: bool) -> Result<Scenario, StudyError> {
     let scenario: Scenario = if json {
         serde_json::from_str(text).map_err(|e| e.to_string())?
     } else {
-        toml::from_str(text).map_err(|e| e.to_string())?
+        toml::from_str(text).map_err(|e| toml_message(text, &e))?
     };
     scenario.validate().map_err(|e| e.to_string())?;
     Ok(scenario)
+}
+
+/// A TOML error as one readable block: the place and the message on the
+/// first line, then the line of the file with the spot marked.
+fn toml_message(text: &str, e: &toml::de::Error) -> String {
+    let message = e.message().trim();
+    let Some(span) = e.span() else {
+        return message.to_owned();
+    };
+    let before = text.get(..span.start).unwrap_or(text);
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    let source = text.lines().nth(line - 1).unwrap_or("");
+    let marked = text
+        .get(span)
+        .and_then(|s| s.lines().next())
+        .map_or(1, |s| s.chars().count().max(1));
+    let gutter = " ".repeat(line.to_string().len());
+    format!(
+        "line {line}, column {column}: {message}\n  {line} | {source}\n  {gutter} | {}{}",
+        " ".repeat(column - 1),
+        "^".repeat(marked)
+    )
 }
 
 /// Runs replications `0..replications` of `scenario`, ticking `progress`.
