@@ -228,6 +228,21 @@ fn staffing_curve(study: &Study, path: &Path) -> Result<(), String> {
     root.present().map_err(err)
 }
 
+/// The hour of the day (fractional) `secs` after the day opens.
+fn hour_of_day(study: &Study, secs: u64) -> f64 {
+    (study.opens_secs + secs) as f64 / 3_600.0
+}
+
+/// The hours the study's intervals span: from the opening to the end of
+/// the last interval.
+fn day(study: &Study) -> (f64, f64) {
+    let start = hour_of_day(study, 0);
+    let end = study.intervals.last().map_or(start + 1.0, |r| {
+        hour_of_day(study, r.start_secs + study.interval_secs)
+    });
+    (start, end)
+}
+
 /// Service level per interval (as scheduled with its 95% band, with
 /// Erlang's staffing, and Erlang's promise) and the queues' targets on
 /// top; the mean queue length below.
@@ -235,12 +250,9 @@ fn intraday(study: &Study, path: &Path) -> Result<(), String> {
     let root = SVGBackend::new(path, (960, 800)).into_drawing_area();
     root.fill(&WHITE).map_err(err)?;
     let (top, bottom) = root.split_vertically(420);
-    let hour = |secs: u64| (study.opens_secs + secs) as f64 / 3_600.0;
-    let start = hour(0);
+    let hour = |secs: u64| hour_of_day(study, secs);
     let rows = &study.intervals;
-    let end = rows
-        .last()
-        .map_or(start + 1.0, |r| hour(r.start_secs + study.interval_secs));
+    let (start, end) = day(study);
     let pick = |f: &dyn Fn(&crate::study::IntervalRow) -> f64| -> Vec<(f64, f64)> {
         rows.iter().map(|r| (hour(r.start_secs), f(r))).collect()
     };
@@ -327,12 +339,9 @@ fn intraday(study: &Study, path: &Path) -> Result<(), String> {
 fn agents(study: &Study, path: &Path) -> Result<(), String> {
     let root = SVGBackend::new(path, (960, 440)).into_drawing_area();
     root.fill(&WHITE).map_err(err)?;
-    let hour = |secs: u64| (study.opens_secs + secs) as f64 / 3_600.0;
+    let hour = |secs: u64| hour_of_day(study, secs);
     let rows = &study.intervals;
-    let start = hour(0);
-    let end = rows
-        .last()
-        .map_or(start + 1.0, |r| hour(r.start_secs + study.interval_secs));
+    let (start, end) = day(study);
     // Steps: a staffing holds for its whole interval.
     let steps = |f: &dyn Fn(&crate::study::IntervalRow) -> f64| -> Vec<(f64, f64)> {
         rows.iter()

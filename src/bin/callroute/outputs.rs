@@ -36,7 +36,7 @@ impl Outputs {
 }
 
 /// Creates `dir` if missing and checks that a file can be made in it.
-pub fn writable_dir(dir: &Path) -> Result<(), String> {
+fn writable_dir(dir: &Path) -> Result<(), String> {
     let name = dir.display();
     std::fs::create_dir_all(dir)
         .map_err(|e| format!("{name}: cannot create the directory: {e}"))?;

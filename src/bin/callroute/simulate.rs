@@ -1,7 +1,7 @@
 //! `callroute simulate`: one scenario, N replications, the report as a
 //! table, JSON or CSV files.
 
-use crate::outputs::{Outputs, writable_dir};
+use crate::outputs::Outputs;
 use crate::progress::Bar;
 use crate::report::{self, pct};
 use crate::study::Progress as _;
@@ -102,13 +102,13 @@ fn figures(s: &SegmentSummary) -> Vec<String> {
     .collect()
 }
 
-/// Writes the summary's tables as CSV files into `dir`; returns them.
+/// Writes the summary's tables as CSV files into `dir` (made and checked
+/// by [`Outputs::check`] before the run); returns them.
 pub fn write_csv(
     summary: &Summary,
     interval_secs: u64,
     dir: &Path,
 ) -> Result<Vec<PathBuf>, String> {
-    writable_dir(dir)?;
     let fail = |p: &Path, e: &dyn std::fmt::Display| format!("{}: {e}", p.display());
     let table = |file: &str, head: Vec<String>, rows: Vec<Vec<String>>| {
         let path = dir.join(file);

@@ -240,11 +240,9 @@ pub fn run(
         curve.push(CurvePoint { agents, summary });
     }
 
-    let teams = fewest_per_team(scenario, seed, replications, progress)?;
-    let searched: Vec<usize> = self::teams(scenario)
-        .into_iter()
-        .flat_map(|t| t.1)
-        .collect();
+    let teams = self::teams(scenario);
+    let searched: Vec<usize> = teams.iter().flat_map(|t| t.1.iter().copied()).collect();
+    let teams = fewest_per_team(scenario, teams, seed, replications, progress)?;
     let kept = scenario
         .groups
         .iter()
@@ -594,15 +592,16 @@ pub fn planned_runs(scenario: &Scenario, replications: u32) -> u64 {
     sections + searches
 }
 
-/// The fewest agents per team; teams are searched in the order of their
-/// first queue, each with the teams before it at their fewest.
+/// The fewest agents of each of `teams` (see [`teams`]), searched in the
+/// order of their first queue, each with the teams before it at their
+/// fewest.
 fn fewest_per_team(
     scenario: &Scenario,
+    teams: Vec<(QueueId, Vec<usize>, Vec<SegmentTarget>)>,
     seed: u64,
     replications: u32,
     progress: &dyn Progress,
 ) -> Result<Vec<TeamResult>, StudyError> {
-    let teams = teams(scenario);
     let mut current = scenario.clone();
     let mut results = Vec::new();
     for (queue, groups, targets) in teams {
