@@ -73,6 +73,6 @@ pub use scenario::{
 pub use shard::Shard;
 pub use stats::{Report, Segment};
 pub use study::{
-    CurvePoint, Difference, SegmentTarget, compare, compare_reports, fewest_agents_by_simulation,
-    search_runs, staffing_curve,
+    CurvePoint, Difference, SegmentTarget, compare, compare_reports, fewest_agents_by,
+    fewest_agents_by_simulation, search_runs, staffing_curve,
 };

@@ -1,7 +1,7 @@
 //! The `callroute` program, run as a user runs it: the built binary, its
 //! exit codes, what it prints and the files it writes.
 
-use callroute::sim::{Scenario, Shard, Summary, replicate};
+use callroute::sim::{Scenario, Summary, replicate};
 use callroute::staffing::{
     ErlangA, ErlangC, Load, ServiceLevelDefinition, Targets, fewest_agents,
     fewest_agents_with_abandonment,
@@ -53,11 +53,11 @@ fn help_lists_every_subcommand_and_flag_and_exits_0() {
     }
     assert!(help.contains("[default: 2026]"), "defaults are shown");
     for (sub, flag) in [
-        ("study", "--replications-from"),
+        ("study", "--shared"),
         ("simulate", "--csv"),
         ("erlang", "--patience"),
         ("compare", "--a"),
-        ("merge", "<SHARD>"),
+        ("merge", "<DIR>"),
     ] {
         let out = callroute(&[sub, "-h"]);
         assert_eq!(out.status.code(), Some(0), "{sub} -h");
@@ -76,13 +76,7 @@ fn a_bad_flag_is_one_line_with_exit_code_2() {
         &["erlang", "--handle", "3m"],
         &["simulate", "--replications", "0"],
         &["erlang", "--calls", "-5", "--handle", "3m"],
-        &[
-            "study",
-            "--replications-from",
-            "0",
-            "--replications-to",
-            "2",
-        ],
+        &["study", "--shared"],
         &["merge"],
     ] {
         let out = callroute(args);
@@ -93,20 +87,14 @@ fn a_bad_flag_is_one_line_with_exit_code_2() {
         assert!(out.stdout.is_empty());
     }
     // A missing argument is named on that one line.
-    let out = callroute(&[
-        "study",
-        "--replications-from",
-        "0",
-        "--replications-to",
-        "2",
-    ]);
+    let out = callroute(&["study", "--shared"]);
     assert!(
-        text(&out.stderr).contains("--json <FILE>"),
+        text(&out.stderr).contains("--shared <DIR>"),
         "{}",
         text(&out.stderr)
     );
     let out = callroute(&["merge"]);
-    assert!(text(&out.stderr).contains("<SHARD>"));
+    assert!(text(&out.stderr).contains("<DIR>"));
 }
 
 #[test]
@@ -319,43 +307,140 @@ fn compare_reports_paired_differences() {
     );
 }
 
+/// The runs of the day a `study --shared` says it simulated itself.
+fn simulated_here(stdout: &str) -> u64 {
+    stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("Shared through "))
+        .and_then(|l| l.split(": ").nth(1))
+        .and_then(|l| l.split_whitespace().next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| unreachable!("a line on the sharing: {stdout}"))
+}
+
 #[test]
-fn shards_merge_to_the_figures_of_one_run() {
-    let dir = scratch("shards");
+fn tasks_sharing_a_study_and_its_merge_give_exactly_the_one_run_json() {
+    let dir = scratch("shared");
     let scenario = small_shop();
-    let mut files = Vec::new();
-    for (from, to) in [("0", "2"), ("2", "5")] {
-        let f = dir.join(format!("shard-{from}.json"));
-        let out = callroute(&[
-            "study",
-            "--scenario",
-            &scenario,
-            "--replications-from",
-            from,
-            "--replications-to",
-            to,
-            "--json",
-            f.to_str().unwrap_or_default(),
-        ]);
-        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
-        files.push(f);
+    let shared = dir.join("runs");
+    let study = |json: &Path, extra: &[&str]| {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_callroute"));
+        c.args(["study", "--scenario", &scenario, "--replications", "4"])
+            .arg("--out")
+            .arg(dir.join("charts"))
+            .arg("--json")
+            .arg(json)
+            .args(extra);
+        c
+    };
+    let one = dir.join("one.json");
+    let out = study(&one, &[])
+        .output()
+        .unwrap_or_else(|e| unreachable!("{e}"));
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+
+    // Two tasks at once on one directory, as a job array runs them.
+    let shared_flag = ["--shared", shared.to_str().unwrap_or_default()];
+    let (a, b) = (dir.join("a.json"), dir.join("b.json"));
+    let task_a = study(&a, &shared_flag)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| unreachable!("{e}"));
+    let task_b = study(&b, &shared_flag)
+        .output()
+        .unwrap_or_else(|e| unreachable!("{e}"));
+    let task_a = task_a
+        .wait_with_output()
+        .unwrap_or_else(|e| unreachable!("{e}"));
+    for t in [&task_a, &task_b] {
+        assert_eq!(t.status.code(), Some(0), "{}", text(&t.stderr));
     }
+    // Between them they simulated every run at least once (the searches'
+    // counts included), and each read the rest from the directory.
+    let units = std::fs::read_dir(&shared)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter(|e| e.file_name() == "runs")
+        .flat_map(|e| std::fs::read_dir(e.path()).into_iter().flatten().flatten())
+        .flat_map(|d| std::fs::read_dir(d.path()).into_iter().flatten().flatten())
+        .filter(|f| f.path().extension().is_some_and(|x| x == "json"))
+        .count() as u64;
+    let (sa, sb) = (
+        simulated_here(&text(&task_a.stdout)),
+        simulated_here(&text(&task_b.stdout)),
+    );
+    assert!(units > 4 * 12, "every section and search stored: {units}");
+    assert!(sa + sb >= units, "{sa} + {sb} of {units}");
+
     let merged = dir.join("merged.json");
     let out = callroute(&[
         "merge",
-        files[0].to_str().unwrap_or_default(),
-        files[1].to_str().unwrap_or_default(),
+        shared.to_str().unwrap_or_default(),
+        "--out",
+        dir.join("merged-charts").to_str().unwrap_or_default(),
         "--json",
         merged.to_str().unwrap_or_default(),
     ]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
-    let s: Scenario = toml::from_str(&std::fs::read_to_string(&scenario).unwrap_or_default())
-        .unwrap_or_else(|e| unreachable!("{e}"));
-    let one = Shard::run(&s, 2026, 0..5, &|| {})
-        .and_then(|s| s.summary())
-        .unwrap_or_else(|e| unreachable!("{e}"));
-    let got: Summary = json(&merged);
-    assert_eq!(got, one);
+    let bytes = |p: &Path| std::fs::read(p).unwrap_or_else(|e| unreachable!("{e}"));
+    let one = bytes(&one);
+    assert!(!one.is_empty());
+    for f in [&a, &b, &merged] {
+        assert!(
+            bytes(f) == one,
+            "{} differs from the one-run JSON",
+            f.display()
+        );
+    }
+    let study_json: serde_json::Value = json(&merged);
+    for section in [
+        "baseline",
+        "intervals",
+        "at_erlang",
+        "teams",
+        "policies",
+        "curve",
+    ] {
+        assert!(!study_json[section].is_null(), "{section}");
+    }
+
+    // Another study is refused in the same directory, before it runs.
+    let out = study(
+        &dir.join("other.json"),
+        &[shared_flag[0], shared_flag[1], "--seed", "7"],
+    )
+    .output()
+    .unwrap_or_else(|e| unreachable!("{e}"));
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert!(err.contains("holds another study (seed 2026)"), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(!dir.join("other.json").exists());
+
+    // A merge of a directory with a run missing says so.
+    let some_run = std::fs::read_dir(shared.join("runs"))
+        .into_iter()
+        .flatten()
+        .flatten()
+        .next()
+        .map(|d| d.path().join("0.json"))
+        .unwrap_or_else(|| unreachable!("runs are stored"));
+    std::fs::remove_file(&some_run).unwrap_or_else(|e| unreachable!("{e}"));
+    let out = callroute(&[
+        "merge",
+        shared.to_str().unwrap_or_default(),
+        "--out",
+        dir.join("merged-charts").to_str().unwrap_or_default(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("runs of the day of one staffing are missing"),
+        "{err}"
+    );
+    assert_eq!(err.lines().count(), 1, "{err}");
 }
 
 #[test]

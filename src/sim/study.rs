@@ -153,7 +153,43 @@ pub fn fewest_agents_by_simulation(
     max_agents: u32,
     on_run: &(dyn Fn() + Sync),
 ) -> Result<(u32, Summary), SimError> {
-    let with = |n: u32| with_agents(scenario, groups, n, seed, replications, on_run);
+    fewest_agents_by(scenario, groups, targets, max_agents, |s: &Scenario| {
+        Summary::of(&run_replications(s, seed, 0..replications, on_run)?)
+    })
+}
+
+/// The search of [`fewest_agents_by_simulation`] with the figures of each
+/// staffing it tries given by `evaluate` (the scenario with the team at
+/// that count → its summary), for a caller that runs or stores the
+/// replications its own way (spread over machines, say). The counts tried
+/// and the answer depend only on what `evaluate` returns.
+///
+/// # Errors
+///
+/// What `evaluate` returns; [`SimError::Invalid`] for a team or a segment
+/// that does not exist, or when `max_agents` falls short.
+///
+/// ```
+/// use callroute::sim::{Dist, Scenario, SegmentTarget, fewest_agents_by, replicate};
+/// let s = Scenario::single_queue(1, 540.0, Dist::exponential(60.0)?, None, 7_200);
+/// let target = [SegmentTarget { segment: "overall".into(), service_level: 0.8 }];
+/// let mut tried = Vec::new();
+/// let (agents, _) = fewest_agents_by(&s, &[0], &target, 40, |s: &Scenario| {
+///     tried.push(s.groups[0].count);
+///     replicate(s, 1, 5)
+/// })?;
+/// assert_eq!(&tried[..2], &[40, 0]); // the bound, none, then halvings
+/// assert!(tried.contains(&agents));
+/// # Ok::<(), callroute::sim::SimError>(())
+/// ```
+pub fn fewest_agents_by<E: From<SimError>>(
+    scenario: &Scenario,
+    groups: &[usize],
+    targets: &[SegmentTarget],
+    max_agents: u32,
+    mut evaluate: impl FnMut(&Scenario) -> Result<Summary, E>,
+) -> Result<(u32, Summary), E> {
+    let mut with = |n: u32| -> Result<Summary, E> { evaluate(&scenario.with_team(groups, n)?) };
     let meets = |summary: &Summary| -> Result<bool, SimError> {
         for t in targets {
             let Some((_, seg)) = summary.segments.iter().find(|(n, _)| *n == t.segment) else {
@@ -173,7 +209,8 @@ pub fn fewest_agents_by_simulation(
         return Err(SimError::invalid(
             "max_agents",
             format!("{max_agents} agents do not meet the targets"),
-        ));
+        )
+        .into());
     }
     let (mut lo, mut hi, mut best) = (0u32, max_agents, top);
     // meets(hi) holds; lo is below every count known to meet.
@@ -192,20 +229,6 @@ pub fn fewest_agents_by_simulation(
         }
     }
     Ok((hi, best))
-}
-
-/// `scenario` with `agents` in the team `groups`, summarized over
-/// `replications` replications from `seed`.
-fn with_agents(
-    scenario: &Scenario,
-    groups: &[usize],
-    agents: u32,
-    seed: u64,
-    replications: u32,
-    on_run: &(dyn Fn() + Sync),
-) -> Result<Summary, SimError> {
-    let s = scenario.with_team(groups, agents)?;
-    Summary::of(&run_replications(&s, seed, 0..replications, on_run)?)
 }
 
 /// The most runs of the day [`fewest_agents_by_simulation`] makes when
@@ -265,7 +288,12 @@ pub fn staffing_curve(
         .map(|agents| {
             Ok(CurvePoint {
                 agents,
-                summary: with_agents(scenario, groups, agents, seed, replications, &|| {})?,
+                summary: Summary::of(&run_replications(
+                    &scenario.with_team(groups, agents)?,
+                    seed,
+                    0..replications,
+                    &|| {},
+                )?)?,
             })
         })
         .collect()

@@ -40,7 +40,7 @@ fn the_default_study_runs_and_adds_up() {
     assert_eq!(scenario.intervals, 24);
     assert_eq!(scenario.streams.len(), 6);
     let progress = Count::default();
-    let s = study::run(&scenario, 3, 2, &progress).unwrap();
+    let s = study::run(&scenario, 3, 2, &study::Here, &progress).unwrap();
 
     // The bar covers every phase, team searches included: each announces
     // its runs, every announced run is reported done, and the whole is the

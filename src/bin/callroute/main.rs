@@ -28,16 +28,17 @@ mod erlang;
 mod outputs;
 mod progress;
 mod report;
+mod shared;
 mod simulate;
 mod study;
 
-use callroute::sim::{Scenario, Shard};
+use callroute::sim::Scenario;
 use clap::{Args, Parser, Subcommand};
 use outputs::Outputs;
 use progress::Bar;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use study::Progress as _;
+use study::Runs;
 
 /// Staffing studies and queue simulations of contact centers that route by
 /// skill, lifecycle stage and sentiment.
@@ -66,8 +67,9 @@ enum Command {
     /// Compares two router configurations on one scenario with common
     /// random numbers (the same customers for both).
     Compare(compare::CompareArgs),
-    /// Merges shards (slices of a study's replications) into the figures
-    /// one run of all their replications gives.
+    /// Reads back a study shared through a directory (`study --shared
+    /// DIR`, run by several tasks): its report, charts and JSON, simulating
+    /// nothing.
     Merge(MergeArgs),
 }
 
@@ -94,26 +96,27 @@ struct StudyArgs {
     /// Where the charts go (created if missing).
     #[arg(long, value_name = "DIR", default_value = "staffing-study")]
     out: PathBuf,
-    /// Also write the whole study as JSON (with a slice of replications:
-    /// the shard).
+    /// Also write the whole study as JSON.
     #[arg(long, value_name = "FILE")]
     json: Option<PathBuf>,
-    /// Run only replications FROM..TO of the scenario as it is and write
-    /// them as a shard to --json (one task of a job array).
-    #[arg(long, value_name = "FROM", requires_all = ["replications_to", "json"])]
-    replications_from: Option<u32>,
-    /// The end (exclusive) of the shard's replications.
-    #[arg(long, value_name = "TO", requires = "replications_from")]
-    replications_to: Option<u32>,
+    /// Share the study's runs with other processes through directory DIR
+    /// (created if missing): start the same command in several tasks (a
+    /// job array on machines that mount DIR), each simulates its part and
+    /// every one ends with the whole study; `callroute merge DIR` reads it
+    /// back.
+    #[arg(long, value_name = "DIR")]
+    shared: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Args)]
 struct MergeArgs {
-    /// The shard files, as `study --replications-from A --replications-to B
-    /// --json FILE` wrote them.
-    #[arg(required = true, value_name = "SHARD")]
-    shards: Vec<PathBuf>,
-    /// Also write the merged figures as JSON.
+    /// The directory the study's tasks shared (`study --shared DIR`).
+    #[arg(value_name = "DIR")]
+    dir: PathBuf,
+    /// Where the charts go (created if missing).
+    #[arg(long, value_name = "DIR", default_value = "staffing-study")]
+    out: PathBuf,
+    /// Also write the whole study as JSON.
     #[arg(long, value_name = "FILE")]
     json: Option<PathBuf>,
 }
@@ -187,17 +190,61 @@ pub fn load(run: &RunArgs) -> Result<(String, Scenario), String> {
 
 fn study(a: &StudyArgs) -> Result<(), String> {
     let (name, scenario) = load(&a.run)?;
-    if let (Some(from), Some(to)) = (a.replications_from, a.replications_to) {
-        return shard(&name, &scenario, from..to, a);
-    }
     let outputs = Outputs::check(Some(&a.out), a.json.as_deref())?;
+    let (seed, replications) = (a.run.seed, a.run.replications);
+    let shared = match &a.shared {
+        Some(dir) => Some(shared::Shared::join(dir, &scenario, seed, replications)?),
+        None => None,
+    };
     announce(&scenario, a)?;
+    let runs: &dyn Runs = match &shared {
+        Some(s) => s,
+        None => &study::Here,
+    };
+    report_study(
+        &name,
+        &scenario,
+        (seed, replications),
+        runs,
+        &a.out,
+        &outputs,
+    )?;
+    if let (Some(s), Some(dir)) = (&shared, &a.shared) {
+        let (simulated, read) = s.counts();
+        say!(
+            "Shared through {}: {simulated} runs of the day simulated here, {read} read \
+             from there.",
+            dir.display()
+        );
+    }
+    Ok(())
+}
+
+/// Reads back the study of a shared directory, simulating nothing.
+fn merge(a: &MergeArgs) -> Result<(), String> {
+    let outputs = Outputs::check(Some(&a.out), a.json.as_deref())?;
+    let (shared, manifest) = shared::Shared::open(&a.dir)?;
+    let name = format!("the study shared in {}", a.dir.display());
+    let run = (manifest.seed, manifest.replications);
+    report_study(&name, &manifest.scenario, run, &shared, &a.out, &outputs)
+}
+
+/// Runs the study with `seed` and `replications`, prints its report and
+/// writes its charts to `out` and its JSON where `outputs` says.
+fn report_study(
+    name: &str,
+    scenario: &Scenario,
+    (seed, replications): (u64, u32),
+    runs: &dyn Runs,
+    out: &std::path::Path,
+    outputs: &Outputs,
+) -> Result<(), String> {
     let bar = Bar::new();
-    let result = study::run(&scenario, a.run.seed, a.run.replications, &bar);
+    let result = study::run(scenario, seed, replications, runs, &bar);
     bar.finish();
     let study = result.map_err(|e| format!("{name}: {e}"))?;
-    report::print(&name, &scenario, &study);
-    let charts = charts::write(&study, &a.out)?;
+    report::print(name, scenario, &study);
+    let charts = charts::write(&study, out)?;
     say!();
     for c in charts {
         say!("Wrote {}", c.display());
@@ -232,52 +279,6 @@ fn announce(scenario: &Scenario, a: &StudyArgs) -> Result<(), String> {
         );
     }
     Ok(())
-}
-
-/// Runs a slice of the replications and writes it as a shard.
-fn shard(
-    name: &str,
-    scenario: &Scenario,
-    range: std::ops::Range<u32>,
-    a: &StudyArgs,
-) -> Result<(), String> {
-    if range.is_empty() {
-        return Err(format!(
-            "--replications-from {} must be below --replications-to {}",
-            range.start, range.end
-        ));
-    }
-    let outputs = Outputs::check(None, a.json.as_deref())?;
-    let bar = Bar::new();
-    bar.phase(
-        &format!("replications {range:?}"),
-        u64::from(range.end - range.start),
-    );
-    let s = Shard::run(scenario, a.run.seed, range, &|| bar.tick());
-    bar.finish();
-    let s = s.map_err(|e| format!("{name}: {e}"))?;
-    outputs.write_json(&s)
-}
-
-/// Merges shards and prints the figures of all their replications.
-fn merge(a: &MergeArgs) -> Result<(), String> {
-    let outputs = Outputs::check(None, a.json.as_deref())?;
-    let mut shards = Vec::new();
-    for f in &a.shards {
-        let text = std::fs::read_to_string(f).map_err(|e| format!("{}: {e}", f.display()))?;
-        let s: Shard = serde_json::from_str(&text).map_err(|e| format!("{}: {e}", f.display()))?;
-        shards.push(s);
-    }
-    let all = Shard::merge(shards).map_err(|e| format!("merge: {e}"))?;
-    let summary = all.summary().map_err(|e| format!("merge: {e}"))?;
-    say!(
-        "{} shards: replications {:?} of seed {}.",
-        a.shards.len(),
-        all.range(),
-        all.seed
-    );
-    report::segments(&summary, "");
-    outputs.write_json(&summary)
 }
 
 #[cfg(test)]

@@ -8,7 +8,7 @@
 
 use callroute::sim::{
     CurvePoint, Difference, Report, Scenario, SegmentTarget, Summary, compare_reports,
-    fewest_agents_by_simulation, run_replications, search_runs,
+    fewest_agents_by, run_replications, search_runs,
 };
 use callroute::staffing::{
     ErlangA, ErlangC, Load, ServiceLevelDefinition, Targets, fewest_agents,
@@ -190,42 +190,65 @@ fn toml_message(text: &str, e: &toml::de::Error) -> String {
     )
 }
 
-/// Runs replications `0..replications` of `scenario`, ticking `progress`.
-fn reports(
-    scenario: &Scenario,
-    seed: u64,
-    replications: u32,
-    progress: &dyn Progress,
-) -> Result<Vec<Report>, StudyError> {
-    run_replications(scenario, seed, 0..replications, &|| progress.tick())
-        .map_err(|e| e.to_string())
+/// Where the study's runs of the day come from: simulated here, or shared
+/// with other processes through a directory (`shared.rs`). Either way a
+/// run is replication `r` of a scenario from the study's seed, so the
+/// study is the same whoever ran it.
+pub trait Runs: Sync {
+    /// The reports of replications `0..replications` of `scenario` from
+    /// `seed`, in order, ticking `progress` once per replication.
+    fn reports(
+        &self,
+        scenario: &Scenario,
+        seed: u64,
+        replications: u32,
+        progress: &dyn Progress,
+    ) -> Result<Vec<Report>, StudyError>;
+}
+
+/// Every run simulated in this process.
+pub struct Here;
+
+impl Runs for Here {
+    fn reports(
+        &self,
+        scenario: &Scenario,
+        seed: u64,
+        replications: u32,
+        progress: &dyn Progress,
+    ) -> Result<Vec<Report>, StudyError> {
+        run_replications(scenario, seed, 0..replications, &|| progress.tick())
+            .map_err(|e| e.to_string())
+    }
 }
 
 fn summary(reports: &[Report]) -> Result<Summary, StudyError> {
     Summary::of(reports).map_err(|e| e.to_string())
 }
 
-/// Runs the whole study.
+/// Runs the whole study, its runs of the day from `runs`.
 pub fn run(
     scenario: &Scenario,
     seed: u64,
     replications: u32,
+    runs: &dyn Runs,
     progress: &dyn Progress,
 ) -> Result<Study, StudyError> {
+    let reports = |s: &Scenario| runs.reports(s, seed, replications, progress);
     let reps = u64::from(replications);
     progress.phase("the scenario as scheduled", reps);
-    let base_reports = reports(scenario, seed, replications, progress)?;
+    let base_reports = reports(scenario)?;
     let baseline = summary(&base_reports)?;
 
     progress.phase("Erlang's staffing", reps);
     let plan = erlang_plan(scenario)?;
-    let at_erlang = summary(&reports(&plan.scenario, seed, replications, progress)?)?;
+    let at_erlang = summary(&reports(&plan.scenario)?)?;
     let intervals = interval_rows(scenario, &plan, &baseline, &at_erlang);
 
     progress.phase("plain FIFO", reps);
     let mut fifo = scenario.clone();
     fifo.router.weights = PriorityWeights::fifo();
-    let fifo_reports = reports(&fifo, seed, replications, progress)?;
+    let fifo_reports = reports(&fifo)?;
     let policies = policy_rows(scenario, &fifo_reports, &base_reports)?;
 
     let staffings = curve_staffings(scenario);
@@ -236,13 +259,13 @@ pub fn run(
         let s = scenario
             .with_team(&everyone, agents)
             .map_err(|e| e.to_string())?;
-        let summary = summary(&reports(&s, seed, replications, progress)?)?;
+        let summary = summary(&reports(&s)?)?;
         curve.push(CurvePoint { agents, summary });
     }
 
     let teams = self::teams(scenario);
     let searched: Vec<usize> = teams.iter().flat_map(|t| t.1.iter().copied()).collect();
-    let teams = fewest_per_team(scenario, teams, seed, replications, progress)?;
+    let teams = fewest_per_team(scenario, teams, seed, replications, runs, progress)?;
     let kept = scenario
         .groups
         .iter()
@@ -600,6 +623,7 @@ fn fewest_per_team(
     teams: Vec<(QueueId, Vec<usize>, Vec<SegmentTarget>)>,
     seed: u64,
     replications: u32,
+    runs: &dyn Runs,
     progress: &dyn Progress,
 ) -> Result<Vec<TeamResult>, StudyError> {
     let mut current = scenario.clone();
@@ -619,23 +643,19 @@ fn fewest_per_team(
             &format!("the fewest agents for {}", names.join(" + ")),
             bound,
         );
-        let runs = AtomicU64::new(0);
-        let tick = || {
-            runs.fetch_add(1, Ordering::Relaxed);
-            progress.tick();
+        let done = AtomicU64::new(0);
+        let counted = Counted {
+            progress,
+            done: &done,
         };
-        let (needed, at) = fewest_agents_by_simulation(
-            &current,
-            &groups,
-            &targets,
-            seed,
-            replications,
-            max,
-            &tick,
-        )
-        .map_err(|e| format!("{}: {e}", names.join(" + ")))?;
+        let (needed, at) = fewest_agents_by(&current, &groups, &targets, max, |s: &Scenario| {
+            runs.reports(s, seed, replications, &counted)
+                .and_then(|r| summary(&r))
+                .map_err(SearchError)
+        })
+        .map_err(|e| format!("{}: {}", names.join(" + "), e.0))?;
         // The search may end before its bound: the bar moves on to it.
-        for _ in runs.load(Ordering::Relaxed)..bound {
+        for _ in done.load(Ordering::Relaxed)..bound {
             progress.tick();
         }
         let reached = targets
@@ -663,6 +683,31 @@ fn fewest_per_team(
         });
     }
     Ok(results)
+}
+
+/// An error met in a search: the runs' or the simulator's.
+struct SearchError(StudyError);
+
+impl From<callroute::sim::SimError> for SearchError {
+    fn from(e: callroute::sim::SimError) -> Self {
+        SearchError(e.to_string())
+    }
+}
+
+/// A progress display that also counts the runs it is told of.
+struct Counted<'a> {
+    progress: &'a dyn Progress,
+    done: &'a AtomicU64,
+}
+
+impl Progress for Counted<'_> {
+    fn phase(&self, name: &str, runs: u64) {
+        self.progress.phase(name, runs);
+    }
+    fn tick(&self) {
+        self.done.fetch_add(1, Ordering::Relaxed);
+        self.progress.tick();
+    }
 }
 
 /// Per stage: for `t` from 0 to 300, the share of contacts whose wait,
