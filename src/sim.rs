@@ -53,6 +53,7 @@
 mod dist;
 mod engine;
 mod error;
+mod histogram;
 mod live;
 mod replicate;
 mod scenario;
@@ -64,6 +65,7 @@ mod study;
 pub use dist::Dist;
 pub use engine::Simulation;
 pub use error::SimError;
+pub use histogram::WaitHistogram;
 pub use replicate::{
     Estimate, SegmentSummary, Summary, replicate, replication_seed, run_replications,
 };

@@ -497,7 +497,9 @@ fn the_study_prints_costs_in_the_scenarios_currency_with_the_days_total() {
     assert!(svg("staffing_curve.svg").contains(&format!("scheduled: {shop_agents}")));
     assert!(svg("staffing_curve.svg").contains("95% bands"));
     assert!(svg("intraday.svg").contains("target 80%: sales (20 s)"));
-    assert!(svg("waits.svg").contains("answered or abandoned"));
+    assert!(svg("waits.svg").contains("Answered within t"));
+    assert!(svg("waits.svg").contains("Abandoned within t"));
+    assert!(svg("intraday.svg").contains("Service level by queue"));
     assert!(svg("agents.svg").contains("needed by Erlang"));
     let study: serde_json::Value = json(&study_json);
     assert_eq!(study["replications"], 3);

@@ -1,8 +1,9 @@
 //! Simulator benchmarks: simulated contacts per second with the full
 //! router in the loop, for an M/M/c+M center (arrival rate 95% of the
 //! agents' capacity, mean patience two handle times) of 100 and 10,000
-//! agents. Building the router and logging its agents in is set-up, left
-//! out of the time.
+//! agents, and for one day of the study's default center (every stage,
+//! voice and chat, shifts, escalation, every report segment). Building the
+//! router and logging its agents in is set-up, left out of the time.
 
 use callroute::sim::{Dist, Scenario, Simulation};
 use criterion::{BatchSize, BenchmarkId, Criterion, Throughput};
@@ -37,5 +38,21 @@ pub(crate) fn define(c: &mut Criterion) {
             )
         });
     }
+    let center: Scenario =
+        toml::from_str(include_str!("../../examples/scenarios/default_center.toml")).unwrap();
+    let contacts = Simulation::new(&center, 1)
+        .unwrap()
+        .run()
+        .unwrap()
+        .overall
+        .offered;
+    g.throughput(Throughput::Elements(contacts));
+    g.bench_function("default_center_day", |b| {
+        b.iter_batched(
+            || Simulation::new(black_box(&center), 1).unwrap(),
+            |sim| sim.run().unwrap(),
+            BatchSize::LargeInput,
+        )
+    });
     g.finish();
 }

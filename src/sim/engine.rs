@@ -373,6 +373,10 @@ impl Simulation {
                 .map(|s| (s.name.clone(), Segment::default()))
                 .collect(),
             intervals: vec![Segment::default(); scenario.intervals as usize],
+            queue_intervals: vec![
+                vec![Segment::default(); scenario.intervals as usize];
+                scenario.queues.len()
+            ],
             occupancy: 0.0,
             channel_occupancy: Vec::new(),
             interval_occupancy: Vec::new(),
@@ -925,7 +929,7 @@ impl Simulation {
     }
 
     /// Applies `f` to every segment of contact `l`: its stream, sentiment
-    /// band and interval of arrival. Contacts of one stream and sentiment band are tallied together, in
+    /// band, interval of arrival and its queue's interval. Contacts of one stream and sentiment band are tallied together, in
     /// their cell (the overall, queue, stage, channel, stream and band
     /// segments are built from the cells at the end), and in their
     /// interval (none for outbound tasks, which count only in their
@@ -940,6 +944,14 @@ impl Simulation {
             f(cell);
         }
         if let Some(seg) = self.report.intervals.get_mut(l.interval as usize) {
+            f(seg);
+        }
+        if let Some(seg) = self
+            .segment_of
+            .get(l.stream as usize)
+            .and_then(|s| self.report.queue_intervals.get_mut(s[0]))
+            .and_then(|q| q.get_mut(l.interval as usize))
+        {
             f(seg);
         }
     }

@@ -190,6 +190,10 @@ pub struct Summary {
     /// Per interval: the figures of the contacts arriving in it.
     #[serde(default)]
     pub intervals: Vec<SegmentSummary>,
+    /// Per queue, named as its segment (`queue sales`), and interval: the
+    /// figures of its contacts arriving in the interval.
+    #[serde(default)]
+    pub queue_intervals: Vec<(String, Vec<SegmentSummary>)>,
     /// Per interval: agents' busy share.
     #[serde(default)]
     pub interval_occupancy: Vec<Estimate>,
@@ -358,6 +362,26 @@ fn summarize(reports: &[Report]) -> Summary {
                         .filter_map(|r| r.intervals.get(k))
                         .collect::<Vec<_>>(),
                 )
+            })
+            .collect(),
+        queue_intervals: reports
+            .first()
+            .map(Report::queue_segment_names)
+            .unwrap_or_default()
+            .into_iter()
+            .enumerate()
+            .map(|(q, name)| {
+                let per_k = (0..intervals)
+                    .map(|k| {
+                        SegmentSummary::of(
+                            &reports
+                                .iter()
+                                .filter_map(|r| r.queue_intervals.get(q)?.get(k))
+                                .collect::<Vec<_>>(),
+                        )
+                    })
+                    .collect();
+                (name, per_k)
             })
             .collect(),
         interval_occupancy: (0..intervals)

@@ -2,14 +2,22 @@
 //! longest wait and a histogram of waits for percentiles), so memory does
 //! not grow with the number of contacts.
 
+use super::WaitHistogram;
 use crate::model::{Channel, LifecycleStage, QueueId};
 use serde::{Deserialize, Serialize};
 
-/// Waits below this many seconds fall in one-second bins...
-const FINE_UP_TO: usize = 600;
-/// ...then in ten-second bins up to this; longer waits share the last bin.
-const COARSE_UP_TO: usize = 3_600;
-const BINS: usize = FINE_UP_TO + (COARSE_UP_TO - FINE_UP_TO) / 10 + 1;
+/// Whether a count is zero (left out of a segment's JSON, read back as 0).
+#[allow(clippy::trivially_copy_pass_by_ref)] // serde passes a reference
+fn is_zero(n: &u64) -> bool {
+    *n == 0
+}
+
+/// Whether a sum is +0.0 (left out of a segment's JSON, read back as the
+/// same; −0.0 is written).
+#[allow(clippy::trivially_copy_pass_by_ref)] // serde passes a reference
+fn is_positive_zero(x: &f64) -> bool {
+    x.to_bits() == 0
+}
 
 /// The tallies of one segment of contacts (all of them, a queue, a stage,
 /// a channel, a stream or an interval of arrival).
@@ -17,54 +25,71 @@ const BINS: usize = FINE_UP_TO + (COARSE_UP_TO - FINE_UP_TO) / 10 + 1;
 /// The service level counts abandoned contacts as misses: answered within
 /// the queue's threshold over the contacts offered (a run ends when every
 /// contact is answered or abandoned, or could never be served).
+///
+/// Its JSON leaves out the tallies that are zero (and reads them back as
+/// zero): a segment where nothing happened is `{}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Segment {
     /// Contacts that arrived.
+    #[serde(default, skip_serializing_if = "is_zero")]
     pub offered: u64,
     /// Contacts answered by an agent.
+    #[serde(default, skip_serializing_if = "is_zero")]
     pub answered: u64,
     /// Contacts that hung up while waiting.
+    #[serde(default, skip_serializing_if = "is_zero")]
     pub abandoned: u64,
     /// Contacts still waiting when the run ended (none could serve them).
+    #[serde(default, skip_serializing_if = "is_zero")]
     pub waiting_at_end: u64,
     /// Contacts answered within their queue's service-level threshold.
+    #[serde(default, skip_serializing_if = "is_zero")]
     pub answered_within_target: u64,
     /// Contacts that found no agent at once and waited (answered later,
     /// abandoned, called back or still waiting at the end).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_zero")]
     pub delayed: u64,
     /// The sum of the answered contacts' waits, seconds.
+    #[serde(default, skip_serializing_if = "is_positive_zero")]
     pub answered_wait_secs: f64,
     /// The sum of the waits of every contact that left the queue (answered
     /// or abandoned), seconds.
+    #[serde(default, skip_serializing_if = "is_positive_zero")]
     pub total_wait_secs: f64,
     /// The longest wait of a contact that left the queue, seconds.
+    #[serde(default, skip_serializing_if = "is_positive_zero")]
     pub longest_wait_secs: f64,
-    /// Waits of contacts that left the queue: one-second bins up to 600 s,
-    /// ten-second bins up to 3,600 s, then one bin for longer waits.
-    pub wait_histogram: Vec<u64>,
+    /// Waits of contacts that left the queue, answered or abandoned.
+    #[serde(default, skip_serializing_if = "WaitHistogram::is_empty")]
+    pub wait_histogram: WaitHistogram,
+    /// Waits of the abandoned alone (those of the answered are the rest of
+    /// [`wait_histogram`](Self::wait_histogram)).
+    #[serde(default, skip_serializing_if = "WaitHistogram::is_empty")]
+    pub abandoned_wait_histogram: WaitHistogram,
     /// Agents' handle time spent on these contacts, seconds.
+    #[serde(default, skip_serializing_if = "is_positive_zero")]
     pub handle_secs: f64,
     /// What their waiting and abandonment cost (see
     /// [`Costs`](super::Costs)).
+    #[serde(default, skip_serializing_if = "is_positive_zero")]
     pub cost: f64,
     /// Callers who asked to be called back and were granted it.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_zero")]
     pub callbacks: u64,
     /// Callbacks that never reached the customer (every attempt
     /// unanswered, or the callback window closed first): neither answered
     /// nor abandoned.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_zero")]
     pub callbacks_failed: u64,
     /// First contacts ended resolved.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_zero")]
     pub resolved: u64,
     /// First contacts ended unresolved (their customer comes back).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_zero")]
     pub unresolved: u64,
     /// Contacts that were repeats of an unresolved one (counted as offered
     /// too, but not as first contacts).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_zero")]
     pub repeats: u64,
 }
 
@@ -80,7 +105,8 @@ impl Default for Segment {
             answered_wait_secs: 0.0,
             total_wait_secs: 0.0,
             longest_wait_secs: 0.0,
-            wait_histogram: vec![0; BINS],
+            wait_histogram: WaitHistogram::default(),
+            abandoned_wait_histogram: WaitHistogram::default(),
             handle_secs: 0.0,
             cost: 0.0,
             callbacks: 0,
@@ -92,34 +118,12 @@ impl Default for Segment {
     }
 }
 
-fn bin(wait_secs: f64) -> usize {
-    let w = wait_secs.max(0.0) as usize;
-    if w < FINE_UP_TO {
-        w
-    } else if w < COARSE_UP_TO {
-        FINE_UP_TO + (w - FINE_UP_TO) / 10
-    } else {
-        BINS - 1
-    }
-}
-
 /// `part / whole`, or `when_none` when `whole` is 0.
 fn ratio(part: u64, whole: u64, when_none: f64) -> f64 {
     if whole == 0 {
         when_none
     } else {
         part as f64 / whole as f64
-    }
-}
-
-/// The upper edge of a bin, seconds.
-fn bin_edge(i: usize) -> f64 {
-    if i < FINE_UP_TO {
-        (i + 1) as f64
-    } else if i < BINS - 1 {
-        (FINE_UP_TO + (i - FINE_UP_TO + 1) * 10) as f64
-    } else {
-        f64::INFINITY
     }
 }
 
@@ -146,6 +150,7 @@ impl Segment {
     pub(crate) fn abandoned(&mut self, wait_secs: f64, cost: f64) {
         self.cost += cost;
         self.abandoned += 1;
+        self.abandoned_wait_histogram.add(wait_secs);
         self.left(wait_secs);
     }
 
@@ -160,9 +165,9 @@ impl Segment {
         self.answered_wait_secs += other.answered_wait_secs;
         self.total_wait_secs += other.total_wait_secs;
         self.longest_wait_secs = self.longest_wait_secs.max(other.longest_wait_secs);
-        for (a, b) in self.wait_histogram.iter_mut().zip(&other.wait_histogram) {
-            *a += b;
-        }
+        self.wait_histogram.merge(&other.wait_histogram);
+        self.abandoned_wait_histogram
+            .merge(&other.abandoned_wait_histogram);
         self.handle_secs += other.handle_secs;
         self.cost += other.cost;
         self.callbacks += other.callbacks;
@@ -175,9 +180,7 @@ impl Segment {
     fn left(&mut self, wait_secs: f64) {
         self.total_wait_secs += wait_secs;
         self.longest_wait_secs = self.longest_wait_secs.max(wait_secs);
-        if let Some(b) = self.wait_histogram.get_mut(bin(wait_secs)) {
-            *b += 1;
-        }
+        self.wait_histogram.add(wait_secs);
     }
 
     /// Answered within the threshold over every contact offered: abandoned
@@ -246,19 +249,9 @@ impl Segment {
     /// bin), seconds.
     #[must_use]
     pub fn wait_percentile(&self, p: f64) -> f64 {
-        let total: u64 = self.wait_histogram.iter().sum();
-        if total == 0 {
-            return 0.0;
-        }
-        let wanted = (p.clamp(0.0, 1.0) * total as f64).ceil().max(1.0) as u64;
-        let mut seen = 0;
-        for (i, n) in self.wait_histogram.iter().enumerate() {
-            seen += n;
-            if seen >= wanted {
-                return bin_edge(i).min(self.longest_wait_secs.max(0.0));
-            }
-        }
-        self.longest_wait_secs
+        self.wait_histogram
+            .percentile(p)
+            .min(self.longest_wait_secs.max(0.0))
     }
 }
 
@@ -290,6 +283,10 @@ pub struct Report {
     pub streams: Vec<(String, Segment)>,
     /// By the interval they arrived in.
     pub intervals: Vec<Segment>,
+    /// By queue (in the order of [`queues`](Self::queues)) and interval of
+    /// arrival, as [`intervals`](Self::intervals) counts them.
+    #[serde(default)]
+    pub queue_intervals: Vec<Vec<Segment>>,
     /// Agents' busy share: the time agents on duty spent with at least one
     /// contact, over their time on duty (agents × their shifts, within the
     /// scenario's [`window`](super::Scenario::window), by default up to the
@@ -326,14 +323,11 @@ impl Report {
     #[must_use]
     pub fn segments(&self) -> Vec<(String, &Segment)> {
         let mut v = vec![("overall".to_owned(), &self.overall)];
-        v.extend(self.queues.iter().enumerate().map(|(i, (q, s))| {
-            let name = self
-                .queue_names
-                .get(i)
-                .cloned()
-                .unwrap_or_else(|| format!("#{}", q.get()));
-            (format!("queue {name}"), s)
-        }));
+        v.extend(
+            self.queue_segment_names()
+                .into_iter()
+                .zip(self.queues.iter().map(|q| &q.1)),
+        );
         v.extend(self.stages.iter().map(|(st, s)| (format!("stage {st}"), s)));
         v.extend(
             self.channels
@@ -347,5 +341,24 @@ impl Report {
         );
         v.extend(self.streams.iter().map(|(n, s)| (format!("stream {n}"), s)));
         v
+    }
+
+    /// The queues' segment names, in the order of
+    /// [`queues`](Self::queues): `queue sales`, or `queue #2` for a queue
+    /// without a name.
+    #[must_use]
+    pub fn queue_segment_names(&self) -> Vec<String> {
+        self.queues
+            .iter()
+            .enumerate()
+            .map(|(i, (q, _))| {
+                let name = self
+                    .queue_names
+                    .get(i)
+                    .cloned()
+                    .unwrap_or_else(|| format!("#{}", q.get()));
+                format!("queue {name}")
+            })
+            .collect()
     }
 }

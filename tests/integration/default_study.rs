@@ -64,7 +64,7 @@ fn the_default_study_runs_and_adds_up() {
     let counts: Vec<u32> = s.curve.iter().map(|p| p.agents).collect();
     assert!(counts.windows(2).all(|w| w[0] < w[1]), "{counts:?}");
     assert!(counts.contains(&scenario.groups.iter().map(|g| g.count).sum()));
-    assert_eq!(s.waits.len(), 5, "a wait curve per stage");
+    assert_eq!(s.waits.stages.len(), 5, "a wait curve per stage");
     assert_eq!(
         s.teams.len(),
         4,
@@ -110,10 +110,24 @@ fn the_default_study_runs_and_adds_up() {
         .map(|p| p.summary.overall.service_level.mean)
         .collect();
     assert!(levels.first() < levels.last(), "{levels:?}");
-    for (_, shares) in &s.waits {
-        assert_eq!(shares.len(), 301);
-        assert!(shares.windows(2).all(|w| w[0] <= w[1]));
-        assert!(shares.last().is_some_and(|&x| x <= 1.0 + 1e-12));
+    // The waits: answered and abandoned shares rise with t, and by the
+    // axis's end at least 99% of every stage's contacts have left, the
+    // axis a round duration past that.
+    let w = &s.waits;
+    assert!(w.axis_secs >= 60.0);
+    assert_eq!(w.secs.last(), Some(&w.axis_secs));
+    assert!(w.secs.windows(2).all(|p| p[0] < p[1]));
+    for st in &w.stages {
+        for shares in [&st.answered, &st.abandoned] {
+            assert_eq!(shares.len(), w.secs.len());
+            assert!(shares.windows(2).all(|p| p[0] <= p[1]), "{}", st.stage);
+        }
+        let (answered, abandoned) = (
+            st.answered[w.secs.len() - 1],
+            st.abandoned[w.secs.len() - 1],
+        );
+        assert!(answered + abandoned >= 0.99 - 1e-12, "{}", st.stage);
+        assert!(answered + abandoned <= 1.0 + 1e-12);
     }
     // Each team's fewest meets its targets.
     for t in &s.teams {

@@ -174,15 +174,24 @@ fn every_contact_is_answered_abandoned_or_still_waiting() {
         .chain(r.stages.iter().map(|x| &x.1))
         .chain(r.channels.iter().map(|x| &x.1))
         .chain(r.streams.iter().map(|x| &x.1))
-        .chain(r.intervals.iter());
+        .chain(r.intervals.iter())
+        .chain(r.queue_intervals.iter().flatten());
     for seg in segments {
         assert_eq!(
             seg.offered,
             seg.answered + seg.abandoned + seg.waiting_at_end
         );
+        assert_eq!(seg.wait_histogram.total(), seg.answered + seg.abandoned);
+        assert_eq!(seg.abandoned_wait_histogram.total(), seg.abandoned);
+    }
+    // Each queue's intervals split its contacts.
+    assert_eq!(r.queue_intervals.len(), r.queues.len());
+    for (q, per_k) in r.queues.iter().zip(&r.queue_intervals) {
+        assert_eq!(per_k.len(), r.intervals.len());
+        assert_eq!(per_k.iter().map(|k| k.offered).sum::<u64>(), q.1.offered);
         assert_eq!(
-            seg.wait_histogram.iter().sum::<u64>(),
-            seg.answered + seg.abandoned
+            per_k.iter().map(|k| k.abandoned).sum::<u64>(),
+            q.1.abandoned
         );
     }
     assert!(r.overall.offered > 500 && r.overall.abandoned > 0);

@@ -44,7 +44,9 @@ pub fn write(study: &Study, dir: &Path) -> Result<Vec<PathBuf>, String> {
     let mut written = Vec::new();
     for (name, draw) in files {
         let path = dir.join(name);
-        draw(study, &path).map_err(|e| format!("{}: {e}", path.display()))?;
+        crate::outputs::write_whole(&path, |aside| {
+            draw(study, aside).map_err(|e| format!("{}: {e}", path.display()))
+        })?;
         written.push(path);
     }
     Ok(written)
@@ -88,7 +90,9 @@ struct Chart<'a> {
     marks: Vec<(String, f64)>,
     /// A dotted vertical line: a label and a place (the current staffing).
     at: Option<(String, f64)>,
-    legend: SeriesLabelPosition,
+    /// Where the legend goes: inside the plot, or (`None`) in rows under
+    /// it, for a plot whose lines fill every corner.
+    legend: Option<SeriesLabelPosition>,
 }
 
 /// A stage's (or any segment's) figure across the staffing curve, with its
@@ -208,7 +212,7 @@ fn staffing_curve(study: &Study, path: &Path) -> Result<(), String> {
             series: sl,
             marks: Vec::new(),
             at: at.clone(),
-            legend: SeriesLabelPosition::LowerRight,
+            legend: Some(SeriesLabelPosition::LowerRight),
         },
     )?;
     draw(
@@ -222,7 +226,7 @@ fn staffing_curve(study: &Study, path: &Path) -> Result<(), String> {
             series: ab,
             marks: Vec::new(),
             at,
-            legend: SeriesLabelPosition::UpperRight,
+            legend: Some(SeriesLabelPosition::UpperRight),
         },
     )?;
     root.present().map_err(err)
@@ -245,11 +249,13 @@ fn day(study: &Study) -> (f64, f64) {
 
 /// Service level per interval (as scheduled with its 95% band, with
 /// Erlang's staffing, and Erlang's promise) and the queues' targets on
-/// top; the mean queue length below.
+/// top; below it each queue's own, as scheduled; the mean queue length at
+/// the bottom.
 fn intraday(study: &Study, path: &Path) -> Result<(), String> {
-    let root = SVGBackend::new(path, (960, 800)).into_drawing_area();
+    let root = SVGBackend::new(path, (960, 1220)).into_drawing_area();
     root.fill(&WHITE).map_err(err)?;
-    let (top, bottom) = root.split_vertically(420);
+    let (top, rest) = root.split_vertically(420);
+    let (middle, bottom) = rest.split_vertically(420);
     let hour = |secs: u64| hour_of_day(study, secs);
     let rows = &study.intervals;
     let (start, end) = day(study);
@@ -305,7 +311,41 @@ fn intraday(study: &Study, path: &Path) -> Result<(), String> {
             series: sl,
             marks,
             at: None,
-            legend: SeriesLabelPosition::LowerRight,
+            legend: Some(SeriesLabelPosition::LowerRight),
+        },
+    )?;
+    // Each queue its own line; a queue no contact arrives in (a pool fed
+    // by escalations, its contacts counted where they arrived) has none.
+    let by_queue: Vec<Series> = study
+        .baseline
+        .queue_intervals
+        .iter()
+        .filter(|(_, per_k)| per_k.iter().any(|k| k.offered.mean > 0.0))
+        .enumerate()
+        .map(|(i, (name, per_k))| {
+            let points = rows
+                .iter()
+                .zip(per_k)
+                .filter(|(_, k)| k.offered.mean > 0.0)
+                .map(|(r, k)| (hour(r.start_secs), 100.0 * k.service_level.mean))
+                .collect();
+            line(name.trim_start_matches("queue "), i, points)
+        })
+        .collect();
+    let marks = target_marks(study);
+    let floor = floor_of(&by_queue, &marks, 10.0);
+    draw(
+        &middle,
+        Chart {
+            title: "Service level by queue through the day (as scheduled)",
+            x: ("time of day (interval start)", XLabels::Clock),
+            y: "service level (%)",
+            xs: start..end,
+            ys: floor..100.0,
+            series: by_queue,
+            marks,
+            at: None,
+            legend: None,
         },
     )?;
     let q = vec![line(
@@ -328,7 +368,7 @@ fn intraday(study: &Study, path: &Path) -> Result<(), String> {
             series: q,
             marks: Vec::new(),
             at: None,
-            legend: SeriesLabelPosition::UpperRight,
+            legend: Some(SeriesLabelPosition::UpperRight),
         },
     )?;
     root.present().map_err(err)
@@ -380,43 +420,71 @@ fn agents(study: &Study, path: &Path) -> Result<(), String> {
             series,
             marks: Vec::new(),
             at: None,
-            legend: SeriesLabelPosition::UpperRight,
+            legend: Some(SeriesLabelPosition::UpperRight),
         },
     )?;
     root.present().map_err(err)
 }
 
-/// The share of each stage's contacts whose wait ended within t seconds.
+/// What became of each stage's waiting contacts: above, the share
+/// answered within t; below, the share that hung up within t (both of the
+/// contacts that left the queue), on an axis that fits the waits.
 fn waits(study: &Study, path: &Path) -> Result<(), String> {
-    let root = SVGBackend::new(path, (960, 440)).into_drawing_area();
+    let root = SVGBackend::new(path, (960, 760)).into_drawing_area();
     root.fill(&WHITE).map_err(err)?;
-    let series: Vec<Series> = study
-        .waits
-        .iter()
-        .map(|(name, shares)| Series {
-            name: name.clone(),
-            colour: stage_colour(name),
-            points: shares
-                .iter()
-                .enumerate()
-                .map(|(t, s)| (t as f64, 100.0 * s))
-                .collect(),
-            band: Vec::new(),
-        })
-        .collect();
-    let floor = room_below(floor_of(&series, &[], 5.0), series.len());
+    let (top, bottom) = root.split_vertically(400);
+    let w = &study.waits;
+    let (unit, per) = crate::study::wait_unit(w.axis_secs);
+    let series = |pick: &dyn Fn(&crate::study::StageWaits) -> &Vec<f64>| -> Vec<Series> {
+        w.stages
+            .iter()
+            .map(|s| Series {
+                name: s.stage.clone(),
+                colour: stage_colour(&s.stage),
+                points: w
+                    .secs
+                    .iter()
+                    .zip(pick(s))
+                    .map(|(t, v)| (t / per, 100.0 * v))
+                    .collect(),
+                band: Vec::new(),
+            })
+            .collect()
+    };
+    let answered = series(&|s| &s.answered);
+    let floor = room_below(floor_of(&answered, &[], 10.0), answered.len());
+    let x = format!("t, wait before the contact left the queue ({unit})");
     draw(
-        &root,
+        &top,
         Chart {
-            title: "Waits by stage: share whose wait (answered or abandoned) ended within t s",
-            x: ("t (seconds)", XLabels::Whole),
-            y: "share (%)",
-            xs: 0.0..300.0,
+            title: "Answered within t: share of each stage's contacts that left the queue",
+            x: (&x, XLabels::Whole),
+            y: "answered (%)",
+            xs: 0.0..w.axis_secs / per,
             ys: floor..100.0,
-            series,
+            series: answered,
             marks: Vec::new(),
             at: None,
-            legend: SeriesLabelPosition::LowerRight,
+            legend: Some(SeriesLabelPosition::LowerRight),
+        },
+    )?;
+    let abandoned = series(&|s| &s.abandoned);
+    let most = abandoned
+        .iter()
+        .flat_map(|s| s.points.iter().map(|p| p.1))
+        .fold(1.0f64, f64::max);
+    draw(
+        &bottom,
+        Chart {
+            title: "Abandoned within t: share of the same contacts that hung up",
+            x: (&x, XLabels::Whole),
+            y: "abandoned (%)",
+            xs: 0.0..w.axis_secs / per,
+            ys: 0.0..(most * 1.6).min(100.0),
+            series: abandoned,
+            marks: Vec::new(),
+            at: None,
+            legend: Some(SeriesLabelPosition::UpperLeft),
         },
     )?;
     root.present().map_err(err)
@@ -435,6 +503,22 @@ enum XLabels {
 /// marked place, a legend. Text is at least 14 px.
 fn draw(area: &DrawingArea<SVGBackend<'_>, Shift>, c: Chart<'_>) -> Result<(), String> {
     let span = c.xs.end - c.xs.start;
+    let below = match c.legend {
+        Some(_) => None,
+        None => Some(Legend::of(area, &c)?),
+    };
+    let (plot, strip) = match &below {
+        Some(legend) => {
+            let height = area.dim_in_pixel().1;
+            let (plot, strip) = area.split_vertically(height.saturating_sub(legend.height()));
+            (plot, Some(strip))
+        }
+        None => (area.clone(), None),
+    };
+    if let (Some(legend), Some(strip)) = (&below, &strip) {
+        legend.draw(strip)?;
+    }
+    let area = &plot;
     let mut chart = ChartBuilder::on(area)
         .caption(c.title, ("sans-serif", 22))
         .margin(14)
@@ -529,12 +613,88 @@ fn draw(area: &DrawingArea<SVGBackend<'_>, Shift>, c: Chart<'_>) -> Result<(), S
             .label(label.as_str())
             .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], BLACK.stroke_width(2)));
     }
+    let Some(position) = c.legend else {
+        return Ok(());
+    };
     chart
         .configure_series_labels()
-        .position(c.legend)
+        .position(position)
         .label_font(("sans-serif", 15))
         .background_style(WHITE.mix(0.85))
         .border_style(BLACK.mix(0.3))
         .draw()
         .map_err(err)
+}
+
+/// A legend in rows under a plot: each entry a short line in its colour
+/// (dashed for a mark) and its label.
+struct Legend {
+    /// Per entry: label, colour, dashed, and its place (x, row).
+    entries: Vec<(String, RGBColor, bool, i32, i32)>,
+    rows: i32,
+}
+
+impl Legend {
+    /// Height of a row, and where the entries start (under the plot's
+    /// left edge).
+    const ROW: i32 = 24;
+    const LEFT: i32 = 78;
+
+    /// Lays out the entries of `c` in rows as wide as `area`.
+    fn of(area: &DrawingArea<SVGBackend<'_>, Shift>, c: &Chart<'_>) -> Result<Legend, String> {
+        let grey = RGBColor(90, 90, 90);
+        let items: Vec<(String, RGBColor, bool)> = c
+            .series
+            .iter()
+            .map(|s| (s.name.clone(), colour(s.colour), false))
+            .chain(c.marks.iter().map(|m| (m.0.clone(), grey, true)))
+            .chain(c.at.iter().map(|a| (a.0.clone(), BLACK, true)))
+            .collect();
+        let width = i32::try_from(area.dim_in_pixel().0).unwrap_or(i32::MAX) - 34;
+        let font: TextStyle<'_> = ("sans-serif", 15).into();
+        let (mut x, mut row) = (Self::LEFT, 0);
+        let mut entries = Vec::new();
+        for (label, col, dashed) in items {
+            let text = area.estimate_text_size(&label, &font).map_err(err)?.0;
+            let w = 32 + i32::try_from(text).unwrap_or(0) + 22;
+            if x > Self::LEFT && x + w > width {
+                (x, row) = (Self::LEFT, row + 1);
+            }
+            entries.push((label, col, dashed, x, row));
+            x += w;
+        }
+        Ok(Legend {
+            rows: row + 1,
+            entries,
+        })
+    }
+
+    fn height(&self) -> u32 {
+        u32::try_from(self.rows * Self::ROW + 10).unwrap_or(0)
+    }
+
+    fn draw(&self, area: &DrawingArea<SVGBackend<'_>, Shift>) -> Result<(), String> {
+        for (label, col, dashed, x, row) in &self.entries {
+            let y = row * Self::ROW + Self::ROW / 2;
+            let pieces: &[(i32, i32)] = if *dashed {
+                &[(0, 7), (10, 17), (20, 26)]
+            } else {
+                &[(0, 26)]
+            };
+            for (a, b) in pieces {
+                area.draw(&PathElement::new(
+                    vec![(x + a, y), (x + b, y)],
+                    col.stroke_width(2),
+                ))
+                .map_err(err)?;
+            }
+            area.draw(&Text::new(
+                label.clone(),
+                (x + 32, y - 9),
+                ("sans-serif", 15).into_font(),
+            ))
+            .map_err(err)?;
+        }
+        Ok(())
+    }
 }

@@ -29,7 +29,9 @@ impl Outputs {
             return Ok(());
         };
         let text = serde_json::to_string(value).map_err(|e| e.to_string())?;
-        std::fs::write(path, text).map_err(|e| format!("{}: {e}", path.display()))?;
+        write_whole(path, |aside| {
+            std::fs::write(aside, text).map_err(|e| format!("{}: {e}", aside.display()))
+        })?;
         say!("Wrote {}", path.display());
         Ok(())
     }
@@ -40,7 +42,9 @@ fn writable_dir(dir: &Path) -> Result<(), String> {
     let name = dir.display();
     std::fs::create_dir_all(dir)
         .map_err(|e| format!("{name}: cannot create the directory: {e}"))?;
-    let probe = dir.join(".callroute-write-check");
+    // Named by the process: tasks of one job may check one directory at
+    // once.
+    let probe = dir.join(format!(".callroute-write-check.{}", std::process::id()));
     std::fs::write(&probe, b"").map_err(|e| format!("{name}: cannot write there: {e}"))?;
     std::fs::remove_file(&probe).map_err(|e| format!("{name}: {e}"))
 }
@@ -62,4 +66,22 @@ fn writable_file(file: &Path) -> Result<(), String> {
         std::fs::remove_file(file).map_err(|e| format!("{name}: {e}"))?;
     }
     Ok(())
+}
+
+/// Writes `path` whole: `write` writes a file beside it, which then takes
+/// its place, so that tasks writing the same file at once (the tasks of
+/// a shared study) leave one of their files, never a mix.
+pub fn write_whole(
+    path: &Path,
+    write: impl FnOnce(&Path) -> Result<(), String>,
+) -> Result<(), String> {
+    let mut name = path.file_name().unwrap_or_default().to_os_string();
+    name.push(format!(".{}.part", std::process::id()));
+    let aside = path.with_file_name(name);
+    let written = write(&aside);
+    if written.is_err() {
+        let _ = std::fs::remove_file(&aside);
+    }
+    written?;
+    std::fs::rename(&aside, path).map_err(|e| format!("{}: {e}", path.display()))
 }

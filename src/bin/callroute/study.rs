@@ -7,8 +7,8 @@
 //! default study; it prints nothing (see `report.rs` and `charts.rs`).
 
 use callroute::sim::{
-    CurvePoint, Difference, Report, Scenario, SegmentTarget, Summary, compare_reports,
-    fewest_agents_by, run_replications, search_runs,
+    CurvePoint, Difference, Report, Scenario, SegmentTarget, Summary, WaitHistogram,
+    compare_reports, fewest_agents_by, run_replications, search_runs,
 };
 use callroute::staffing::{
     ErlangA, ErlangC, Load, ServiceLevelDefinition, Targets, fewest_agents,
@@ -117,6 +117,34 @@ pub struct PolicyRow {
     pub why: Option<String>,
 }
 
+/// What became of each stage's contacts while they waited (the scenario
+/// as scheduled, every replication): of the contacts that left the queue,
+/// the share answered and the share abandoned by each time.
+#[derive(Debug, Clone, Serialize)]
+pub struct Waits {
+    /// Where the times end: past the wait by which 99% of every stage's
+    /// contacts had left, rounded up (at least a minute), seconds.
+    pub axis_secs: f64,
+    /// The times, seconds from 1 to `axis_secs` (the wait histogram's bin
+    /// edges: every second up to ten minutes, coarser beyond).
+    pub secs: Vec<f64>,
+    /// Per stage with contacts that left.
+    pub stages: Vec<StageWaits>,
+}
+
+/// One stage's waits.
+#[derive(Debug, Clone, Serialize)]
+pub struct StageWaits {
+    /// The stage's segment (`stage purchase`).
+    pub stage: String,
+    /// For each of [`Waits::secs`], the share of the stage's contacts
+    /// that left the queue that were answered after waiting less.
+    pub answered: Vec<f64>,
+    /// The same for the abandoned: by the last time the two add up to
+    /// about 99% or more.
+    pub abandoned: Vec<f64>,
+}
+
 /// Everything the study found.
 #[derive(Debug, Clone, Serialize)]
 pub struct Study {
@@ -135,10 +163,9 @@ pub struct Study {
     pub targets: Vec<(String, f64, f64)>,
     /// The scenario as given.
     pub baseline: Summary,
-    /// Per stage: for each `t` from 0 to 300, the share of its contacts
-    /// whose wait (until answered or abandoned), rounded down to the
-    /// second, was at most `t` seconds.
-    pub waits: Vec<(String, Vec<f64>)>,
+    /// What became of each stage's contacts while they waited, as
+    /// scheduled.
+    pub waits: Waits,
     /// Per interval: Erlang against the simulator.
     pub intervals: Vec<IntervalRow>,
     /// The whole day staffed by Erlang, simulated.
@@ -287,7 +314,7 @@ pub fn run(
                 (q.label(), t.share(), t.within().as_secs_f64())
             })
             .collect(),
-        waits: wait_shares(&base_reports),
+        waits: stage_waits(&base_reports),
         baseline,
         intervals,
         at_erlang,
@@ -710,38 +737,92 @@ impl Progress for Counted<'_> {
     }
 }
 
-/// Per stage: for `t` from 0 to 300, the share of contacts whose wait,
-/// rounded down to the second, was at most `t`, from the waits of every
-/// replication.
-fn wait_shares(reports: &[Report]) -> Vec<(String, Vec<f64>)> {
+/// What became of each stage's waiting contacts (see [`Waits`]), from
+/// the waits of every replication.
+fn stage_waits(reports: &[Report]) -> Waits {
     let stages = reports.first().map_or(0, |r| r.stages.len());
-    (0..stages)
+    let merged: Vec<(String, WaitHistogram, WaitHistogram)> = (0..stages)
         .filter_map(|i| {
             let name = reports.first()?.stages.get(i)?.0.to_string();
-            let bins = reports.first()?.stages.get(i)?.1.wait_histogram.len();
-            let mut total = vec![0u64; bins];
+            let (mut all, mut abandoned) = (WaitHistogram::default(), WaitHistogram::default());
             for r in reports {
                 if let Some((_, seg)) = r.stages.get(i) {
-                    for (t, h) in total.iter_mut().zip(&seg.wait_histogram) {
-                        *t += h;
-                    }
+                    all.merge(&seg.wait_histogram);
+                    abandoned.merge(&seg.abandoned_wait_histogram);
                 }
             }
-            let all: u64 = total.iter().sum();
-            if all == 0 {
-                return None;
-            }
-            // One-second bins: bin t holds the waits from t to t + 1 s.
-            let mut within = 0u64;
-            let shares = total
-                .iter()
-                .take(301)
-                .map(|&h| {
-                    within += h;
-                    within as f64 / all as f64
-                })
-                .collect();
-            Some((name, shares))
+            (all.total() > 0).then_some((name, all, abandoned))
         })
-        .collect()
+        .collect();
+    let longest = reports
+        .iter()
+        .flat_map(|r| &r.stages)
+        .map(|(_, s)| s.longest_wait_secs)
+        .fold(0.0f64, f64::max);
+    // The axis runs to where 99% of every stage's contacts had left.
+    let p99 = merged
+        .iter()
+        .map(|(_, all, _)| all.percentile(0.99).min(longest))
+        .fold(0.0f64, f64::max);
+    let axis_secs = nice_duration(p99.max(60.0));
+    let secs: Vec<f64> = edges(axis_secs).collect();
+    let stages = merged
+        .into_iter()
+        .map(|(stage, all, abandoned)| {
+            let left = all.total() as f64;
+            let (mut answered, mut abandoned_by) = (Vec::new(), Vec::new());
+            for &t in &secs {
+                let (gone, hung_up) = (all.at_most(t), abandoned.at_most(t));
+                answered.push(gone.saturating_sub(hung_up) as f64 / left);
+                abandoned_by.push(hung_up as f64 / left);
+            }
+            StageWaits {
+                stage,
+                answered,
+                abandoned: abandoned_by,
+            }
+        })
+        .collect();
+    Waits {
+        axis_secs,
+        secs,
+        stages,
+    }
+}
+
+/// The times the waits are read at up to `axis_secs`: every second up to
+/// ten minutes, every ten seconds up to an hour, every minute beyond (the
+/// wait histogram's bins are no finer up to six hours, and a curve over
+/// hours needs no more).
+fn edges(axis_secs: f64) -> impl Iterator<Item = f64> {
+    let whole = axis_secs as u64;
+    (1..=whole.min(600))
+        .chain((610..=whole.min(3_600)).step_by(10))
+        .chain((3_660..=whole).step_by(60))
+        .map(|t| t as f64)
+}
+
+/// `secs` rounded up to a duration an axis can end on: 1, 2 or 5 times a
+/// power of ten in seconds, minutes or hours.
+fn nice_duration(secs: f64) -> f64 {
+    let unit = wait_unit(secs).1;
+    let x = secs / unit;
+    let power = 10f64.powf(x.log10().floor());
+    let step = [1.0, 2.0, 5.0, 10.0]
+        .into_iter()
+        .map(|m| m * power)
+        .find(|&v| v >= x - 1e-9)
+        .unwrap_or(10.0 * power);
+    step * unit
+}
+
+/// The unit waits up to `secs` are best read in: its name and seconds.
+pub fn wait_unit(secs: f64) -> (&'static str, f64) {
+    if secs <= 600.0 {
+        ("seconds", 1.0)
+    } else if secs <= 3.0 * 3_600.0 {
+        ("minutes", 60.0)
+    } else {
+        ("hours", 3_600.0)
+    }
 }
