@@ -54,6 +54,7 @@ mod dist;
 mod engine;
 mod error;
 mod histogram;
+mod iterative;
 mod live;
 mod replicate;
 mod scenario;
@@ -66,6 +67,7 @@ pub use dist::Dist;
 pub use engine::Simulation;
 pub use error::SimError;
 pub use histogram::WaitHistogram;
+pub use iterative::{IntervalCell, IterativeStaffing, iterative_staffing};
 pub use replicate::{
     Estimate, SegmentSummary, Summary, replicate, replication_seed, run_replications,
 };

@@ -326,9 +326,12 @@ impl ErlangA {
     }
 
     /// The mean number of callers waiting: the arrival rate times the mean
-    /// wait. Where a factor alone would overflow (a patience near
-    /// `f64::MAX` over a tiny handle time) the product is formed by
-    /// logarithms; beyond `f64::MAX` itself it is `f64::MAX`.
+    /// wait. With patience longer than the handle time it is summed over
+    /// the waiting states (the abandonment it equals `θ·E[waiting]/λ` of
+    /// would vanish below the smallest `f64` first); otherwise it is
+    /// formed from the abandonment, by logarithms where a factor alone
+    /// would overflow (a patience near `f64::MAX` over a tiny handle
+    /// time); beyond `f64::MAX` itself it is `f64::MAX`.
     ///
     /// ```
     /// use callroute::staffing::{ErlangA, Load};
@@ -339,6 +342,13 @@ impl ErlangA {
     /// ```
     #[must_use]
     pub fn queue_length(&self) -> f64 {
+        if self.theta < 1.0 && !self.ahead.is_empty() {
+            return (self.first..)
+                .zip(&self.ahead)
+                .map(|(j, w)| j as f64 * w)
+                .sum::<f64>()
+                .min(f64::MAX);
+        }
         let direct = self.load * self.abandon * (self.patience / self.handle_secs);
         if direct.is_finite() || self.load == 0.0 || self.abandon == 0.0 {
             return direct.min(f64::MAX);
@@ -349,7 +359,8 @@ impl ErlangA {
 
     /// The mean wait of all arrivals, answered or not, in seconds: with
     /// exponential patience, P(abandon) × the mean patience (and, by
-    /// Little's law, `E[waiting] / λ`).
+    /// Little's law, `E[waiting] / λ`, the form used with patience longer
+    /// than the handle time, where the abandonment may vanish first).
     ///
     /// ```
     /// use callroute::staffing::{ErlangA, Load};
@@ -360,6 +371,9 @@ impl ErlangA {
     /// ```
     #[must_use]
     pub fn average_wait(&self) -> f64 {
+        if self.theta < 1.0 && !self.ahead.is_empty() && self.load > 0.0 {
+            return (self.queue_length() / self.load * self.handle_secs).min(f64::MAX);
+        }
         self.abandon * self.patience
     }
 

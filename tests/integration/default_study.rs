@@ -103,6 +103,25 @@ fn the_default_study_runs_and_adds_up() {
             assert!((0.0..=1.0).contains(&x));
         }
         assert!(r.erlang_agents > 0 && r.erlangs > 0.0);
+        assert!(r.simulation_agents > 0);
+    }
+    // The staffing by simulation meets every queue's target in every
+    // interval its contacts arrive in.
+    assert!(
+        s.simulation_converged,
+        "{} iterations",
+        s.simulation_iterations
+    );
+    for (q, (name, per_k)) in scenario.queues.iter().zip(&s.at_simulation.queue_intervals) {
+        for (k, seg) in per_k.iter().enumerate() {
+            if seg.offered.mean > 0.0 && scenario.streams.iter().any(|st| st.queue == q.id) {
+                assert!(
+                    seg.service_level.mean >= q.service_level.share(),
+                    "{name} at {k}: {}",
+                    seg.service_level.mean
+                );
+            }
+        }
     }
     let levels: Vec<f64> = s
         .curve

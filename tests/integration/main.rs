@@ -14,6 +14,7 @@ mod default_study;
 mod erlang_a;
 mod follow_ups;
 mod in_depth;
+mod iterative;
 mod properties;
 mod reliability;
 mod repeats;

@@ -399,6 +399,12 @@ fn agents(study: &Study, path: &Path) -> Result<(), String> {
             band: Vec::new(),
         },
         Series {
+            name: "needed by simulation (each queue's interval moved to its target)".to_owned(),
+            colour: 2,
+            points: steps(&|r| f64::from(r.simulation_agents)),
+            band: Vec::new(),
+        },
+        Series {
             name: "on duty as scheduled (after shrinkage)".to_owned(),
             colour: 0,
             points: steps(&|r| r.scheduled_agents),
@@ -412,7 +418,7 @@ fn agents(study: &Study, path: &Path) -> Result<(), String> {
     draw(
         &root,
         Chart {
-            title: "Agents per interval: needed by Erlang against scheduled",
+            title: "Agents per interval: needed by Erlang and by simulation, and scheduled",
             x: ("time of day", XLabels::Clock),
             y: "agents",
             xs: start..end,

@@ -76,13 +76,15 @@ pub fn print(name: &str, scenario: &Scenario, s: &Study) {
     }
 
     say!("\n1. Erlang's staffing per interval, and what the simulator measures with it");
+    say!("   (each queue staffed alone for its own target; load and agents both count heads:");
     say!(
-        "   (each queue staffed alone for its own target; chats as slots of the chat concurrency)\n"
+        "   a chat, messaging or e-mail queue's load is its slots' Erlangs over the concurrency)\n"
     );
     say!(
-        "   {:>5}  {:>7}  {:>6}  {:>8}  {:>10}  {:>9}  {:>9}  {:>10}  {:>7}",
+        "   {:>5}  {:>7}  {:>6}  {:>6}  {:>8}  {:>10}  {:>9}  {:>9}  {:>10}  {:>7}",
         "time",
         "Erlangs",
+        "agents",
         "agents",
         "promised",
         "simulated",
@@ -92,10 +94,11 @@ pub fn print(name: &str, scenario: &Scenario, s: &Study) {
         "waiting"
     );
     say!(
-        "   {:>5}  {:>7}  {:>6}  {:>8}  {:>10}  {:>9}  {:>9}  {:>10}  {:>7}",
+        "   {:>5}  {:>7}  {:>6}  {:>6}  {:>8}  {:>10}  {:>9}  {:>9}  {:>10}  {:>7}",
         "",
         "",
         "Erlang",
+        "simul.",
         "Erlang",
         "at Erlang",
         "at Erlang",
@@ -105,10 +108,11 @@ pub fn print(name: &str, scenario: &Scenario, s: &Study) {
     );
     for r in &s.intervals {
         say!(
-            "   {:>5}  {:>7.1}  {:>6}  {:>8}  {:>10}  {:>9}  {:>9}  {:>10}  {:>7.1}",
+            "   {:>5}  {:>7.1}  {:>6}  {:>6}  {:>8}  {:>10}  {:>9}  {:>9}  {:>10}  {:>7.1}",
             clock(s.opens_secs, r.start_secs),
             r.erlangs,
             r.erlang_agents,
+            r.simulation_agents,
             pct(r.erlang_service_level),
             pct(r.simulated_at_erlang),
             pct(r.abandoned_at_erlang),
@@ -137,6 +141,30 @@ pub fn print(name: &str, scenario: &Scenario, s: &Study) {
             caveats.join("; ")
         );
     }
+    let hours = |f: &dyn Fn(&crate::study::IntervalRow) -> u32| -> f64 {
+        s.intervals.iter().map(|r| f64::from(f(r))).sum::<f64>() * s.interval_secs as f64 / 3_600.0
+    };
+    let (by_sim, by_erlang) = (hours(&|r| r.simulation_agents), hours(&|r| r.erlang_agents));
+    let sim = &s.at_simulation.overall;
+    say!(
+        "   Staffed by simulation instead (\"simul.\": each queue's interval moved from Erlang's \
+         count until its own contacts meet the target, the real router and the backlog between \
+         intervals included; {} simulations of the day, {}): {} agent-hours where Erlang asks {} \
+         ({}{}), {} ± {:.1} simulated (abandoned {}).",
+        s.simulation_iterations,
+        if s.simulation_converged {
+            "converged"
+        } else {
+            "stopped before every interval settled"
+        },
+        whole(by_sim),
+        whole(by_erlang),
+        if by_sim >= by_erlang { "+" } else { "" },
+        whole(by_sim - by_erlang),
+        pct(sim.service_level.mean),
+        100.0 * sim.service_level.half_width,
+        pct(sim.abandonment.mean)
+    );
 
     say!("\n2. The fewest agents per team that meet the stage targets (found by simulation)\n");
     for t in &s.teams {

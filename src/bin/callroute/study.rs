@@ -7,8 +7,8 @@
 //! default study; it prints nothing (see `report.rs` and `charts.rs`).
 
 use callroute::sim::{
-    CurvePoint, Difference, Report, Scenario, SegmentTarget, Summary, WaitHistogram,
-    compare_reports, fewest_agents_by, run_replications, search_runs,
+    CurvePoint, Difference, IntervalCell, Report, Scenario, SegmentTarget, Summary, WaitHistogram,
+    compare_reports, fewest_agents_by, iterative_staffing, run_replications, search_runs,
 };
 use callroute::staffing::{
     ErlangA, ErlangC, Load, ServiceLevelDefinition, Targets, fewest_agents,
@@ -46,6 +46,10 @@ pub fn curve_staffings(scenario: &Scenario) -> Vec<u32> {
         .collect()
 }
 
+/// The most simulations of the whole day the staffing per interval by
+/// simulation makes (each of every replication).
+pub const INTERVAL_ITERATIONS: u32 = 30;
+
 /// Any error of the study, as a message naming its cause.
 pub type StudyError = String;
 
@@ -64,8 +68,8 @@ pub trait Progress: Sync {
 pub struct IntervalRow {
     /// Start of the interval, seconds from the start of the day.
     pub start_secs: u64,
-    /// Offered load over all queues, Erlangs (chat slots divided by the
-    /// chat concurrency).
+    /// Offered load over all queues, Erlangs (a concurrent channel's slots
+    /// divided by its concurrency: in heads).
     pub erlangs: f64,
     /// Agents Erlang asks for, over all queues (each queue staffed alone).
     pub erlang_agents: u32,
@@ -75,6 +79,11 @@ pub struct IntervalRow {
     pub simulated_at_erlang: f64,
     /// The simulated abandonment with Erlang's staffing.
     pub abandoned_at_erlang: f64,
+    /// Agents the staffing by simulation asks for, over all queues (each
+    /// queue's interval moved until its contacts meet its target).
+    pub simulation_agents: u32,
+    /// The simulated service level with them.
+    pub simulated_at_simulation: f64,
     /// Agents on duty in the scenario (after shrinkage, shifts prorated).
     pub scheduled_agents: f64,
     /// The simulated service level with the scenario's staffing.
@@ -170,6 +179,14 @@ pub struct Study {
     pub intervals: Vec<IntervalRow>,
     /// The whole day staffed by Erlang, simulated.
     pub at_erlang: Summary,
+    /// The whole day staffed by simulation, interval by interval (Erlang's
+    /// staffing moved until every queue's interval meets its target).
+    pub at_simulation: Summary,
+    /// The simulations that staffing took, and whether it converged
+    /// within [`INTERVAL_ITERATIONS`].
+    pub simulation_iterations: u32,
+    /// See `simulation_iterations`.
+    pub simulation_converged: bool,
     /// The fewest agents per team.
     pub teams: Vec<TeamResult>,
     /// Groups no target applies to (they serve queues no stream arrives
@@ -270,7 +287,29 @@ pub fn run(
     progress.phase("Erlang's staffing", reps);
     let plan = erlang_plan(scenario)?;
     let at_erlang = summary(&reports(&plan.scenario)?)?;
-    let intervals = interval_rows(scenario, &plan, &baseline, &at_erlang);
+
+    let bound = reps * u64::from(INTERVAL_ITERATIONS);
+    progress.phase("the staffing per interval by simulation", bound);
+    let done = AtomicU64::new(0);
+    let counted = Counted {
+        progress,
+        done: &done,
+    };
+    let by_simulation = iterative_staffing(
+        &plan.scenario,
+        &plan.cells,
+        INTERVAL_ITERATIONS,
+        |s: &Scenario| {
+            runs.reports(s, seed, replications, &counted)
+                .and_then(|r| summary(&r))
+                .map_err(SearchError)
+        },
+    )
+    .map_err(|e| format!("the staffing per interval by simulation: {}", e.0))?;
+    for _ in done.load(Ordering::Relaxed)..bound {
+        progress.tick();
+    }
+    let intervals = interval_rows(scenario, &plan, &baseline, &at_erlang, &by_simulation);
 
     progress.phase("plain FIFO", reps);
     let mut fifo = scenario.clone();
@@ -318,6 +357,9 @@ pub fn run(
         baseline,
         intervals,
         at_erlang,
+        simulation_iterations: by_simulation.iterations,
+        simulation_converged: by_simulation.converged,
+        at_simulation: by_simulation.summary,
         teams,
         kept,
         policies,
@@ -333,6 +375,9 @@ pub fn run(
 /// scenario's own groups.
 struct ErlangPlan {
     scenario: Scenario,
+    /// Its groups of one queue and interval, each with the queue's
+    /// target: what the staffing by simulation moves.
+    cells: Vec<IntervalCell>,
     /// Per interval: agents over all queues, the load, and the promised
     /// service level weighted by arrivals.
     per_interval: Vec<(u32, f64, f64)>,
@@ -345,6 +390,7 @@ fn erlang_plan(scenario: &Scenario) -> Result<ErlangPlan, StudyError> {
     plan.groups.clear();
     let mut per_interval = vec![(0u32, 0.0f64, 0.0f64); n];
     let mut weight = vec![0.0f64; n];
+    let mut cells = Vec::new();
     for q in &scenario.queues {
         let streams: Vec<_> = scenario
             .streams
@@ -352,6 +398,11 @@ fn erlang_plan(scenario: &Scenario) -> Result<ErlangPlan, StudyError> {
             .filter(|s| s.queue == q.id)
             .collect();
         let members = team(scenario, q.id);
+        if q.outbound.is_some() {
+            // Outbound tasks wait for idle agents: no service-level target
+            // of inbound service to staff for.
+            continue;
+        }
         if streams.is_empty() {
             plan.groups.extend(
                 members
@@ -365,8 +416,15 @@ fn erlang_plan(scenario: &Scenario) -> Result<ErlangPlan, StudyError> {
             return Err(format!("no group serves queue {}", q.id));
         };
         let rates: Vec<Vec<f64>> = streams.iter().map(|s| scenario.hourly_rates(s)).collect();
-        let chat = streams.iter().all(|s| s.channel == Channel::Chat);
-        let concurrency = u32::from(team.capacity.limit(Channel::Chat)).max(1);
+        // Contacts of one channel an agent holds several of at once (chat,
+        // messaging, e-mail) are staffed as slots of that concurrency.
+        let channel = streams.first().map_or(Channel::Voice, |s| s.channel);
+        let concurrency = if streams.iter().all(|s| s.channel == channel) {
+            u32::from(team.capacity.limit(channel)).max(1)
+        } else {
+            1
+        };
+        let chat = concurrency > 1;
         let share = q.service_level.share();
         let within = q.service_level.within().as_millis() as f64 / 1_000.0;
         let targets = Targets::new()
@@ -422,6 +480,12 @@ fn erlang_plan(scenario: &Scenario) -> Result<ErlangPlan, StudyError> {
                 start_secs: start,
                 end_secs: start + len,
             }];
+            cells.push(IntervalCell {
+                group: plan.groups.len(),
+                queue: q.id,
+                interval: k as u32,
+                service_level: share,
+            });
             plan.groups.push(g);
         }
     }
@@ -432,6 +496,7 @@ fn erlang_plan(scenario: &Scenario) -> Result<ErlangPlan, StudyError> {
     }
     Ok(ErlangPlan {
         scenario: plan,
+        cells,
         per_interval,
     })
 }
@@ -460,6 +525,7 @@ fn interval_rows(
     plan: &ErlangPlan,
     baseline: &Summary,
     at_erlang: &Summary,
+    by_simulation: &callroute::sim::IterativeStaffing,
 ) -> Vec<IntervalRow> {
     plan.per_interval
         .iter()
@@ -467,6 +533,13 @@ fn interval_rows(
         .map(|(k, &(agents, erlangs, promised))| {
             let sim = at_erlang.intervals.get(k);
             let base = baseline.intervals.get(k);
+            let simulation_agents = plan
+                .cells
+                .iter()
+                .zip(&by_simulation.counts)
+                .filter(|(c, _)| c.interval as usize == k)
+                .map(|(_, n)| n)
+                .sum();
             IntervalRow {
                 start_secs: k as u64 * scenario.interval_secs,
                 erlangs,
@@ -474,6 +547,12 @@ fn interval_rows(
                 erlang_service_level: promised,
                 simulated_at_erlang: sim.map_or(0.0, |s| s.service_level.mean),
                 abandoned_at_erlang: sim.map_or(0.0, |s| s.abandonment.mean),
+                simulation_agents,
+                simulated_at_simulation: by_simulation
+                    .summary
+                    .intervals
+                    .get(k)
+                    .map_or(0.0, |s| s.service_level.mean),
                 scheduled_agents: scenario.agents_on_duty(k as u32),
                 simulated_as_scheduled: base.map_or(0.0, |s| s.service_level.mean),
                 queue_length_as_scheduled: baseline
@@ -625,10 +704,11 @@ fn teams(scenario: &Scenario) -> Vec<(QueueId, Vec<usize>, Vec<SegmentTarget>)> 
     teams
 }
 
-/// The most runs of the day the study makes: the four sections' and each
-/// team's search at its bound.
+/// The most runs of the day the study makes: the sections', the staffing
+/// per interval by simulation and each team's search at their bounds.
 pub fn planned_runs(scenario: &Scenario, replications: u32) -> u64 {
-    let sections = (3 + curve_staffings(scenario).len() as u64) * u64::from(replications);
+    let sections = (3 + u64::from(INTERVAL_ITERATIONS) + curve_staffings(scenario).len() as u64)
+        * u64::from(replications);
     let searches: u64 = teams(scenario)
         .iter()
         .map(|(_, groups, _)| {
