@@ -69,13 +69,14 @@ pub use error::SimError;
 pub use histogram::WaitHistogram;
 pub use iterative::{IntervalCell, IterativeStaffing, iterative_staffing};
 pub use replicate::{
-    Estimate, SegmentSummary, Summary, replicate, replication_seed, run_replications,
+    Estimate, QueueFlowSummary, SegmentSummary, Summary, replicate, replication_seed,
+    run_replications,
 };
 pub use scenario::{
     AgentGroup, Costs, ReportWindow, SENTIMENT_UPDATE_SECS, Scenario, Shift, Stream,
 };
 pub use shard::Shard;
-pub use stats::{Report, Segment};
+pub use stats::{QueueFlow, Report, Segment};
 pub use study::{
     CurvePoint, Difference, SegmentTarget, compare, compare_reports, fewest_agents_by,
     fewest_agents_by_simulation, search_runs, staffing_curve,

@@ -5,10 +5,10 @@ use super::dist::Sampler;
 use super::live::LiveSet;
 use super::replicate::mix;
 use super::scenario::{Costs, SENTIMENT_UPDATE_SECS, Scenario, Shift, duty_secs, sentiment_band};
-use super::stats::{Report, Segment};
+use super::stats::{QueueFlow, Report, Segment};
 use crate::model::{
     AgentId, AgentStatus, Channel, Contact, ContactId, CustomerId, LifecycleStage, NotReadyReason,
-    Sentiment,
+    QueueId, Sentiment,
 };
 use crate::router::{Decision, Decisions, Outcome, Router, RouterError};
 use crate::time::Timestamp;
@@ -141,6 +141,8 @@ struct Live {
     counted: bool,
     /// The agent serving it, once answered.
     agent: AgentId,
+    /// The queue it waits in now (its place in the scenario's queues).
+    queue: u32,
 }
 
 impl Live {
@@ -184,6 +186,8 @@ pub struct Simulation {
     intervals: u32,
     /// Per stream: the indexes of its segments in the report's lists.
     segment_of: Vec<[usize; 4]>,
+    /// Each queue's place in the scenario's queues, by id.
+    queue_place: Vec<(QueueId, u32)>,
     /// Per stream: its queue's service-level threshold, ms.
     target_ms: Vec<u64>,
     /// Per group: its agents on duty.
@@ -270,6 +274,11 @@ impl Simulation {
             .map(|g| (g.on_duty(), g.periods()))
             .collect();
         let position = |q| scenario.queues.iter().position(|c| c.id == q).unwrap_or(0);
+        let mut queue_place: Vec<(QueueId, u32)> = (0u32..)
+            .zip(&scenario.queues)
+            .map(|(i, q)| (q.id, i))
+            .collect();
+        queue_place.sort_unstable();
         let segment_of = scenario
             .streams
             .iter()
@@ -377,6 +386,7 @@ impl Simulation {
                 vec![Segment::default(); scenario.intervals as usize];
                 scenario.queues.len()
             ],
+            queue_flows: vec![QueueFlow::default(); scenario.queues.len()],
             occupancy: 0.0,
             channel_occupancy: Vec::new(),
             interval_occupancy: Vec::new(),
@@ -398,6 +408,7 @@ impl Simulation {
             interval_ms: scenario.interval_secs.saturating_mul(1_000),
             intervals: scenario.intervals,
             segment_of,
+            queue_place,
             target_ms,
             group_agents,
             duty,
@@ -614,6 +625,10 @@ impl Simulation {
             resolves: repeat_of.is_none() && s.behaviour.unresolved_share == 0.0,
             counted: self.window.0 <= now && now < self.window.1,
             agent: AgentId::new(0),
+            queue: self
+                .segment_of
+                .get(stream as usize)
+                .map_or(0, |s| s[0] as u32),
         };
         let id = self.live.insert(live);
         contact.id = id;
@@ -763,6 +778,7 @@ impl Simulation {
                 Decision::Assigned {
                     contact,
                     agent,
+                    queue,
                     callback,
                     ..
                 } => {
@@ -770,9 +786,11 @@ impl Simulation {
                         let more = self.router.callback_unanswered(contact, self.at())?;
                         self.apply(&more)?;
                     } else {
-                        self.answered(contact, agent);
+                        self.answered(contact, agent, queue);
                     }
                 }
+                Decision::Escalated { contact, queue, .. }
+                | Decision::Transferred { contact, queue } => self.moved(contact, queue),
                 Decision::CallbackFailed { contact, .. } => self.callback_failed(contact),
                 Decision::Offered { contact, agent, .. }
                     if self.live.get(contact).is_some_and(|l| !l.answered) =>
@@ -816,8 +834,38 @@ impl Simulation {
         });
     }
 
-    fn answered(&mut self, contact: ContactId, agent: AgentId) {
+    /// The place of queue `queue` in the scenario's queues.
+    fn place(&self, queue: QueueId) -> Option<usize> {
+        self.queue_place
+            .binary_search_by_key(&queue, |&(q, _)| q)
+            .ok()
+            .and_then(|i| self.queue_place.get(i))
+            .map(|&(_, p)| p as usize)
+    }
+
+    /// Contact `contact` now waits in `queue` (an escalation step, an
+    /// overflow or a transfer): counted as moved into it when it changed.
+    fn moved(&mut self, contact: ContactId, queue: QueueId) {
+        let Some(place) = self.place(queue) else {
+            return;
+        };
+        let Some(l) = self.live.get_mut(contact) else {
+            return;
+        };
+        if l.queue as usize == place {
+            return;
+        }
+        l.queue = place as u32;
+        if l.counted
+            && let Some(f) = self.report.queue_flows.get_mut(place)
+        {
+            f.moved_in += 1;
+        }
+    }
+
+    fn answered(&mut self, contact: ContactId, agent: AgentId, queue: QueueId) {
         let now = self.now;
+        let place = self.place(queue);
         let Some(l) = self.live.get_mut(contact) else {
             return;
         };
@@ -827,6 +875,11 @@ impl Simulation {
         l.answered = true;
         l.agent = agent;
         let l = *l;
+        if l.counted
+            && let Some(f) = place.and_then(|q| self.report.queue_flows.get_mut(q))
+        {
+            f.answered += 1;
+        }
         let waited = now - l.arrived;
         let within = self
             .target_ms

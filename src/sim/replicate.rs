@@ -194,6 +194,10 @@ pub struct Summary {
     /// figures of its contacts arriving in the interval.
     #[serde(default)]
     pub queue_intervals: Vec<(String, Vec<SegmentSummary>)>,
+    /// Per queue, named as its segment: what passed through it (see
+    /// [`Report::queue_flows`]).
+    #[serde(default)]
+    pub queue_flows: Vec<QueueFlowSummary>,
     /// Per interval: agents' busy share.
     #[serde(default)]
     pub interval_occupancy: Vec<Estimate>,
@@ -300,6 +304,18 @@ pub fn run_replications(
         .collect()
 }
 
+/// What passed through one queue over the replications (see
+/// [`QueueFlow`](crate::sim::QueueFlow)).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct QueueFlowSummary {
+    /// The queue's segment name (`queue supervisors`).
+    pub queue: String,
+    /// Contacts moved into it while waiting, per run.
+    pub moved_in: Estimate,
+    /// Contacts answered from it, per run.
+    pub answered: Estimate,
+}
+
 impl Summary {
     /// The summary of the reports of replications of one scenario, in
     /// replication order.
@@ -382,6 +398,28 @@ fn summarize(reports: &[Report]) -> Summary {
                     })
                     .collect();
                 (name, per_k)
+            })
+            .collect(),
+        queue_flows: reports
+            .first()
+            .map(Report::queue_segment_names)
+            .unwrap_or_default()
+            .into_iter()
+            .enumerate()
+            .map(|(q, queue)| {
+                let est = |f: fn(&crate::sim::QueueFlow) -> u64| {
+                    Estimate::of(
+                        &reports
+                            .iter()
+                            .filter_map(|r| r.queue_flows.get(q).map(|x| f(x) as f64))
+                            .collect::<Vec<_>>(),
+                    )
+                };
+                QueueFlowSummary {
+                    queue,
+                    moved_in: est(|f| f.moved_in),
+                    answered: est(|f| f.answered),
+                }
             })
             .collect(),
         interval_occupancy: (0..intervals)

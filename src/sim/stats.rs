@@ -255,6 +255,18 @@ impl Segment {
     }
 }
 
+/// What passed through one queue in a run, whichever queue its contacts
+/// arrived in (the queue segments count contacts where they arrived): a
+/// supervisors' pool fed by escalations shows its work here.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QueueFlow {
+    /// Contacts moved into the queue while waiting: by an escalation step
+    /// or overflow, or a transfer.
+    pub moved_in: u64,
+    /// Contacts answered from the queue.
+    pub answered: u64,
+}
+
 /// What one run measured.
 ///
 /// Outbound tasks (streams into a queue with
@@ -287,6 +299,10 @@ pub struct Report {
     /// arrival, as [`intervals`](Self::intervals) counts them.
     #[serde(default)]
     pub queue_intervals: Vec<Vec<Segment>>,
+    /// By queue (in the order of [`queues`](Self::queues)): what passed
+    /// through it, whichever queue its contacts arrived in.
+    #[serde(default)]
+    pub queue_flows: Vec<QueueFlow>,
     /// Agents' busy share: the time agents on duty spent with at least one
     /// contact, over their time on duty (agents × their shifts, within the
     /// scenario's [`window`](super::Scenario::window), by default up to the

@@ -206,3 +206,27 @@ fn a_small_centers_curve_has_no_repeated_staffing() {
         [6, 7, 8, 9, 10, 11, 12, 13, 14]
     );
 }
+
+#[test]
+fn the_supervisors_pool_shows_the_escalations_it_takes() {
+    let scenario = study::parse_scenario(study::DEFAULT_SCENARIO, false).unwrap();
+    let r = Simulation::new(&scenario, 9).unwrap().run().unwrap();
+    assert_eq!(r.queue_flows.len(), r.queues.len());
+    // Every answer is counted once in the queue it came from, as every
+    // contact is counted once in the queue it arrived in.
+    let answered_from: u64 = r.queue_flows.iter().map(|f| f.answered).sum();
+    let answered_in: u64 = r.queues.iter().map(|q| q.1.answered).sum();
+    assert_eq!(answered_from, answered_in);
+    let names = r.queue_segment_names();
+    let pool = names.iter().position(|n| n == "queue supervisors").unwrap();
+    let flow = r.queue_flows[pool];
+    assert_eq!(r.queues[pool].1.offered, 0, "no stream arrives there");
+    assert!(flow.moved_in > 0 && flow.answered > 0, "{flow:?}");
+    assert!(flow.answered <= flow.moved_in);
+    // The queues streams arrive in take no moved contacts here.
+    for (i, f) in r.queue_flows.iter().enumerate() {
+        if i != pool {
+            assert_eq!(f.moved_in, 0, "{}", names[i]);
+        }
+    }
+}

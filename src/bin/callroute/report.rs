@@ -191,9 +191,27 @@ pub fn print(name: &str, scenario: &Scenario, s: &Study) {
         say!("   {:<40} {}", "", targets.join("; "));
     }
     for (group, count) in &s.kept {
+        // What its queues took in: the contacts moved to them.
+        let queues: Vec<String> = scenario
+            .groups
+            .iter()
+            .filter(|g| g.name == *group)
+            .flat_map(|g| g.profile.entries().iter().map(|e| e.queue))
+            .filter(|&id| scenario.streams.iter().all(|st| st.queue != id))
+            .filter_map(|id| scenario.queues.iter().find(|q| q.id == id))
+            .map(|q| format!("queue {}", q.label()))
+            .collect();
+        let (moved, answered) = s
+            .baseline
+            .queue_flows
+            .iter()
+            .filter(|f| queues.contains(&f.queue))
+            .fold((0.0, 0.0), |(m, a), f| {
+                (m + f.moved_in.mean, a + f.answered.mean)
+            });
         say!(
-            "   {group:<40} scheduled {count:>3}, kept: no stream arrives in the queues it serves first \
-             (it takes escalated contacts)"
+            "   {group:<40} scheduled {count:>3}, kept: no stream arrives in the queues it serves first; \
+             {moved:.1} contacts a day are moved to them, {answered:.1} answered there"
         );
     }
 
@@ -360,7 +378,7 @@ pub fn segments(summary: &Summary, currency: &str) {
             if name.starts_with("queue ") {
                 say!(
                     "   {name:<w$} {:>8} (no arrivals: it serves contacts moved to it, \
-                     counted in the queues they arrived in)",
+                     counted in the queues they arrived in; see below)",
                     0
                 );
             }
@@ -376,6 +394,39 @@ pub fn segments(summary: &Summary, currency: &str) {
             s.average_speed_of_answer.mean,
             s.wait_p90.mean,
             s.cost.mean,
+        );
+    }
+    flows(summary);
+}
+
+/// What passed through each queue, when contacts move between queues: a
+/// pool fed by escalations shows its work here.
+fn flows(summary: &Summary) {
+    let moved = summary.queue_flows.iter().any(|f| f.moved_in.mean > 0.0);
+    if !moved {
+        return;
+    }
+    let w = width(summary.queue_flows.iter().map(|f| f.queue.as_str()), 26);
+    say!("\n   Contacts moving between queues (escalation, overflow, transfer), per day:");
+    say!(
+        "   {:<w$} {:>8} {:>9} {:>15}",
+        "queue",
+        "arrived",
+        "moved in",
+        "answered there"
+    );
+    for f in &summary.queue_flows {
+        let arrived = summary
+            .segments
+            .iter()
+            .find(|(n, _)| *n == f.queue)
+            .map_or(0.0, |(_, s)| s.offered.mean);
+        say!(
+            "   {:<w$} {:>8.1} {:>9.1} {:>15.1}",
+            f.queue,
+            arrived,
+            f.moved_in.mean,
+            f.answered.mean
         );
     }
 }
