@@ -6,7 +6,8 @@
 //! router and logging its agents in is set-up, left out of the time.
 
 use callroute::sim::{Dist, Scenario, Simulation};
-use criterion::{BatchSize, BenchmarkId, Criterion, Throughput};
+use criterion::measurement::WallTime;
+use criterion::{BatchSize, BenchmarkGroup, BenchmarkId, Criterion, Throughput};
 use std::hint::black_box;
 
 pub(crate) fn define(c: &mut Criterion) {
@@ -22,37 +23,33 @@ pub(crate) fn define(c: &mut Criterion) {
             Some(Dist::exponential(120.0).unwrap()),
             horizon,
         );
-        let contacts = Simulation::new(&s, 1)
-            .unwrap()
-            .run()
-            .unwrap()
-            .overall
-            .offered;
-        g.throughput(Throughput::Elements(contacts));
-        // Building the router and its agents is set-up, not simulation.
-        g.bench_function(BenchmarkId::new("mmc_m", agents), |b| {
-            b.iter_batched(
-                || Simulation::new(black_box(&s), 1).unwrap(),
-                |sim| sim.run().unwrap(),
-                BatchSize::LargeInput,
-            )
-        });
+        day(&mut g, BenchmarkId::new("mmc_m", agents), &s);
     }
     let center: Scenario =
         toml::from_str(include_str!("../../examples/scenarios/default_center.toml")).unwrap();
-    let contacts = Simulation::new(&center, 1)
+    day(
+        &mut g,
+        BenchmarkId::from_parameter("default_center_day"),
+        &center,
+    );
+    g.finish();
+}
+
+/// One run of `scenario`, in contacts per second; building the router and
+/// its agents is set-up, not simulation.
+fn day(g: &mut BenchmarkGroup<'_, WallTime>, id: BenchmarkId, scenario: &Scenario) {
+    let contacts = Simulation::new(scenario, 1)
         .unwrap()
         .run()
         .unwrap()
         .overall
         .offered;
     g.throughput(Throughput::Elements(contacts));
-    g.bench_function("default_center_day", |b| {
+    g.bench_function(id, |b| {
         b.iter_batched(
-            || Simulation::new(black_box(&center), 1).unwrap(),
+            || Simulation::new(black_box(scenario), 1).unwrap(),
             |sim| sim.run().unwrap(),
             BatchSize::LargeInput,
         )
     });
-    g.finish();
 }

@@ -202,6 +202,10 @@ pub struct Simulation {
     waiting_ms: Vec<u64>,
     /// Per stream and sentiment band: its contacts' tallies.
     cells: Vec<Segment>,
+    /// Per stream and interval of arrival: its contacts' tallies (the
+    /// interval and queue-interval segments are built from them at the
+    /// end).
+    interval_cells: Vec<Segment>,
     /// Per agent (by id): its group and its contacts in service.
     agents: Vec<AgentLoad>,
     /// Per group: agent-milliseconds with at least one contact, within
@@ -429,6 +433,10 @@ impl Simulation {
                 .map_or((0, u64::MAX), |w| (w.from_secs * 1_000, w.to_secs * 1_000)),
             customers: 0,
             cells: vec![Segment::default(); scenario.streams.len() * BANDS],
+            interval_cells: vec![
+                Segment::default();
+                scenario.streams.len() * scenario.intervals as usize
+            ],
             report,
         };
         // Shifts first, so that agents are on duty for arrivals at the same
@@ -982,7 +990,8 @@ impl Simulation {
     }
 
     /// Applies `f` to every segment of contact `l`: its stream, sentiment
-    /// band, interval of arrival and its queue's interval. Contacts of one stream and sentiment band are tallied together, in
+    /// band, interval of arrival and its queue's interval (through its
+    /// stream's cell of that interval). Contacts of one stream and sentiment band are tallied together, in
     /// their cell (the overall, queue, stage, channel, stream and band
     /// segments are built from the cells at the end), and in their
     /// interval (none for outbound tasks, which count only in their
@@ -996,14 +1005,10 @@ impl Simulation {
         {
             f(cell);
         }
-        if let Some(seg) = self.report.intervals.get_mut(l.interval as usize) {
-            f(seg);
-        }
-        if let Some(seg) = self
-            .segment_of
-            .get(l.stream as usize)
-            .and_then(|s| self.report.queue_intervals.get_mut(s[0]))
-            .and_then(|q| q.get_mut(l.interval as usize))
+        if l.interval < self.intervals
+            && let Some(seg) = self
+                .interval_cells
+                .get_mut(l.stream as usize * self.intervals as usize + l.interval as usize)
         {
             f(seg);
         }
@@ -1012,6 +1017,19 @@ impl Simulation {
     /// Adds the cells into the report's segments.
     fn fold_cells(&mut self) {
         let r = &mut self.report;
+        let per_stream = (self.intervals as usize).max(1);
+        for (i, cell) in self.interval_cells.iter().enumerate() {
+            let (stream, k) = (i / per_stream, i % per_stream);
+            let Some(&[q, ..]) = self.segment_of.get(stream) else {
+                continue;
+            };
+            if let Some(seg) = r.intervals.get_mut(k) {
+                seg.merge(cell);
+            }
+            if let Some(seg) = r.queue_intervals.get_mut(q).and_then(|v| v.get_mut(k)) {
+                seg.merge(cell);
+            }
+        }
         for (i, cell) in self.cells.iter().enumerate() {
             let (stream, band) = (i / BANDS, i % BANDS);
             let Some([q, stage, channel, s]) = self.segment_of.get(stream).copied() else {

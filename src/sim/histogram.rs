@@ -19,6 +19,10 @@ const BINS: u32 = {
 fn bin(secs: f64) -> u32 {
     // Saturating: NaN and negative waits fall in the first bin.
     let w = secs.max(0.0) as u64;
+    if w < TIERS[0].0 {
+        // The first tier's bins are a second wide: most waits end here.
+        return w as u32;
+    }
     let (mut first, mut from) = (0u64, 0u64);
     for (up_to, width) in TIERS {
         if w < up_to {
@@ -78,11 +82,12 @@ impl WaitHistogram {
     /// Counts a wait of `secs` seconds.
     pub fn add(&mut self, secs: f64) {
         let b = bin(secs) as usize;
-        if b >= self.counts.len() {
-            self.counts.resize(b + 1, 0);
-        }
-        if let Some(n) = self.counts.get_mut(b) {
-            *n += 1;
+        match self.counts.get_mut(b) {
+            Some(n) => *n += 1,
+            None => {
+                self.counts.resize(b, 0);
+                self.counts.push(1);
+            }
         }
     }
 

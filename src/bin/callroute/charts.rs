@@ -151,6 +151,15 @@ fn floor_of(series: &[Series], marks: &[(String, f64)], step: f64) -> f64 {
     }
 }
 
+/// The highest point of any of `series` (at least 1: an axis of a chart
+/// with nothing to show still has a height).
+fn highest(series: &[Series]) -> f64 {
+    series
+        .iter()
+        .flat_map(|s| s.points.iter().map(|p| p.1))
+        .fold(1.0f64, f64::max)
+}
+
 /// The queues' service-level targets as dashed marks, one per share,
 /// each naming its queues and their thresholds.
 fn target_marks(study: &Study) -> Vec<(String, f64)> {
@@ -353,10 +362,7 @@ fn intraday(study: &Study, path: &Path) -> Result<(), String> {
         0,
         pick(&|r| r.queue_length_as_scheduled),
     )];
-    let max_q = q
-        .iter()
-        .flat_map(|s| s.points.iter().map(|p| p.1))
-        .fold(1.0f64, f64::max);
+    let max_q = highest(&q);
     draw(
         &bottom,
         Chart {
@@ -411,10 +417,7 @@ fn agents(study: &Study, path: &Path) -> Result<(), String> {
             band: Vec::new(),
         },
     ];
-    let top = series
-        .iter()
-        .flat_map(|s| s.points.iter().map(|p| p.1))
-        .fold(1.0f64, f64::max);
+    let top = highest(&series);
     draw(
         &root,
         Chart {
@@ -475,10 +478,7 @@ fn waits(study: &Study, path: &Path) -> Result<(), String> {
         },
     )?;
     let abandoned = series(&|s| &s.abandoned);
-    let most = abandoned
-        .iter()
-        .flat_map(|s| s.points.iter().map(|p| p.1))
-        .fold(1.0f64, f64::max);
+    let most = highest(&abandoned);
     draw(
         &bottom,
         Chart {
