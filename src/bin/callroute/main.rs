@@ -54,9 +54,10 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// The staffing study (the default): Erlang's staffing against the
-    /// simulator, the fewest agents per team, FIFO against the lifecycle
-    /// and sentiment priority, and the staffing curve, with charts.
+    /// The staffing study (the default): Erlang's staffing per interval
+    /// against the simulator and against the staffing found by simulation,
+    /// the fewest agents per team, FIFO against the lifecycle and sentiment
+    /// priority, and the staffing curve, with charts.
     Study(StudyArgs),
     /// Simulates one scenario: the report per segment, as a table, JSON or
     /// CSV files.

@@ -1,7 +1,8 @@
 //! The staffing study: what a scenario's staffing achieves, what Erlang's
-//! formulas would staff and how that staffing really does, the fewest
-//! agents per team that meet per-stage targets, plain FIFO against the
-//! lifecycle and sentiment priority, and the staffing curve.
+//! formulas would staff per interval and how that staffing really does,
+//! the staffing per interval found by simulation, the fewest agents per
+//! team that meet per-stage targets, plain FIFO against the lifecycle and
+//! sentiment priority, and the staffing curve.
 //!
 //! Shared by the program's `study` and the integration test that runs the
 //! default study; it prints nothing (see `report.rs` and `charts.rs`).
