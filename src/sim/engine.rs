@@ -13,7 +13,7 @@ use crate::model::{
 use crate::router::{Decision, Decisions, Outcome, Router, RouterError};
 use crate::time::Timestamp;
 use rand::{RngExt, SeedableRng};
-use rand_distr::{Distribution, Normal};
+use rand_distr::{Distribution, Gamma, Normal};
 use rand_pcg::Pcg64Mcg;
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
@@ -229,6 +229,8 @@ enum Purpose {
     Arrivals = 1,
     Attributes = 2,
     Behaviour = 3,
+    /// The day's busyness factor (one per run, not per stream).
+    Busyness = 4,
 }
 
 /// The seed of the `purpose` generator of stream `index`, whose
@@ -236,6 +238,23 @@ enum Purpose {
 fn derive_seed(seed: u64, fingerprint: u64, index: usize, purpose: Purpose) -> u64 {
     let stream = mix(fingerprint ^ mix(index as u64));
     mix(seed ^ mix(stream.wrapping_add(purpose as u64)))
+}
+
+/// The day's busyness factor of a run of `scenario` seeded by `seed`: 1
+/// without uncertainty, else a gamma draw of mean 1 and coefficient of
+/// variation [`Scenario::busyness_cv`], cut at [`Scenario::busiest`]. Its
+/// generator depends on the seed alone, so that two scenarios compared on
+/// one seed meet the same day.
+fn busyness(scenario: &Scenario, seed: u64) -> f64 {
+    let cv = scenario.busyness_cv;
+    if cv <= 0.0 {
+        return 1.0;
+    }
+    let shape = 1.0 / (cv * cv);
+    let mut draws = Pcg64Mcg::seed_from_u64(derive_seed(seed, 0, 0, Purpose::Busyness));
+    Gamma::new(shape, 1.0 / shape)
+        .map_or(1.0, |g| g.sample(&mut draws))
+        .min(scenario.busiest())
 }
 
 impl Simulation {
@@ -299,6 +318,7 @@ impl Simulation {
                     .map_or(0, |q| q.service_level.within().as_millis())
             })
             .collect();
+        let busyness = busyness(scenario, seed);
         let streams = scenario
             .streams
             .iter()
@@ -322,7 +342,7 @@ impl Simulation {
                 rates: scenario
                     .hourly_rates(s)
                     .iter()
-                    .map(|r| r / 3_600_000.0)
+                    .map(|r| r * busyness / 3_600_000.0)
                     .collect(),
                 clock: 0.0,
                 template: Contact::new(ContactId::new(0), s.queue, s.channel)

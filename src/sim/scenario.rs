@@ -48,6 +48,17 @@ pub struct Scenario {
     /// busier than the average day the rates describe.
     #[serde(default = "one")]
     pub volume_factor: f64,
+    /// How uncertain the day's volume is beyond Poisson noise: the
+    /// coefficient of variation of a "busyness" factor drawn for each run
+    /// (each replication) from a gamma distribution of mean 1, by which
+    /// every stream's arrivals are multiplied (default 0: no uncertainty).
+    /// A day's arrivals then vary as a Poisson–gamma (negative binomial)
+    /// count: variance `μ + (cv·μ)²` for `μ` expected. 0.1 is a forecast
+    /// typically within ±20% (two standard deviations). The factor is cut
+    /// at `1 + 8·cv`, a bound a gamma of at most this spread passes with
+    /// probability below 1e-4. At most 1.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub busyness_cv: f64,
     /// What the report's aggregate figures (every segment but the
     /// intervals', occupancy) measure, for a steady-state study: a warm-up
     /// and an end (default: every contact, and agent time to the end of
@@ -80,6 +91,12 @@ pub struct ReportWindow {
     /// The end of the window, seconds (after `from_secs`).
     #[serde(deserialize_with = "super::secs::whole")]
     pub to_secs: u64,
+}
+
+/// Whether a figure is zero (a default left out of a scenario's JSON).
+#[allow(clippy::trivially_copy_pass_by_ref)] // serde passes a reference
+fn is_zero(x: &f64) -> bool {
+    *x == 0.0
 }
 
 fn one() -> f64 {
@@ -490,6 +507,7 @@ impl Scenario {
             costs: Costs::default(),
             currency: None,
             volume_factor: 1.0,
+            busyness_cv: 0.0,
             window: None,
         }
     }
@@ -631,6 +649,13 @@ impl Scenario {
         } else {
             agent_secs / (len as f64 / 1_000.0)
         }
+    }
+
+    /// The largest busyness factor a run may draw (see
+    /// [`busyness_cv`](Self::busyness_cv)).
+    #[must_use]
+    pub fn busiest(&self) -> f64 {
+        1.0 + 8.0 * self.busyness_cv
     }
 
     /// Arrivals per hour of `stream` in each interval of the horizon (one
@@ -878,6 +903,15 @@ impl Scenario {
                 ),
             ));
         }
+        if !(self.busyness_cv.is_finite() && (0.0..=1.0).contains(&self.busyness_cv)) {
+            return Err(SimError::invalid(
+                "busyness_cv",
+                format!(
+                    "{} is not a coefficient of variation between 0 and 1",
+                    shown(self.busyness_cv)
+                ),
+            ));
+        }
         for (i, s) in self.streams.iter().enumerate() {
             let field = |f: &str| format!("streams[{i}].{f}");
             if !self.queues.iter().any(|q| q.id == s.queue) {
@@ -981,7 +1015,8 @@ impl Scenario {
             .streams
             .iter()
             .map(|s| self.hourly_rates(s).iter().sum::<f64>() * hours)
-            .sum();
+            .sum::<f64>()
+            * self.busiest();
         let changes: f64 = self
             .groups
             .iter()

@@ -611,3 +611,62 @@ fn shards_run_apart_merge_into_one_study() {
     assert!(refused(vec![shards[2].clone(), other]).contains("another scenario"));
     assert!(refused(Vec::new()).contains("no shard"));
 }
+
+/// The sample variance of the replications' arrival counts, and the
+/// tolerance for it: four standard deviations of a sample variance of
+/// `n` draws of variance `var` and excess kurtosis `kurtosis`.
+fn arrival_variance(s: &Scenario, n: u32) -> (f64, f64) {
+    let counts: Vec<f64> = callroute::sim::run_replications(s, 17, 0..n, &|| {})
+        .unwrap()
+        .iter()
+        .map(|r| r.overall.offered as f64)
+        .collect();
+    let mean = counts.iter().sum::<f64>() / f64::from(n);
+    let var = counts.iter().map(|c| (c - mean).powi(2)).sum::<f64>() / f64::from(n - 1);
+    (mean, var)
+}
+
+#[test]
+fn a_busyness_factor_adds_its_variance_to_the_days_arrivals() {
+    let mut s = Scenario::single_queue(1, 600.0, Dist::exponential(30.0).unwrap(), None, 3_600);
+    let n = 400;
+    let tolerance = |var: f64, kurtosis: f64| {
+        4.0 * var * (2.0 / f64::from(n - 1) + kurtosis / f64::from(n)).sqrt()
+    };
+    // Poisson alone: the variance is the mean.
+    let (mean, var) = arrival_variance(&s, n);
+    assert!(
+        (mean - 600.0).abs() < 4.0 * (600.0f64 / f64::from(n)).sqrt(),
+        "{mean}"
+    );
+    assert!((var - 600.0).abs() < tolerance(600.0, 1.0 / 600.0), "{var}");
+    // Poisson–gamma with cv 0.2: μ + (cv μ)² = 600 + 14,400.
+    s.busyness_cv = 0.2;
+    let want = 600.0 + (0.2f64 * 600.0).powi(2);
+    let (mean, var) = arrival_variance(&s, n);
+    assert!(
+        (mean - 600.0).abs() < 4.0 * (want / f64::from(n)).sqrt(),
+        "{mean}"
+    );
+    // The gamma's excess kurtosis, 6 cv², dominates the count's.
+    assert!(
+        (var - want).abs() < tolerance(want, 6.0 * 0.04),
+        "{var} vs {want}"
+    );
+    // One seed, one day: two scenarios compared meet the same busyness.
+    let mut more_agents = s.clone();
+    more_agents.groups[0].count = 30;
+    let a = callroute::sim::Simulation::new(&s, 3)
+        .unwrap()
+        .run()
+        .unwrap();
+    let b = callroute::sim::Simulation::new(&more_agents, 3)
+        .unwrap()
+        .run()
+        .unwrap();
+    assert_eq!(a.overall.offered, b.overall.offered);
+    // Out of its domain, named.
+    s.busyness_cv = 1.5;
+    let err = s.validate().unwrap_err();
+    assert!(err.to_string().contains("busyness_cv"), "{err}");
+}
