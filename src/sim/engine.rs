@@ -106,6 +106,12 @@ struct Behaviour {
     callback_no_answer: f64,
     unresolved_share: f64,
     repeat_after: Option<Sampler>,
+    /// Whether any of its contacts may be left unresolved (by the stream
+    /// or a group): its customers are named.
+    repeats: bool,
+    /// Per group (by index): the handle factor and the unresolved share of
+    /// the contacts it answers; empty when every group serves alike.
+    by_group: Vec<(f64, f64)>,
     /// Whether its queue holds outbound tasks (counted only in their queue
     /// and stream segments).
     outbound: bool,
@@ -369,6 +375,26 @@ impl Simulation {
                     callback_no_answer: s.callback_no_answer,
                     unresolved_share: s.unresolved_share,
                     repeat_after: s.repeat_after.as_ref().map(super::Dist::sampler),
+                    repeats: s.may_repeat(),
+                    by_group: if s.served_by.is_empty() {
+                        Vec::new()
+                    } else {
+                        scenario
+                            .groups
+                            .iter()
+                            .map(|g| {
+                                s.served_by.iter().find(|b| b.group == g.name).map_or(
+                                    (1.0, s.unresolved_share),
+                                    |b| {
+                                        (
+                                            b.handle_factor,
+                                            b.unresolved_share.unwrap_or(s.unresolved_share),
+                                        )
+                                    },
+                                )
+                            })
+                            .collect()
+                    },
                     outbound: scenario
                         .queues
                         .iter()
@@ -617,7 +643,7 @@ impl Simulation {
         // Customers are named only where repeats are modelled.
         let customer = match repeat_of {
             Some(c) => c,
-            None if s.behaviour.unresolved_share > 0.0 => {
+            None if s.behaviour.repeats => {
                 self.customers += 1;
                 self.customers
             }
@@ -650,7 +676,7 @@ impl Simulation {
             answered: false,
             customer,
             repeat: repeat_of.is_some(),
-            resolves: repeat_of.is_none() && s.behaviour.unresolved_share == 0.0,
+            resolves: repeat_of.is_none() && !s.behaviour.repeats,
             counted: self.window.0 <= now && now < self.window.1,
             agent: AgentId::new(0),
             queue: self
@@ -718,17 +744,20 @@ impl Simulation {
             return Ok(());
         };
         self.service_ends(l.agent);
+        let group = self.agents.get(l.agent.get() as usize).map(|a| a.group);
         let Some(s) = self
             .streams
             .get_mut(l.stream as usize)
-            .filter(|s| s.behaviour.unresolved_share > 0.0)
+            .filter(|s| s.behaviour.repeats)
         else {
             // Always resolved: counted so when answered.
             let d = self.router.finish(contact, self.at())?;
             return self.apply(&d);
         };
         let horizon = self.interval_ms.saturating_mul(u64::from(self.intervals));
-        let share = s.behaviour.unresolved_share;
+        let share = group
+            .and_then(|g| s.behaviour.by_group.get(g as usize))
+            .map_or(s.behaviour.unresolved_share, |b| b.1);
         let unresolved = s.behaviour.chance(share);
         let back = match (&s.behaviour.repeat_after, unresolved) {
             (Some(after), true) => Some(to_ms(after.sample(&mut s.behaviour.draws))),
@@ -894,6 +923,16 @@ impl Simulation {
     fn answered(&mut self, contact: ContactId, agent: AgentId, queue: QueueId) {
         let now = self.now;
         let place = self.place(queue);
+        // Who answers may change how long it takes.
+        let factor = self.live.get(contact).map_or(1.0, |l| {
+            self.agents
+                .get(agent.get() as usize)
+                .and_then(|a| {
+                    let s = self.streams.get(l.stream as usize)?;
+                    s.behaviour.by_group.get(a.group as usize)
+                })
+                .map_or(1.0, |b| b.0)
+        });
         let Some(l) = self.live.get_mut(contact) else {
             return;
         };
@@ -902,6 +941,9 @@ impl Simulation {
         }
         l.answered = true;
         l.agent = agent;
+        if factor != 1.0 {
+            l.handle_ms = (l.handle_ms as f64 * factor).round().max(1.0) as u64;
+        }
         let l = *l;
         if l.counted
             && let Some(f) = place.and_then(|q| self.report.queue_flows.get_mut(q))

@@ -231,9 +231,51 @@ pub struct Stream {
     /// seconds; required with an unresolved share.
     #[serde(default)]
     pub repeat_after: Option<Dist>,
+    /// How the group that answers changes its contacts (default none:
+    /// every group alike): a faster or slower handle, a higher or lower
+    /// share left unresolved. Groups not named serve as the stream says.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub served_by: Vec<ServedBy>,
+}
+
+/// How one agent group serves a stream's contacts.
+///
+/// ```toml
+/// served_by = [
+///     { group = "loyalty specialists", handle_factor = 0.8, unresolved_share = 0.05 },
+///     { group = "sales early", handle_factor = 1.3, unresolved_share = 0.3 },
+/// ]
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServedBy {
+    /// The group, by name.
+    pub group: String,
+    /// Its agents' handle time as a multiple of the stream's draw
+    /// (default 1; above 0, at most 100).
+    #[serde(default = "one")]
+    pub handle_factor: f64,
+    /// The share of the first contacts it answers that it leaves
+    /// unresolved, in place of the stream's
+    /// [`unresolved_share`](Stream::unresolved_share) (default: the
+    /// stream's). Above 0 it needs the stream's
+    /// [`repeat_after`](Stream::repeat_after).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unresolved_share: Option<f64>,
 }
 
 impl Stream {
+    /// Whether any of its contacts may be left unresolved: by the stream's
+    /// share or a group's.
+    #[must_use]
+    pub fn may_repeat(&self) -> bool {
+        self.unresolved_share > 0.0
+            || self
+                .served_by
+                .iter()
+                .any(|b| b.unresolved_share.is_some_and(|u| u > 0.0))
+    }
+
     /// A digest of who arrives and when — the stream's name, queue,
     /// channel, stage, sentiment, value, requirements and arrival rates (as
     /// their JSON form writes them, through 64-bit FNV-1a) — from which,
@@ -494,6 +536,7 @@ impl Scenario {
                 callback_no_answer: 0.0,
                 unresolved_share: 0.0,
                 repeat_after: None,
+                served_by: Vec::new(),
             }],
             groups: vec![AgentGroup {
                 name: "agents".into(),
@@ -733,7 +776,39 @@ impl Scenario {
                 format!("{} holds outbound tasks, which never hang up", s.queue),
             ));
         }
-        match (&s.repeat_after, s.unresolved_share > 0.0) {
+        for (j, b) in s.served_by.iter().enumerate() {
+            let field = |f: &str| format!("streams[{i}].served_by[{j}].{f}");
+            if !self.groups.iter().any(|g| g.name == b.group) {
+                return Err(SimError::invalid(
+                    field("group"),
+                    format!("no group is named `{}`", b.group),
+                ));
+            }
+            if s.served_by.iter().take(j).any(|a| a.group == b.group) {
+                return Err(SimError::invalid(
+                    field("group"),
+                    format!("`{}` is named twice", b.group),
+                ));
+            }
+            if !(b.handle_factor > 0.0 && b.handle_factor <= 100.0) {
+                return Err(SimError::invalid(
+                    field("handle_factor"),
+                    format!(
+                        "{} is not a factor above 0, at most 100",
+                        shown(b.handle_factor)
+                    ),
+                ));
+            }
+            if let Some(u) = b.unresolved_share
+                && !(0.0..=1.0).contains(&u)
+            {
+                return Err(SimError::invalid(
+                    field("unresolved_share"),
+                    format!("{} is not a share in [0, 1]", shown(u)),
+                ));
+            }
+        }
+        match (&s.repeat_after, s.may_repeat()) {
             (Some(d), _) => d.check(&field("repeat_after")),
             (None, true) => Err(SimError::invalid(
                 field("repeat_after"),
