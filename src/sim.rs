@@ -73,7 +73,8 @@ pub use replicate::{
     run_replications,
 };
 pub use scenario::{
-    AgentGroup, Costs, ReportWindow, SENTIMENT_UPDATE_SECS, Scenario, ServedBy, Shift, Stream,
+    AgentGroup, Churn, Conversion, Costs, Deescalation, ReportWindow, SENTIMENT_UPDATE_SECS,
+    Scenario, ServedBy, Shift, Stream,
 };
 pub use shard::Shard;
 pub use stats::{QueueFlow, Report, Segment};

@@ -566,3 +566,32 @@ fn every_queue_appears_in_the_tables_even_one_no_contact_arrives_in() {
     }
     assert!(printed.contains("no arrivals: it serves contacts moved to it"));
 }
+
+#[test]
+fn money_columns_add_up_where_the_scenario_sells_and_loses_customers() {
+    // The default center sells on purchase calls and loses service
+    // customers who wait long.
+    let out = callroute(&["simulate", "--replications", "2"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let printed = text(&out.stdout);
+    let header = printed
+        .lines()
+        .find(|l| l.trim_start().starts_with("segment"))
+        .unwrap_or_else(|| unreachable!("a table: {printed}"));
+    assert!(header.contains("sales (EUR)") && header.contains("net (EUR)"), "{header}");
+    let overall: Vec<f64> = printed
+        .lines()
+        .find(|l| l.trim_start().starts_with("overall"))
+        .unwrap_or_default()
+        .split_whitespace()
+        .rev()
+        .take(4)
+        .filter_map(|c| c.parse().ok())
+        .collect();
+    // net, lost, sales, cost (read from the right), each rounded.
+    let [net, lost, sales, cost] = overall[..] else {
+        unreachable!("four money cells: {overall:?}")
+    };
+    assert!(sales > 0.0 && lost > 0.0, "{overall:?}");
+    assert!((net - (sales - cost - lost)).abs() <= 2.0, "{overall:?}");
+}

@@ -95,6 +95,24 @@ struct StreamState {
     /// Callbacks, repeats and outbound use, with their own generator so
     /// that streams without them draw exactly as before.
     behaviour: Behaviour,
+    /// Sales, churn and de-escalation, when the stream has any.
+    money: Option<Money>,
+}
+
+/// A stream's money rules, with the generator of each contact's chances
+/// (drawn at arrival, so that a customer who buys under one policy is
+/// the one who buys under another when served alike).
+#[derive(Debug)]
+struct Money {
+    draws: Pcg64Mcg,
+    /// The share that buys and a sale's value; per group (by index) the
+    /// share in its place, empty when every group sells alike.
+    conversion: Option<(f64, f64)>,
+    conversion_by_group: Vec<f64>,
+    churn: Option<super::Churn>,
+    /// Per group (by index) whether it has the skill, and the share left
+    /// unresolved of the upset callers a group without it answers.
+    deescalation: Option<(Vec<bool>, f64)>,
 }
 
 /// What a stream's customers do beyond waiting: ask for callbacks, answer
@@ -149,6 +167,11 @@ struct Live {
     agent: AgentId,
     /// The queue it waits in now (its place in the scenario's queues).
     queue: u32,
+    /// Its chances of buying and of leaving (drawn where the stream has
+    /// money rules).
+    chances: [f32; 2],
+    /// Whether it waited longer than its stream's churn rule allows.
+    long_wait: bool,
 }
 
 impl Live {
@@ -237,6 +260,8 @@ enum Purpose {
     Behaviour = 3,
     /// The day's busyness factor (one per run, not per stream).
     Busyness = 4,
+    /// Each contact's chances of buying and of leaving.
+    Money = 5,
 }
 
 /// The seed of the `purpose` generator of stream `index`, whose
@@ -244,6 +269,46 @@ enum Purpose {
 fn derive_seed(seed: u64, fingerprint: u64, index: usize, purpose: Purpose) -> u64 {
     let stream = mix(fingerprint ^ mix(index as u64));
     mix(seed ^ mix(stream.wrapping_add(purpose as u64)))
+}
+
+/// The money rules of stream `s` (number `i`) of `scenario`, if it has any.
+fn money(
+    scenario: &Scenario,
+    s: &super::Stream,
+    seed: u64,
+    fingerprint: u64,
+    i: usize,
+) -> Option<Money> {
+    if s.conversion.is_none() && s.churn.is_none() && s.deescalation.is_none() {
+        return None;
+    }
+    let served = |g: &super::AgentGroup| s.served_by.iter().find(|b| b.group == g.name);
+    let conversion_by_group = match &s.conversion {
+        Some(c) if s.served_by.iter().any(|b| b.conversion_share.is_some()) => scenario
+            .groups
+            .iter()
+            .map(|g| {
+                served(g)
+                    .and_then(|b| b.conversion_share)
+                    .unwrap_or(c.share)
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    Some(Money {
+        draws: Pcg64Mcg::seed_from_u64(derive_seed(seed, fingerprint, i, Purpose::Money)),
+        conversion: s.conversion.map(|c| (c.share, c.value)),
+        conversion_by_group,
+        churn: s.churn,
+        deescalation: s.deescalation.map(|d| {
+            let has = scenario
+                .groups
+                .iter()
+                .map(|g| g.skills.iter().any(|(k, _)| *k == d.skill))
+                .collect();
+            (has, d.unresolved_share)
+        }),
+    })
 }
 
 /// The day's busyness factor of a run of `scenario` seeded by `seed`: 1
@@ -400,6 +465,7 @@ impl Simulation {
                         .iter()
                         .any(|q| q.id == s.queue && q.outbound.is_some()),
                 },
+                money: money(scenario, s, seed, fingerprint, i),
             })
             .collect();
         let report = Report {
@@ -656,6 +722,9 @@ impl Simulation {
         let band = sentiment_band(sentiment);
         let patience_ms =
             patience_secs.map(|p| to_ms(p * s.patience_by_mood.get(band).copied().unwrap_or(1.0)));
+        let chances = s.money.as_mut().map_or([1.0; 2], |m| {
+            [m.draws.random::<f32>(), m.draws.random::<f32>()]
+        });
         let mut contact = s.template.clone();
         contact.sentiment = Sentiment::new(sentiment).unwrap_or(Sentiment::NEUTRAL);
         contact.customer = (customer != 0).then(|| CustomerId::new(customer));
@@ -683,6 +752,8 @@ impl Simulation {
                 .segment_of
                 .get(stream as usize)
                 .map_or(0, |s| s[0] as u32),
+            chances,
+            long_wait: false,
         };
         let id = self.live.insert(live);
         contact.id = id;
@@ -751,6 +822,7 @@ impl Simulation {
             .filter(|s| s.behaviour.repeats)
         else {
             // Always resolved: counted so when answered.
+            self.churn(&l, false);
             let d = self.router.finish(contact, self.at())?;
             return self.apply(&d);
         };
@@ -758,6 +830,15 @@ impl Simulation {
         let share = group
             .and_then(|g| s.behaviour.by_group.get(g as usize))
             .map_or(s.behaviour.unresolved_share, |b| b.1);
+        // An upset caller answered by a group that cannot calm them.
+        let share = s
+            .money
+            .as_ref()
+            .and_then(|m| m.deescalation.as_ref())
+            .filter(|(has, _)| {
+                l.band == 0 && group.is_some_and(|g| !has.get(g as usize).copied().unwrap_or(false))
+            })
+            .map_or(share, |d| d.1);
         let unresolved = s.behaviour.chance(share);
         let back = match (&s.behaviour.repeat_after, unresolved) {
             (Some(after), true) => Some(to_ms(after.sample(&mut s.behaviour.draws))),
@@ -775,6 +856,7 @@ impl Simulation {
                 s.unresolved += u64::from(unresolved);
             });
         }
+        self.churn(&l, unresolved);
         if let Some(after) = back {
             let at = self.now.saturating_add(after);
             if at < horizon {
@@ -819,10 +901,24 @@ impl Simulation {
         self.live.remove(contact);
         spread(&mut self.waiting_ms, self.interval_ms, l.arrived, self.now);
         let wait = secs(self.now - l.arrived);
-        let cost = self.lost_cost(l.stream) + self.waiting_cost(l.band, wait);
+        let (lost, waiting) = (self.lost_cost(l.stream), self.waiting_cost(l.band, wait));
         self.tally(&l, |s| {
-            s.abandoned(wait, cost);
+            s.abandoned(wait, lost, waiting);
         });
+        let long = self
+            .streams
+            .get(l.stream as usize)
+            .and_then(|s| s.money.as_ref()?.churn)
+            .is_some_and(|c| wait > c.long_wait_secs);
+        if long {
+            self.churn(
+                &Live {
+                    long_wait: true,
+                    ..l
+                },
+                false,
+            );
+        }
         let d = self.router.abandon(contact, self.at())?;
         self.apply(&d)
     }
@@ -891,6 +987,28 @@ impl Simulation {
         });
     }
 
+    /// Whether the customer of contact `l`, just ended (left unresolved or
+    /// not), leaves: counted with its value where the stream has a churn
+    /// rule.
+    fn churn(&mut self, l: &Live, unresolved: bool) {
+        let Some(c) = self
+            .streams
+            .get(l.stream as usize)
+            .and_then(|s| s.money.as_ref()?.churn)
+        else {
+            return;
+        };
+        let by_resolution = if unresolved { c.unresolved } else { 0.0 };
+        let by_wait = if l.long_wait { c.after_long_wait } else { 0.0 };
+        let p = 1.0 - (1.0 - by_resolution) * (1.0 - by_wait);
+        if p > 0.0 && f64::from(l.chances[1]) < p {
+            self.tally(l, |s| {
+                s.churned += 1;
+                s.churn_loss += c.value;
+            });
+        }
+    }
+
     /// The place of queue `queue` in the scenario's queues.
     fn place(&self, queue: QueueId) -> Option<usize> {
         self.queue_place
@@ -957,9 +1075,35 @@ impl Simulation {
             .is_some_and(|&t| waited <= t);
         let (wait, handle) = (secs(waited), secs(l.handle_ms));
         let cost = self.waiting_cost(l.band, wait);
+        let group = self
+            .agents
+            .get(agent.get() as usize)
+            .map(|a| a.group as usize);
+        let money = self
+            .streams
+            .get(l.stream as usize)
+            .and_then(|s| s.money.as_ref());
+        let sale = money.and_then(|m| {
+            let (share, value) = m.conversion?;
+            let share = group
+                .and_then(|g| m.conversion_by_group.get(g))
+                .copied()
+                .unwrap_or(share);
+            (f64::from(l.chances[0]) < share).then_some(value)
+        });
+        let long_wait = money
+            .and_then(|m| m.churn)
+            .is_some_and(|c| wait > c.long_wait_secs && c.after_long_wait > 0.0);
+        if long_wait && let Some(x) = self.live.get_mut(contact) {
+            x.long_wait = true;
+        }
         self.tally(&l, |s| {
             s.answered(wait, within, handle, cost);
             s.resolved += u64::from(l.resolves);
+            if let Some(value) = sale {
+                s.sales += 1;
+                s.revenue += value;
+            }
         });
         self.push(now.saturating_add(l.handle_ms), Event::Finish(contact));
         if l.inbound() {

@@ -17,6 +17,13 @@ pub struct Estimate {
 }
 
 impl Estimate {
+    /// Whether both the mean and the half-width are +0 (a figure left out
+    /// of a summary's JSON, read back as the same).
+    #[must_use]
+    pub fn is_nothing(&self) -> bool {
+        self.mean.to_bits() == 0 && self.half_width.to_bits() == 0
+    }
+
     /// The estimate of `values`, one per replication.
     #[must_use]
     pub fn of(values: &[f64]) -> Self {
@@ -148,6 +155,19 @@ pub struct SegmentSummary {
     /// Service level over the answered (abandons left out).
     #[serde(default)]
     pub service_level_of_answered: Estimate,
+    /// The waiting part of the cost.
+    #[serde(default, skip_serializing_if = "Estimate::is_nothing")]
+    pub waiting_cost: Estimate,
+    /// Revenue from sales (see [`Stream::conversion`](super::Stream::conversion)).
+    #[serde(default, skip_serializing_if = "Estimate::is_nothing")]
+    pub revenue: Estimate,
+    /// The value of the customers lost (see [`Stream::churn`](super::Stream::churn)).
+    #[serde(default, skip_serializing_if = "Estimate::is_nothing")]
+    pub churn_loss: Estimate,
+    /// The money made: revenue less cost and churn loss (see
+    /// [`Segment::net`]).
+    #[serde(default, skip_serializing_if = "Estimate::is_nothing")]
+    pub net: Estimate,
 }
 
 impl SegmentSummary {
@@ -164,6 +184,10 @@ impl SegmentSummary {
             wait_p90: est(&|s| s.wait_percentile(0.9)),
             longest_wait: est(&|s| s.longest_wait_secs),
             cost: est(&|s| s.cost),
+            waiting_cost: est(&|s| s.waiting_cost),
+            revenue: est(&|s| s.revenue),
+            churn_loss: est(&|s| s.churn_loss),
+            net: est(&Segment::net),
             first_contact_resolution: est(&Segment::first_contact_resolution),
             callback_share: est(&Segment::callback_share),
             prob_wait: est(&Segment::prob_wait),

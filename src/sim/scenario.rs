@@ -236,6 +236,60 @@ pub struct Stream {
     /// share left unresolved. Groups not named serve as the stream says.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub served_by: Vec<ServedBy>,
+    /// Sales: the share of its answered contacts that buy, and what a sale
+    /// is worth (default none; for purchase contacts, say). A group's
+    /// [`ServedBy::conversion_share`] replaces the share.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub conversion: Option<Conversion>,
+    /// Customers lost: after a contact left unresolved or one that waited
+    /// too long (default none; for post-purchase service, say).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub churn: Option<Churn>,
+    /// Upset callers need de-escalation: one who arrives in a negative mood
+    /// and is answered by a group without the skill is left unresolved
+    /// with this rule's share, in place of the group's or the stream's
+    /// (default none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deescalation: Option<Deescalation>,
+}
+
+/// What sells: see [`Stream::conversion`].
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Conversion {
+    /// The share of answered contacts that buy, in [0, 1].
+    pub share: f64,
+    /// What a sale is worth, in the scenario's currency.
+    pub value: f64,
+}
+
+/// What loses a customer: see [`Stream::churn`]. One chance, the
+/// contact's, is drawn against both causes together:
+/// `1 − (1 − unresolved)(1 − after_long_wait)` when both apply.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Churn {
+    /// The chance that a customer whose contact is left unresolved leaves.
+    #[serde(default)]
+    pub unresolved: f64,
+    /// A wait longer than this, seconds, answered or abandoned, is long.
+    #[serde(default)]
+    pub long_wait_secs: f64,
+    /// The chance that a customer who waited long leaves.
+    #[serde(default)]
+    pub after_long_wait: f64,
+    /// What a customer lost is worth, in the scenario's currency.
+    pub value: f64,
+}
+
+/// De-escalation: see [`Stream::deescalation`].
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Deescalation {
+    /// The skill that calms an upset caller.
+    pub skill: SkillId,
+    /// The share left unresolved when a group without it answers one.
+    pub unresolved_share: f64,
 }
 
 /// How one agent group serves a stream's contacts.
@@ -262,6 +316,10 @@ pub struct ServedBy {
     /// [`repeat_after`](Stream::repeat_after).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unresolved_share: Option<f64>,
+    /// The share of the contacts it answers that buy, in place of the
+    /// stream's [`Conversion::share`] (default: the stream's).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub conversion_share: Option<f64>,
 }
 
 impl Stream {
@@ -274,6 +332,7 @@ impl Stream {
                 .served_by
                 .iter()
                 .any(|b| b.unresolved_share.is_some_and(|u| u > 0.0))
+            || self.deescalation.is_some_and(|d| d.unresolved_share > 0.0)
     }
 
     /// A digest of who arrives and when — the stream's name, queue,
@@ -537,6 +596,9 @@ impl Scenario {
                 unresolved_share: 0.0,
                 repeat_after: None,
                 served_by: Vec::new(),
+                conversion: None,
+                churn: None,
+                deescalation: None,
             }],
             groups: vec![AgentGroup {
                 name: "agents".into(),
@@ -799,15 +861,21 @@ impl Scenario {
                     ),
                 ));
             }
-            if let Some(u) = b.unresolved_share
-                && !(0.0..=1.0).contains(&u)
-            {
-                return Err(SimError::invalid(
-                    field("unresolved_share"),
-                    format!("{} is not a share in [0, 1]", shown(u)),
-                ));
+            for (name, v) in [
+                ("unresolved_share", b.unresolved_share),
+                ("conversion_share", b.conversion_share),
+            ] {
+                if let Some(u) = v
+                    && !(0.0..=1.0).contains(&u)
+                {
+                    return Err(SimError::invalid(
+                        field(name),
+                        format!("{} is not a share in [0, 1]", shown(u)),
+                    ));
+                }
             }
         }
+        self.validate_money(i, s)?;
         match (&s.repeat_after, s.may_repeat()) {
             (Some(d), _) => d.check(&field("repeat_after")),
             (None, true) => Err(SimError::invalid(
@@ -816,6 +884,49 @@ impl Scenario {
             )),
             (None, false) => Ok(()),
         }
+    }
+
+    /// Checks a stream's sales, churn and de-escalation rules.
+    fn validate_money(&self, i: usize, s: &Stream) -> Result<(), SimError> {
+        let field = |f: &str| format!("streams[{i}].{f}");
+        let mut shares = Vec::new();
+        let mut values = Vec::new();
+        if let Some(c) = &s.conversion {
+            shares.push(("conversion.share", c.share));
+            values.push(("conversion.value", c.value));
+        }
+        if let Some(c) = &s.churn {
+            shares.push(("churn.unresolved", c.unresolved));
+            shares.push(("churn.after_long_wait", c.after_long_wait));
+            values.push(("churn.value", c.value));
+            values.push(("churn.long_wait_secs", c.long_wait_secs));
+        }
+        if let Some(d) = &s.deescalation {
+            shares.push(("deescalation.unresolved_share", d.unresolved_share));
+        }
+        for (name, v) in shares {
+            if !(0.0..=1.0).contains(&v) {
+                return Err(SimError::invalid(
+                    field(name),
+                    format!("{} is not a share in [0, 1]", shown(v)),
+                ));
+            }
+        }
+        for (name, v) in values {
+            if !(v.is_finite() && v >= 0.0) {
+                return Err(SimError::invalid(
+                    field(name),
+                    format!("{} is not a finite amount of at least 0", shown(v)),
+                ));
+            }
+        }
+        if s.conversion.is_none() && s.served_by.iter().any(|b| b.conversion_share.is_some()) {
+            return Err(SimError::invalid(
+                field("conversion"),
+                "is required where a group has a conversion_share".to_owned(),
+            ));
+        }
+        Ok(())
     }
 
     fn validate_arrivals(&self, i: usize, s: &Stream) -> Result<(), SimError> {

@@ -73,6 +73,24 @@ pub struct Segment {
     /// [`Costs`](super::Costs)).
     #[serde(default, skip_serializing_if = "is_positive_zero")]
     pub cost: f64,
+    /// The part of [`cost`](Self::cost) that is waiting (the rest is
+    /// abandonment and failed callbacks).
+    #[serde(default, skip_serializing_if = "is_positive_zero")]
+    pub waiting_cost: f64,
+    /// Sales made on these contacts (see
+    /// [`Stream::conversion`](super::Stream::conversion)).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub sales: u64,
+    /// What the sales are worth.
+    #[serde(default, skip_serializing_if = "is_positive_zero")]
+    pub revenue: f64,
+    /// Customers lost after these contacts (see
+    /// [`Stream::churn`](super::Stream::churn)).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub churned: u64,
+    /// What the customers lost were worth.
+    #[serde(default, skip_serializing_if = "is_positive_zero")]
+    pub churn_loss: f64,
     /// Callers who asked to be called back and were granted it.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub callbacks: u64,
@@ -109,6 +127,11 @@ impl Default for Segment {
             abandoned_wait_histogram: WaitHistogram::default(),
             handle_secs: 0.0,
             cost: 0.0,
+            waiting_cost: 0.0,
+            sales: 0,
+            revenue: 0.0,
+            churned: 0,
+            churn_loss: 0.0,
             callbacks: 0,
             callbacks_failed: 0,
             resolved: 0,
@@ -137,9 +160,10 @@ impl Segment {
         wait_secs: f64,
         within_target: bool,
         handle_secs: f64,
-        cost: f64,
+        waiting_cost: f64,
     ) {
-        self.cost += cost;
+        self.cost += waiting_cost;
+        self.waiting_cost += waiting_cost;
         self.answered += 1;
         self.answered_within_target += u64::from(within_target);
         self.answered_wait_secs += wait_secs;
@@ -147,8 +171,9 @@ impl Segment {
         self.left(wait_secs);
     }
 
-    pub(crate) fn abandoned(&mut self, wait_secs: f64, cost: f64) {
-        self.cost += cost;
+    pub(crate) fn abandoned(&mut self, wait_secs: f64, lost: f64, waiting_cost: f64) {
+        self.cost += lost + waiting_cost;
+        self.waiting_cost += waiting_cost;
         self.abandoned += 1;
         self.abandoned_wait_histogram.add(wait_secs);
         self.left(wait_secs);
@@ -170,6 +195,11 @@ impl Segment {
             .merge(&other.abandoned_wait_histogram);
         self.handle_secs += other.handle_secs;
         self.cost += other.cost;
+        self.waiting_cost += other.waiting_cost;
+        self.sales += other.sales;
+        self.revenue += other.revenue;
+        self.churned += other.churned;
+        self.churn_loss += other.churn_loss;
         self.callbacks += other.callbacks;
         self.callbacks_failed += other.callbacks_failed;
         self.resolved += other.resolved;
@@ -181,6 +211,13 @@ impl Segment {
         self.total_wait_secs += wait_secs;
         self.longest_wait_secs = self.longest_wait_secs.max(wait_secs);
         self.wait_histogram.add(wait_secs);
+    }
+
+    /// The money these contacts made: revenue from sales, less the cost of
+    /// waiting and abandonment and the value of the customers lost.
+    #[must_use]
+    pub fn net(&self) -> f64 {
+        self.revenue - self.cost - self.churn_loss
     }
 
     /// Answered within the threshold over every contact offered: abandoned

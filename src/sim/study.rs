@@ -21,6 +21,9 @@ pub struct Difference {
     pub average_speed_of_answer: Estimate,
     /// Cost.
     pub cost: Estimate,
+    /// Money made: revenue less cost and churn loss.
+    #[serde(default, skip_serializing_if = "Estimate::is_nothing")]
+    pub net: Estimate,
 }
 
 /// Compares scenario `b` with scenario `a` over `replications` paired
@@ -103,6 +106,7 @@ pub fn compare_reports(a: &[Report], b: &[Report]) -> Result<Vec<(String, Differ
                 abandonment: diff(i, &Segment::abandonment),
                 average_speed_of_answer: diff(i, &Segment::average_speed_of_answer),
                 cost: diff(i, &|s| s.cost),
+                net: diff(i, &Segment::net),
             };
             (name, d)
         })

@@ -74,6 +74,20 @@ pub fn print(name: &str, scenario: &Scenario, s: &Study) {
     if !slots.is_empty() {
         say!("Slots in use (busy capacity over capacity on duty, per channel): {slots}.");
     }
+    if has_money(scenario) {
+        let o = &b.overall;
+        say!(
+            "Money a day{}: sales {:.0}, less waiting {:.0}, abandonment {:.0} and customers \
+             lost {:.0}: {:.0} ± {:.0}.",
+            currency(scenario),
+            o.revenue.mean,
+            o.waiting_cost.mean,
+            o.cost.mean - o.waiting_cost.mean,
+            o.churn_loss.mean,
+            o.net.mean,
+            o.net.half_width
+        );
+    }
 
     say!("\n1. Erlang's staffing per interval, and what the simulator measures with it");
     say!("   (each queue staffed alone for its own target; load and agents both count heads:");
@@ -282,6 +296,22 @@ pub fn print(name: &str, scenario: &Scenario, s: &Study) {
                 c.half_width
             );
         }
+        if has_money(scenario) {
+            let n = p.difference.net;
+            say!(
+                "   Money made over the day (sales less cost and customers lost): {:.0}{unit} \
+                 under the priority against {:.0} under FIFO, {:+.0} ± {:.0}{}.",
+                p.net.1,
+                p.net.0,
+                n.mean,
+                n.half_width,
+                if n.mean.abs() > n.half_width {
+                    ""
+                } else {
+                    " (within the noise)"
+                }
+            );
+        }
     }
 
     say!("\n4. The staffing curve: the whole center scaled\n");
@@ -358,11 +388,33 @@ fn erlang_caveats(scenario: &Scenario) -> Vec<String> {
     out
 }
 
+/// Whether the scenario has sales or churn (money beside the costs).
+pub fn has_money(scenario: &callroute::sim::Scenario) -> bool {
+    scenario
+        .streams
+        .iter()
+        .any(|s| s.conversion.is_some() || s.churn.is_some())
+}
+
 /// The per-segment table of a summary.
 pub fn segments(summary: &Summary, currency: &str) {
     let w = width(summary.segments.iter().map(|(n, _)| n.as_str()), 26);
+    let money = summary
+        .segments
+        .iter()
+        .any(|(_, s)| s.revenue.mean != 0.0 || s.churn_loss.mean != 0.0);
+    let extra = if money {
+        format!(
+            " {:>10} {:>10} {:>10}",
+            format!("sales{currency}"),
+            format!("lost{currency}"),
+            format!("net{currency}")
+        )
+    } else {
+        String::new()
+    };
     say!(
-        "   {:<w$} {:>8} {:>15} {:>15} {:>8} {:>8} {:>10}",
+        "   {:<w$} {:>8} {:>15} {:>15} {:>8} {:>8} {:>10}{extra}",
         "segment",
         "offered",
         "service level",
@@ -384,8 +436,16 @@ pub fn segments(summary: &Summary, currency: &str) {
             }
             continue;
         }
+        let extra = if money {
+            format!(
+                " {:>10.0} {:>10.0} {:>10.0}",
+                s.revenue.mean, s.churn_loss.mean, s.net.mean
+            )
+        } else {
+            String::new()
+        };
         say!(
-            "   {name:<w$} {:>8.0} {:>8.1}% ± {:>4.1} {:>8.1}% ± {:>4.1} {:>8.1} {:>8.1} {:>10.0}",
+            "   {name:<w$} {:>8.0} {:>8.1}% ± {:>4.1} {:>8.1}% ± {:>4.1} {:>8.1} {:>8.1} {:>10.0}{extra}",
             s.offered.mean,
             100.0 * s.service_level.mean,
             100.0 * s.service_level.half_width,

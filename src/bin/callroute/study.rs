@@ -121,6 +121,9 @@ pub struct PolicyRow {
     pub fifo: (f64, f64, f64),
     /// The same under the priority.
     pub priority: (f64, f64, f64),
+    /// The money made (revenue less cost and churn loss) under FIFO and
+    /// under the priority.
+    pub net: (f64, f64),
     /// Priority − FIFO, paired on the same customers.
     pub difference: Difference,
     /// Why they differ, when they do beyond the noise.
@@ -644,6 +647,7 @@ fn policy_rows(
             segment: name.clone(),
             fifo: (a.service_level.mean, a.abandonment.mean, a.cost.mean),
             priority: (b.service_level.mean, b.abandonment.mean, b.cost.mean),
+            net: (a.net.mean, b.net.mean),
             difference: *d,
             why,
         });
