@@ -578,7 +578,10 @@ fn money_columns_add_up_where_the_scenario_sells_and_loses_customers() {
         .lines()
         .find(|l| l.trim_start().starts_with("segment"))
         .unwrap_or_else(|| unreachable!("a table: {printed}"));
-    assert!(header.contains("sales (EUR)") && header.contains("net (EUR)"), "{header}");
+    assert!(
+        header.contains("sales (EUR)") && header.contains("net (EUR)"),
+        "{header}"
+    );
     let overall: Vec<f64> = printed
         .lines()
         .find(|l| l.trim_start().starts_with("overall"))

@@ -130,9 +130,11 @@ pub struct SegmentTarget {
 /// among its groups in proportion to their counts in `scenario` (see
 /// [`Scenario::with_team`]); a team of one group is that group. Common random numbers make the results of two counts
 /// differ by staffing, not by luck, so the search is a binary search over
-/// the count (the service level is assumed to rise with agents): at most
-/// [`search_runs`]`(max_agents, replications)` runs of the day, each
-/// reported to `on_run` as it ends (for a progress display).
+/// the count (the service level is assumed to rise with agents), from
+/// the team's own count by steps of a quarter until one count meets and
+/// one misses, then halving between them: at most
+/// [`search_runs`]`(count, max_agents, replications)` runs of the day,
+/// each reported to `on_run` as it ends (for a progress display).
 ///
 /// # Errors
 ///
@@ -182,7 +184,9 @@ pub fn fewest_agents_by_simulation(
 ///     tried.push(s.groups[0].count);
 ///     replicate(s, 1, 5)
 /// })?;
-/// assert_eq!(&tried[..2], &[40, 0]); // the bound, none, then halvings
+/// // The team's own count first, then up by quarters, then halvings.
+/// assert_eq!(&tried[..4], &[1, 2, 3, 4]);
+/// assert!(tried.contains(&agents));
 /// assert!(tried.contains(&agents));
 /// # Ok::<(), callroute::sim::SimError>(())
 /// ```
@@ -208,46 +212,103 @@ pub fn fewest_agents_by<E: From<SimError>>(
         }
         Ok(true)
     };
-    let top = with(max_agents)?;
-    if !meets(&top)? {
-        return Err(SimError::invalid(
-            "max_agents",
-            format!("{max_agents} agents do not meet the targets"),
-        )
-        .into());
+    // A bracket around the fewest: `lo` misses (or is below 0), `hi`
+    // meets, found by steps of a quarter from the team's own count.
+    let start = team_count(scenario, groups).clamp(1, max_agents.max(1));
+    let first = with(start)?;
+    let (mut lo, mut hi, mut best): (Option<u32>, u32, Summary);
+    if meets(&first)? {
+        (hi, best) = (start, first);
+        loop {
+            if hi == 0 {
+                return Ok((0, best));
+            }
+            let n = hi - search_step(hi);
+            let s = with(n)?;
+            if meets(&s)? {
+                (hi, best) = (n, s);
+            } else {
+                lo = Some(n);
+                break;
+            }
+        }
+    } else {
+        let mut below = start;
+        loop {
+            if below >= max_agents {
+                return Err(SimError::invalid(
+                    "max_agents",
+                    format!("{max_agents} agents do not meet the targets"),
+                )
+                .into());
+            }
+            let n = below.saturating_add(search_step(below)).min(max_agents);
+            let s = with(n)?;
+            if meets(&s)? {
+                (lo, hi, best) = (Some(below), n, s);
+                break;
+            }
+            below = n;
+        }
     }
-    let (mut lo, mut hi, mut best) = (0u32, max_agents, top);
-    // meets(hi) holds; lo is below every count known to meet.
-    let zero = with(0)?;
-    if meets(&zero)? {
-        return Ok((0, zero));
-    }
-    while hi - lo > 1 {
-        let mid = lo + (hi - lo) / 2;
+    // Halving between them.
+    while let Some(l) = lo.filter(|&l| hi - l > 1) {
+        let mid = l + (hi - l) / 2;
         let s = with(mid)?;
         if meets(&s)? {
-            hi = mid;
-            best = s;
+            (hi, best) = (mid, s);
         } else {
-            lo = mid;
+            lo = Some(mid);
         }
     }
     Ok((hi, best))
 }
 
-/// The most runs of the day [`fewest_agents_by_simulation`] makes when
-/// searching up to `max_agents` with `replications` replications per
-/// count: the largest count, none, and a binary search between them.
+/// The head count of the team `groups` in `scenario`.
+fn team_count(scenario: &Scenario, groups: &[usize]) -> u32 {
+    groups
+        .iter()
+        .filter_map(|&g| scenario.groups.get(g).map(|x| x.count))
+        .fold(0, u32::saturating_add)
+}
+
+/// The step the search takes from `n` while one end of its bracket is
+/// unknown: a quarter, at least one agent.
+fn search_step(n: u32) -> u32 {
+    (n / 4).max(1)
+}
+
+/// The most runs of the day [`fewest_agents_by_simulation`] makes for a
+/// team of `start` agents (its count in the scenario) searched up to
+/// `max_agents` with `replications` replications per count: the team's
+/// own count, the steps of a quarter out to 0 or to the bound, whichever
+/// takes more, and the halvings of the widest step there can be (a
+/// quarter of the larger of the bound and the count).
 ///
 /// ```
 /// use callroute::sim::search_runs;
-/// assert_eq!(search_runs(40, 5), (2 + 6) * 5); // 2^6 = 64 ≥ 40
-/// assert_eq!(search_runs(1, 5), 2 * 5);
+/// // From 40: down to 30, 23, 18, 14, 11, 9, 7, 6, 5, 4, 3, 2, 1, 0 (14
+/// // steps, more than the 5 up to 120), steps of at most 30 halved in 5:
+/// // 1 + 14 + 5 = 20 counts.
+/// assert_eq!(search_runs(40, 120, 5), 20 * 5);
+/// assert_eq!(search_runs(1, 1, 5), 2 * 5);
 /// ```
 #[must_use]
-pub fn search_runs(max_agents: u32, replications: u32) -> u64 {
-    let halvings = u64::from(u32::BITS - max_agents.saturating_sub(1).leading_zeros());
-    (2 + halvings) * u64::from(replications)
+pub fn search_runs(start: u32, max_agents: u32, replications: u32) -> u64 {
+    let start = start.clamp(1, max_agents.max(1));
+    let (mut down, mut n) = (0u64, start);
+    while n > 0 {
+        n -= search_step(n);
+        down += 1;
+    }
+    let (mut up, mut n) = (0u64, start);
+    while n < max_agents {
+        n = n.saturating_add(search_step(n)).min(max_agents);
+        up += 1;
+    }
+    let widest = search_step(max_agents.max(start));
+    let halvings = u64::from(u32::BITS - widest.saturating_sub(1).leading_zeros());
+    (1 + down.max(up) + halvings) * u64::from(replications)
 }
 
 /// One point of a staffing curve: a count of agents and what it achieves.

@@ -721,7 +721,7 @@ pub fn planned_runs(scenario: &Scenario, replications: u32) -> u64 {
                 .iter()
                 .filter_map(|&g| scenario.groups.get(g).map(|x| x.count))
                 .sum();
-            search_runs(search_limit(scheduled), replications)
+            search_runs(scheduled, search_limit(scheduled), replications)
         })
         .sum();
     sections + searches
@@ -750,7 +750,7 @@ fn fewest_per_team(
             .filter_map(|&g| current.groups.get(g).map(|x| x.count))
             .sum();
         let max = search_limit(scheduled);
-        let bound = search_runs(max, replications);
+        let bound = search_runs(scheduled, max, replications);
         progress.phase(
             &format!("the fewest agents for {}", names.join(" + ")),
             bound,
