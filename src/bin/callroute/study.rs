@@ -292,27 +292,15 @@ pub fn run(
     let plan = erlang_plan(scenario)?;
     let at_erlang = summary(&reports(&plan.scenario)?)?;
 
-    let bound = reps * u64::from(INTERVAL_ITERATIONS);
-    progress.phase("the staffing per interval by simulation", bound);
-    let done = AtomicU64::new(0);
-    let counted = Counted {
-        progress,
-        done: &done,
-    };
-    let by_simulation = iterative_staffing(
-        &plan.scenario,
-        &plan.cells,
-        INTERVAL_ITERATIONS,
-        |s: &Scenario| {
-            runs.reports(s, seed, replications, &counted)
-                .and_then(|r| summary(&r))
-                .map_err(SearchError)
-        },
-    )
-    .map_err(|e| format!("the staffing per interval by simulation: {}", e.0))?;
-    for _ in done.load(Ordering::Relaxed)..bound {
-        progress.tick();
-    }
+    let by_simulation = bounded_search(
+        (
+            "the staffing per interval by simulation",
+            "the staffing per interval by simulation",
+        ),
+        reps * u64::from(INTERVAL_ITERATIONS),
+        (runs, seed, replications, progress),
+        |evaluate| iterative_staffing(&plan.scenario, &plan.cells, INTERVAL_ITERATIONS, evaluate),
+    )?;
     let intervals = interval_rows(scenario, &plan, &baseline, &at_erlang, &by_simulation);
 
     progress.phase("plain FIFO", reps);
@@ -751,25 +739,15 @@ fn fewest_per_team(
             .sum();
         let max = search_limit(scheduled);
         let bound = search_runs(scheduled, max, replications);
-        progress.phase(
-            &format!("the fewest agents for {}", names.join(" + ")),
+        let (needed, at) = bounded_search(
+            (
+                &format!("the fewest agents for {}", names.join(" + ")),
+                &names.join(" + "),
+            ),
             bound,
-        );
-        let done = AtomicU64::new(0);
-        let counted = Counted {
-            progress,
-            done: &done,
-        };
-        let (needed, at) = fewest_agents_by(&current, &groups, &targets, max, |s: &Scenario| {
-            runs.reports(s, seed, replications, &counted)
-                .and_then(|r| summary(&r))
-                .map_err(SearchError)
-        })
-        .map_err(|e| format!("{}: {}", names.join(" + "), e.0))?;
-        // The search may end before its bound: the bar moves on to it.
-        for _ in done.load(Ordering::Relaxed)..bound {
-            progress.tick();
-        }
+            (runs, seed, replications, progress),
+            |evaluate| fewest_agents_by(&current, &groups, &targets, max, evaluate),
+        )?;
         let reached = targets
             .iter()
             .map(|t| {
@@ -795,6 +773,36 @@ fn fewest_per_team(
         });
     }
     Ok(results)
+}
+
+/// Runs `search`, of at most `bound` runs of the day, as its own phase
+/// (`names.0`) of the progress display, with the figures of each staffing
+/// it tries from `runs`; the bar moves on to the bound when the search ends
+/// sooner. Its error is named by `names.1`.
+fn bounded_search<T>(
+    names: (&str, &str),
+    bound: u64,
+    (runs, seed, replications, progress): (&dyn Runs, u64, u32, &dyn Progress),
+    search: impl FnOnce(
+        &mut dyn FnMut(&Scenario) -> Result<Summary, SearchError>,
+    ) -> Result<T, SearchError>,
+) -> Result<T, StudyError> {
+    progress.phase(names.0, bound);
+    let done = AtomicU64::new(0);
+    let counted = Counted {
+        progress,
+        done: &done,
+    };
+    let mut evaluate = |s: &Scenario| {
+        runs.reports(s, seed, replications, &counted)
+            .and_then(|r| summary(&r))
+            .map_err(SearchError)
+    };
+    let found = search(&mut evaluate).map_err(|e| format!("{}: {}", names.1, e.0))?;
+    for _ in done.load(Ordering::Relaxed)..bound {
+        progress.tick();
+    }
+    Ok(found)
 }
 
 /// An error met in a search: the runs' or the simulator's.
