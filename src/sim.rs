@@ -73,8 +73,8 @@ pub use replicate::{
     run_replications,
 };
 pub use scenario::{
-    AgentGroup, Churn, Conversion, Costs, Deescalation, ReportWindow, SENTIMENT_UPDATE_SECS,
-    Scenario, ServedBy, Shift, Stream,
+    AgentGroup, Churn, Conversion, Costs, Deescalation, Redial, ReportWindow,
+    SENTIMENT_UPDATE_SECS, Scenario, ServedBy, Shift, Stream, Transfer,
 };
 pub use shard::Shard;
 pub use stats::{QueueFlow, Report, Segment};

@@ -39,6 +39,24 @@ enum Event {
         /// The customer.
         customer: u64,
     },
+    /// A caller who hung up redials, in this stream.
+    Redial {
+        /// The stream.
+        stream: u32,
+        /// The customer (0: none named).
+        customer: u64,
+    },
+}
+
+/// Where an arriving contact comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Origin {
+    /// A customer's first contact.
+    New,
+    /// The customer's contact again, their last left unresolved.
+    Repeat(u64),
+    /// A caller who hung up tries again (0: no customer named).
+    Redial(u64),
 }
 
 /// A calendar entry: ordered by time, then by the order of scheduling
@@ -127,12 +145,25 @@ struct Behaviour {
     /// Whether any of its contacts may be left unresolved (by the stream
     /// or a group): its customers are named.
     repeats: bool,
-    /// Per group (by index): the handle factor and the unresolved share of
-    /// the contacts it answers; empty when every group serves alike.
-    by_group: Vec<(f64, f64)>,
+    /// Per group (by index): how it serves the stream's contacts; empty
+    /// when every group serves alike.
+    by_group: Vec<GroupService>,
+    /// Transfers: the share, the queue and the handle time after one.
+    transfer: Option<(f64, QueueId, Option<Sampler>)>,
+    /// Redials: the share, the delay and the stream redialled.
+    redial: Option<(f64, Sampler, u32)>,
     /// Whether its queue holds outbound tasks (counted only in their queue
     /// and stream segments).
     outbound: bool,
+}
+
+/// How one group serves a stream's contacts (see [`super::ServedBy`]).
+#[derive(Debug, Clone, Copy)]
+struct GroupService {
+    handle_factor: f64,
+    unresolved_share: f64,
+    /// Its transfer share (the stream's where it has none).
+    transfer_share: f64,
 }
 
 impl Behaviour {
@@ -172,6 +203,8 @@ struct Live {
     chances: [f32; 2],
     /// Whether it waited longer than its stream's churn rule allows.
     long_wait: bool,
+    /// When its first agent transferred it, if one did.
+    transferred_at: Option<u64>,
 }
 
 impl Live {
@@ -311,6 +344,29 @@ fn money(
     })
 }
 
+/// How each group of `scenario` serves the contacts of stream `s`, by
+/// group index; empty when every group serves as the stream says.
+fn group_services(scenario: &Scenario, s: &super::Stream) -> Vec<GroupService> {
+    if s.served_by.is_empty() {
+        return Vec::new();
+    }
+    let transfer_share = s.transfer.as_ref().map_or(0.0, |t| t.share);
+    scenario
+        .groups
+        .iter()
+        .map(|g| {
+            let b = s.served_by.iter().find(|b| b.group == g.name);
+            GroupService {
+                handle_factor: b.map_or(1.0, |b| b.handle_factor),
+                unresolved_share: b
+                    .and_then(|b| b.unresolved_share)
+                    .unwrap_or(s.unresolved_share),
+                transfer_share: b.and_then(|b| b.transfer_share).unwrap_or(transfer_share),
+            }
+        })
+        .collect()
+}
+
 /// The day's busyness factor of a run of `scenario` seeded by `seed`: 1
 /// without uncertainty, else a gamma draw of mean 1 and coefficient of
 /// variation [`Scenario::busyness_cv`], cut at [`Scenario::busiest`]. Its
@@ -441,25 +497,22 @@ impl Simulation {
                     unresolved_share: s.unresolved_share,
                     repeat_after: s.repeat_after.as_ref().map(super::Dist::sampler),
                     repeats: s.may_repeat(),
-                    by_group: if s.served_by.is_empty() {
-                        Vec::new()
-                    } else {
-                        scenario
-                            .groups
-                            .iter()
-                            .map(|g| {
-                                s.served_by.iter().find(|b| b.group == g.name).map_or(
-                                    (1.0, s.unresolved_share),
-                                    |b| {
-                                        (
-                                            b.handle_factor,
-                                            b.unresolved_share.unwrap_or(s.unresolved_share),
-                                        )
-                                    },
-                                )
-                            })
-                            .collect()
-                    },
+                    by_group: group_services(scenario, s),
+                    transfer: s.transfer.as_ref().map(|t| {
+                        (
+                            t.share,
+                            t.queue,
+                            t.handle.as_ref().map(super::Dist::sampler),
+                        )
+                    }),
+                    redial: s.redial.as_ref().map(|r| {
+                        let to = r
+                            .stream
+                            .as_ref()
+                            .and_then(|n| scenario.streams.iter().position(|t| &t.name == n))
+                            .map_or(i as u32, |t| t as u32);
+                        (r.share, r.after.sampler(), to)
+                    }),
                     outbound: scenario
                         .queues
                         .iter()
@@ -612,7 +665,7 @@ impl Simulation {
                 if let Some((key, stream)) = arrival {
                     self.now = (key >> 64) as u64;
                     self.schedule_arrival(stream);
-                    self.arrive(stream, None)?;
+                    self.arrive(stream, Origin::New)?;
                     return Ok(true);
                 }
                 let Some(Reverse(entry)) = self.calendar.pop() else {
@@ -620,7 +673,12 @@ impl Simulation {
                 };
                 self.now = entry.time();
                 match entry.event {
-                    Event::Repeat { stream, customer } => self.arrive(stream, Some(customer))?,
+                    Event::Repeat { stream, customer } => {
+                        self.arrive(stream, Origin::Repeat(customer))?;
+                    }
+                    Event::Redial { stream, customer } => {
+                        self.arrive(stream, Origin::Redial(customer))?;
+                    }
                     Event::Finish(contact) => self.finish(contact)?,
                     Event::Abandon(contact) => self.abandon(contact)?,
                     Event::ShiftStart(g) => self.shift(g, true)?,
@@ -698,23 +756,25 @@ impl Simulation {
         Some(at.floor() as u64)
     }
 
-    /// A contact of `stream` arrives: a new customer's, or the repeat of
-    /// `customer`'s unresolved contact.
+    /// A contact of `stream` arrives: a new customer's, the repeat of an
+    /// unresolved contact or a redial.
     #[inline]
-    fn arrive(&mut self, stream: u32, repeat_of: Option<u64>) -> Result<(), SimError> {
+    fn arrive(&mut self, stream: u32, origin: Origin) -> Result<(), SimError> {
         let now = self.now;
         let Some(s) = self.streams.get_mut(stream as usize) else {
             return Ok(());
         };
         // Customers are named only where repeats are modelled.
-        let customer = match repeat_of {
-            Some(c) => c,
-            None if s.behaviour.repeats => {
+        let customer = match origin {
+            Origin::Repeat(c) => c,
+            Origin::Redial(c) if c != 0 => c,
+            Origin::New | Origin::Redial(_) if s.behaviour.repeats => {
                 self.customers += 1;
                 self.customers
             }
-            None => 0,
+            Origin::New | Origin::Redial(_) => 0,
         };
+        let repeat = matches!(origin, Origin::Repeat(_));
         let handle_ms = to_ms(s.handle.sample(&mut s.attributes));
         let patience_secs = s.patience.as_ref().map(|p| p.sample(&mut s.attributes));
         let (mean, spread, drift) = s.sentiment;
@@ -744,8 +804,8 @@ impl Simulation {
             interval,
             answered: false,
             customer,
-            repeat: repeat_of.is_some(),
-            resolves: repeat_of.is_none() && !s.behaviour.repeats,
+            repeat,
+            resolves: !repeat && !s.behaviour.repeats,
             counted: self.window.0 <= now && now < self.window.1,
             agent: AgentId::new(0),
             queue: self
@@ -754,12 +814,14 @@ impl Simulation {
                 .map_or(0, |s| s[0] as u32),
             chances,
             long_wait: false,
+            transferred_at: None,
         };
         let id = self.live.insert(live);
         contact.id = id;
         self.tally(&live, |seg| {
             seg.arrived();
-            seg.repeats += u64::from(repeat_of.is_some());
+            seg.repeats += u64::from(repeat);
+            seg.redials += u64::from(matches!(origin, Origin::Redial(_)));
         });
         let d = self.router.arrive(contact, self.at())?;
         self.apply(&d)?;
@@ -811,6 +873,9 @@ impl Simulation {
     /// A contact's service ends, resolved or not by the stream's share of
     /// unresolved contacts; an unresolved customer comes back later.
     fn finish(&mut self, contact: ContactId) -> Result<(), SimError> {
+        if self.transfer(contact)? {
+            return Ok(());
+        }
         let Some(l) = self.live.remove(contact) else {
             return Ok(());
         };
@@ -829,7 +894,7 @@ impl Simulation {
         let horizon = self.interval_ms.saturating_mul(u64::from(self.intervals));
         let share = group
             .and_then(|g| s.behaviour.by_group.get(g as usize))
-            .map_or(s.behaviour.unresolved_share, |b| b.1);
+            .map_or(s.behaviour.unresolved_share, |b| b.unresolved_share);
         // An upset caller answered by a group that cannot calm them.
         let share = s
             .money
@@ -867,6 +932,50 @@ impl Simulation {
         self.apply(&d)
     }
 
+    /// Whether the agent ending the service of `contact` transfers it
+    /// (once, by its group's or its stream's share): then the agent is
+    /// free, and the contact waits in the transfer's queue for a second
+    /// service of its own handle time.
+    fn transfer(&mut self, contact: ContactId) -> Result<bool, SimError> {
+        let Some(l) = self.live.get(contact).copied() else {
+            return Ok(false);
+        };
+        if l.transferred_at.is_some() {
+            return Ok(false);
+        }
+        let group = self
+            .agents
+            .get(l.agent.get() as usize)
+            .map(|a| a.group as usize);
+        let Some(s) = self.streams.get_mut(l.stream as usize) else {
+            return Ok(false);
+        };
+        let b = &mut s.behaviour;
+        let Some((share, queue)) = b.transfer.as_ref().map(|t| (t.0, t.1)) else {
+            return Ok(false);
+        };
+        let share = group
+            .and_then(|g| b.by_group.get(g))
+            .map_or(share, |g| g.transfer_share);
+        if !b.chance(share) {
+            return Ok(false);
+        }
+        let handle = match &b.transfer {
+            Some((_, _, Some(h))) => h.sample(&mut b.draws),
+            _ => s.handle.sample(&mut b.draws),
+        };
+        if let Some(x) = self.live.get_mut(contact) {
+            x.answered = false;
+            x.transferred_at = Some(self.now);
+            x.handle_ms = to_ms(handle);
+        }
+        self.service_ends(l.agent);
+        self.tally(&l, |s| s.transferred += 1);
+        let d = self.router.transfer(contact, queue, self.at())?;
+        self.apply(&d)?;
+        Ok(true)
+    }
+
     /// A group comes on duty (`on`): its agents log in (or, back from a
     /// break, become ready) and take waiting contacts. Or it goes off duty:
     /// its agents take no new contact (those in service are finished).
@@ -895,7 +1004,8 @@ impl Simulation {
         let Some(l) = self.live.get(contact).copied() else {
             return Ok(());
         };
-        if l.answered {
+        // A caller on transfer hold does not hang up.
+        if l.answered || l.transferred_at.is_some() {
             return Ok(());
         }
         self.live.remove(contact);
@@ -920,7 +1030,39 @@ impl Simulation {
             );
         }
         let d = self.router.abandon(contact, self.at())?;
-        self.apply(&d)
+        self.apply(&d)?;
+        self.redial(&l);
+        Ok(())
+    }
+
+    /// The caller of contact `l`, who just hung up, may redial (by the
+    /// stream's share), at least a second later and within the horizon.
+    fn redial(&mut self, l: &Live) {
+        let horizon = self.interval_ms.saturating_mul(u64::from(self.intervals));
+        let Some(s) = self.streams.get_mut(l.stream as usize) else {
+            return;
+        };
+        let b = &mut s.behaviour;
+        let Some((share, to)) = b.redial.as_ref().map(|r| (r.0, r.2)) else {
+            return;
+        };
+        if !b.chance(share) {
+            return;
+        }
+        let Some(after) = b.redial.as_ref().map(|r| r.1.sample(&mut b.draws)) else {
+            return;
+        };
+        let at = self.now.saturating_add(to_ms(after).max(1_000));
+        if at < horizon {
+            let customer = l.customer;
+            self.push(
+                at,
+                Event::Redial {
+                    stream: to,
+                    customer,
+                },
+            );
+        }
     }
 
     /// Carries out the router's decisions: an assignment starts service; an
@@ -1049,7 +1191,7 @@ impl Simulation {
                     let s = self.streams.get(l.stream as usize)?;
                     s.behaviour.by_group.get(a.group as usize)
                 })
-                .map_or(1.0, |b| b.0)
+                .map_or(1.0, |b| b.handle_factor)
         });
         let Some(l) = self.live.get_mut(contact) else {
             return;
@@ -1067,6 +1209,18 @@ impl Simulation {
             && let Some(f) = place.and_then(|q| self.report.queue_flows.get_mut(q))
         {
             f.answered += 1;
+        }
+        if let Some(since) = l.transferred_at {
+            // The second service: the first answer counted the wait.
+            let (hold, handle) = (secs(now - since), secs(l.handle_ms));
+            self.tally(&l, |s| {
+                s.transfers_answered += 1;
+                s.transfer_wait_secs += hold;
+                s.handle_secs += handle;
+            });
+            spread(&mut self.waiting_ms, self.interval_ms, since, now);
+            self.serve(contact, agent, &l);
+            return;
         }
         let waited = now - l.arrived;
         let within = self
@@ -1105,10 +1259,16 @@ impl Simulation {
                 s.revenue += value;
             }
         });
-        self.push(now.saturating_add(l.handle_ms), Event::Finish(contact));
         if l.inbound() {
             spread(&mut self.waiting_ms, self.interval_ms, l.arrived, now);
         }
+        self.serve(contact, agent, &l);
+    }
+
+    /// Agent `agent` starts serving contact `l` for its handle time.
+    fn serve(&mut self, contact: ContactId, agent: AgentId, l: &Live) {
+        let now = self.now;
+        self.push(now.saturating_add(l.handle_ms), Event::Finish(contact));
         let end = now.saturating_add(l.handle_ms);
         if let Some(c) = self.segment_of.get(l.stream as usize).map(|s| s[2])
             && let Some(busy) = self.channel_busy_ms.get_mut(c)
@@ -1169,7 +1329,7 @@ impl Simulation {
         let Some(l) = self.live.get(contact).copied() else {
             return Ok(());
         };
-        if l.answered {
+        if l.answered || l.transferred_at.is_some() {
             return Ok(());
         }
         let drift = self
@@ -1279,6 +1439,12 @@ impl Simulation {
             .copied()
             .collect();
         for l in waiting {
+            // Still on transfer hold: counted among the transferred, not
+            // yet answered again.
+            if let Some(since) = l.transferred_at {
+                spread(&mut self.waiting_ms, self.interval_ms, since, self.now);
+                continue;
+            }
             if l.inbound() {
                 spread(&mut self.waiting_ms, self.interval_ms, l.arrived, self.now);
             }

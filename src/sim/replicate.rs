@@ -168,6 +168,17 @@ pub struct SegmentSummary {
     /// [`Segment::net`]).
     #[serde(default, skip_serializing_if = "Estimate::is_nothing")]
     pub net: Estimate,
+    /// Share of the answered transferred (see [`Segment::transfer_share`]).
+    #[serde(default, skip_serializing_if = "Estimate::is_nothing")]
+    pub transfer_share: Estimate,
+    /// Mean hold after a transfer, seconds (see
+    /// [`Segment::average_transfer_wait`]).
+    #[serde(default, skip_serializing_if = "Estimate::is_nothing")]
+    pub average_transfer_wait: Estimate,
+    /// Share of the offered that were redials (see
+    /// [`Segment::redial_share`]).
+    #[serde(default, skip_serializing_if = "Estimate::is_nothing")]
+    pub redial_share: Estimate,
 }
 
 impl SegmentSummary {
@@ -192,6 +203,9 @@ impl SegmentSummary {
             callback_share: est(&Segment::callback_share),
             prob_wait: est(&Segment::prob_wait),
             service_level_of_answered: est(&Segment::service_level_of_answered),
+            transfer_share: est(&Segment::transfer_share),
+            average_transfer_wait: est(&Segment::average_transfer_wait),
+            redial_share: est(&Segment::redial_share),
         }
     }
 }

@@ -251,6 +251,69 @@ pub struct Stream {
     /// (default none).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deescalation: Option<Deescalation>,
+    /// Transfers: the share of its answered contacts that the agent hands
+    /// over to another queue at the end of the handle time (default none).
+    /// A group's [`ServedBy::transfer_share`] replaces the share.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transfer: Option<Transfer>,
+    /// Redials: the share of its callers who, having hung up while
+    /// waiting, contact the center again later, in this stream or another
+    /// (another channel, say) (default none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub redial: Option<Redial>,
+}
+
+/// Transfers: see [`Stream::transfer`].
+///
+/// The first agent's handle time is the stream's draw and ends in the
+/// transfer; the router frees that agent and moves the contact to
+/// [`queue`](Self::queue), keeping its original arrival, so its aging
+/// goes on and the service level it counted at its first answer stands.
+/// There it waits without hanging up (a caller on transfer hold) for a
+/// second agent, whose handle time is drawn from
+/// [`handle`](Self::handle). Whether the contact is resolved, and so
+/// repeats or churns, is decided when that second service ends. A
+/// contact is transferred at most once.
+///
+/// ```toml
+/// transfer = { share = 0.15, queue = 2, handle = { kind = "exponential", mean = "4m" } }
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Transfer {
+    /// The share of answered contacts transferred, in [0, 1].
+    pub share: f64,
+    /// The queue they are transferred to (another queue of the scenario).
+    pub queue: QueueId,
+    /// The handle time after the transfer (default: the stream's
+    /// [`handle`](Stream::handle)).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub handle: Option<Dist>,
+}
+
+/// Redials: see [`Stream::redial`].
+///
+/// A caller who hangs up while waiting redials with chance
+/// [`share`](Self::share), [`after`](Self::after) seconds later (at least
+/// one second), if that falls within the horizon. The redial is a new
+/// contact of [`stream`](Self::stream): offered again, counted among its
+/// redials, with the stream's own handle time and patience (and its own
+/// redial rule, should it hang up again). A callback that never reached
+/// its customer does not redial.
+///
+/// ```toml
+/// redial = { share = 0.6, after = { kind = "exponential", mean = "10m" }, stream = "chat" }
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Redial {
+    /// The share of callers who hung up that redial, in [0, 1).
+    pub share: f64,
+    /// How long after hanging up they redial, seconds.
+    pub after: Dist,
+    /// The stream they redial in, by name (default: their own).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stream: Option<String>,
 }
 
 /// What sells: see [`Stream::conversion`].
@@ -320,6 +383,31 @@ pub struct ServedBy {
     /// stream's [`Conversion::share`] (default: the stream's).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conversion_share: Option<f64>,
+    /// The share of the contacts it answers that it transfers, in place
+    /// of the stream's [`Transfer::share`] (default: the stream's).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transfer_share: Option<f64>,
+}
+
+impl ServedBy {
+    /// Group `group` serving as the stream says: a handle factor of 1 and
+    /// every share the stream's, to change field by field.
+    ///
+    /// ```
+    /// use callroute::sim::ServedBy;
+    /// let experts = ServedBy { handle_factor: 0.7, ..ServedBy::new("experts") };
+    /// assert_eq!(experts.unresolved_share, None);
+    /// ```
+    #[must_use]
+    pub fn new(group: impl Into<String>) -> Self {
+        ServedBy {
+            group: group.into(),
+            handle_factor: 1.0,
+            unresolved_share: None,
+            conversion_share: None,
+            transfer_share: None,
+        }
+    }
 }
 
 impl Stream {
@@ -599,6 +687,8 @@ impl Scenario {
                 conversion: None,
                 churn: None,
                 deescalation: None,
+                transfer: None,
+                redial: None,
             }],
             groups: vec![AgentGroup {
                 name: "agents".into(),
@@ -864,6 +954,7 @@ impl Scenario {
             for (name, v) in [
                 ("unresolved_share", b.unresolved_share),
                 ("conversion_share", b.conversion_share),
+                ("transfer_share", b.transfer_share),
             ] {
                 if let Some(u) = v
                     && !(0.0..=1.0).contains(&u)
@@ -876,6 +967,7 @@ impl Scenario {
             }
         }
         self.validate_money(i, s)?;
+        self.validate_moves(i, s)?;
         match (&s.repeat_after, s.may_repeat()) {
             (Some(d), _) => d.check(&field("repeat_after")),
             (None, true) => Err(SimError::invalid(
@@ -925,6 +1017,74 @@ impl Scenario {
                 field("conversion"),
                 "is required where a group has a conversion_share".to_owned(),
             ));
+        }
+        Ok(())
+    }
+
+    /// Checks a stream's transfers and redials.
+    fn validate_moves(&self, i: usize, s: &Stream) -> Result<(), SimError> {
+        let field = |f: &str| format!("streams[{i}].{f}");
+        let outbound = |q: QueueId| {
+            self.queues
+                .iter()
+                .any(|c| c.id == q && c.outbound.is_some())
+        };
+        if let Some(t) = &s.transfer {
+            if !(0.0..=1.0).contains(&t.share) {
+                return Err(SimError::invalid(
+                    field("transfer.share"),
+                    format!("{} is not a share in [0, 1]", shown(t.share)),
+                ));
+            }
+            if !self.queues.iter().any(|q| q.id == t.queue) {
+                return Err(SimError::invalid(
+                    field("transfer.queue"),
+                    format!("{} is not a queue of the scenario", t.queue),
+                ));
+            }
+            if t.queue == s.queue || outbound(t.queue) || outbound(s.queue) {
+                return Err(SimError::invalid(
+                    field("transfer.queue"),
+                    format!(
+                        "{} must be another inbound queue than the stream's, {}",
+                        t.queue, s.queue
+                    ),
+                ));
+            }
+            if let Some(h) = &t.handle {
+                h.check(&field("transfer.handle"))?;
+            }
+        } else if s.served_by.iter().any(|b| b.transfer_share.is_some()) {
+            return Err(SimError::invalid(
+                field("transfer"),
+                "is required where a group has a transfer_share".to_owned(),
+            ));
+        }
+        if let Some(r) = &s.redial {
+            if !(0.0..1.0).contains(&r.share) {
+                return Err(SimError::invalid(
+                    field("redial.share"),
+                    format!("{} is not a share in [0, 1)", shown(r.share)),
+                ));
+            }
+            r.after.check(&field("redial.after"))?;
+            if let Some(name) = &r.stream {
+                match self.streams.iter().find(|t| &t.name == name) {
+                    None => {
+                        return Err(SimError::invalid(
+                            field("redial.stream"),
+                            format!("no stream is named `{name}`"),
+                        ));
+                    }
+                    Some(t) if outbound(t.queue) => {
+                        return Err(SimError::invalid(
+                            field("redial.stream"),
+                            format!("`{name}` holds outbound tasks, which nobody redials"),
+                        ));
+                    }
+                    Some(_) => {}
+                }
+            }
         }
         Ok(())
     }
@@ -1197,12 +1357,25 @@ impl Scenario {
     /// to bring, and the agents' shift changes.
     fn validate_work(&self) -> Result<(), SimError> {
         let hours = self.interval_secs as f64 / 3_600.0;
+        // Were every caller to hang up, each first contact would be tried
+        // up to 1 / (1 − share) times by the most persistent redial rule,
+        // and a transfer serves a contact twice.
+        let persistence = self
+            .streams
+            .iter()
+            .filter_map(|s| s.redial.as_ref())
+            .map(|r| 1.0 / (1.0 - r.share))
+            .fold(1.0, f64::max);
         let contacts: f64 = self
             .streams
             .iter()
-            .map(|s| self.hourly_rates(s).iter().sum::<f64>() * hours)
+            .map(|s| {
+                let moves = if s.transfer.is_some() { 2.0 } else { 1.0 };
+                self.hourly_rates(s).iter().sum::<f64>() * hours * moves
+            })
             .sum::<f64>()
-            * self.busiest();
+            * self.busiest()
+            * persistence;
         let changes: f64 = self
             .groups
             .iter()

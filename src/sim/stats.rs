@@ -109,6 +109,21 @@ pub struct Segment {
     /// too, but not as first contacts).
     #[serde(default, skip_serializing_if = "is_zero")]
     pub repeats: u64,
+    /// Contacts that were redials of one that hung up (see
+    /// [`Stream::redial`](super::Stream::redial); counted as offered too).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub redials: u64,
+    /// Answered contacts their agent transferred to another queue (see
+    /// [`Stream::transfer`](super::Stream::transfer)).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub transferred: u64,
+    /// Transferred contacts answered in their new queue (the others were
+    /// still on hold when the run ended).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub transfers_answered: u64,
+    /// The sum of the holds between transfer and second answer, seconds.
+    #[serde(default, skip_serializing_if = "is_positive_zero")]
+    pub transfer_wait_secs: f64,
 }
 
 impl Default for Segment {
@@ -137,6 +152,10 @@ impl Default for Segment {
             resolved: 0,
             unresolved: 0,
             repeats: 0,
+            redials: 0,
+            transferred: 0,
+            transfers_answered: 0,
+            transfer_wait_secs: 0.0,
         }
     }
 }
@@ -205,6 +224,10 @@ impl Segment {
         self.resolved += other.resolved;
         self.unresolved += other.unresolved;
         self.repeats += other.repeats;
+        self.redials += other.redials;
+        self.transferred += other.transferred;
+        self.transfers_answered += other.transfers_answered;
+        self.transfer_wait_secs += other.transfer_wait_secs;
     }
 
     fn left(&mut self, wait_secs: f64) {
@@ -248,6 +271,29 @@ impl Segment {
     #[must_use]
     pub fn first_contact_resolution(&self) -> f64 {
         ratio(self.resolved, self.resolved + self.unresolved, 1.0)
+    }
+
+    /// Transferred over answered (0 when none was answered).
+    #[must_use]
+    pub fn transfer_share(&self) -> f64 {
+        ratio(self.transferred, self.answered, 0.0)
+    }
+
+    /// Redials over contacts offered (0 when nothing arrived).
+    #[must_use]
+    pub fn redial_share(&self) -> f64 {
+        ratio(self.redials, self.offered, 0.0)
+    }
+
+    /// The mean hold of a transferred contact before its second answer,
+    /// seconds (0 when none was answered).
+    #[must_use]
+    pub fn average_transfer_wait(&self) -> f64 {
+        if self.transfers_answered == 0 {
+            0.0
+        } else {
+            self.transfer_wait_secs / self.transfers_answered as f64
+        }
     }
 
     /// Callbacks granted over contacts offered.

@@ -22,6 +22,7 @@ mod scenario_files;
 mod scenarios;
 mod sim_customers;
 mod sim_measures;
+mod sim_moves;
 mod sim_outcomes;
 mod simulation;
 mod snapshots;

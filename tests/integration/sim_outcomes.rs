@@ -31,16 +31,12 @@ fn center(selection: Selection, expert: f64, junior: f64) -> Scenario {
     s.groups.push(juniors);
     s.streams[0].served_by = vec![
         ServedBy {
-            group: "experts".into(),
             handle_factor: expert,
-            unresolved_share: None,
-            conversion_share: None,
+            ..ServedBy::new("experts")
         },
         ServedBy {
-            group: "juniors".into(),
             handle_factor: junior,
-            unresolved_share: None,
-            conversion_share: None,
+            ..ServedBy::new("juniors")
         },
     ];
     s

@@ -457,6 +457,30 @@ pub fn segments(summary: &Summary, currency: &str) {
         );
     }
     flows(summary);
+    moves(summary);
+}
+
+/// What transfers and redials did, over every contact, where a stream has
+/// them.
+fn moves(summary: &Summary) {
+    let o = &summary.overall;
+    if !o.transfer_share.is_nothing() {
+        say!(
+            "\n   Agents transferred {} ± {:.1} of all answered contacts; they held {:.0} s on \
+             average before a second agent answered.",
+            pct(o.transfer_share.mean),
+            100.0 * o.transfer_share.half_width,
+            o.average_transfer_wait.mean
+        );
+    }
+    if !o.redial_share.is_nothing() {
+        say!(
+            "\n   {} ± {:.1} of all contacts offered were callers trying again after hanging up \
+             (redials); each counts as offered again.",
+            pct(o.redial_share.mean),
+            100.0 * o.redial_share.half_width
+        );
+    }
 }
 
 /// What passed through each queue, when contacts move between queues: a
