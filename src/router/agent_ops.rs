@@ -87,7 +87,10 @@ impl Router {
     }
 
     /// The statistics of a queue so far, with its waiting contacts as of `now`.
-    /// `O(waiting contacts of the queue)`.
+    /// `O(waiting contacts of the queue)`, and a pass over the customers
+    /// remembered for repeats when one's window has closed since the
+    /// router's last operation (its first contact is judged resolved as of
+    /// `now`).
     ///
     /// # Errors
     ///
