@@ -318,7 +318,7 @@ impl Router {
     /// When the next timer is due, if any: call [`Router::advance`] then.
     #[must_use]
     pub fn next_timer(&self) -> Option<Timestamp> {
-        self.timers.keys().next().map(|k| k.0)
+        self.timers.first_key_value().map(|(k, _)| k.0)
     }
 
     /// Installs (or with `None`, removes) the embedding product's
