@@ -270,6 +270,95 @@ impl Runs for Here {
     }
 }
 
+/// The runs of `runs`, with those of staffings the study asks for again
+/// handed out once more instead of simulated anew: a search for a team's
+/// fewest agents starts from the staffing as it stands (the scenario's, or
+/// the team searched before at its fewest), the staffing curve passes the
+/// scenario's own head count, and the staffing by simulation starts from
+/// Erlang's. Kept: the scenario's and Erlang's staffings, and the last
+/// [`Reuse::RECENT`] others asked for. The same runs either way, so the
+/// study is unchanged, only sooner.
+struct Reuse<'a> {
+    runs: &'a dyn Runs,
+    kept: std::sync::Mutex<Kept>,
+}
+
+/// What [`Reuse`] holds: staffings kept for the whole study, and the most
+/// recent others, newest last.
+#[derive(Default)]
+struct Kept {
+    always: Vec<(Scenario, Vec<Report>)>,
+    recent: std::collections::VecDeque<(Scenario, Vec<Report>)>,
+}
+
+impl Kept {
+    fn find(&self, scenario: &Scenario, replications: u32) -> Option<&Vec<Report>> {
+        self.always
+            .iter()
+            .chain(&self.recent)
+            .find(|(s, r)| s == scenario && r.len() == replications as usize)
+            .map(|(_, r)| r)
+    }
+}
+
+impl<'a> Reuse<'a> {
+    /// How many staffings beyond the two kept for the study are kept.
+    const RECENT: usize = 4;
+
+    fn new(runs: &'a dyn Runs) -> Self {
+        Reuse {
+            runs,
+            kept: std::sync::Mutex::new(Kept::default()),
+        }
+    }
+
+    /// The reports of `scenario` (see [`Runs::reports`]), kept for the
+    /// whole study.
+    fn keep(
+        &self,
+        scenario: &Scenario,
+        seed: u64,
+        replications: u32,
+        progress: &dyn Progress,
+    ) -> Result<Vec<Report>, StudyError> {
+        let reports = self.reports(scenario, seed, replications, progress)?;
+        if let Ok(mut kept) = self.kept.lock() {
+            kept.always.push((scenario.clone(), reports.clone()));
+        }
+        Ok(reports)
+    }
+}
+
+impl Runs for Reuse<'_> {
+    fn reports(
+        &self,
+        scenario: &Scenario,
+        seed: u64,
+        replications: u32,
+        progress: &dyn Progress,
+    ) -> Result<Vec<Report>, StudyError> {
+        let found = self
+            .kept
+            .lock()
+            .ok()
+            .and_then(|k| k.find(scenario, replications).cloned());
+        if let Some(reports) = found {
+            for _ in 0..replications {
+                progress.tick();
+            }
+            return Ok(reports);
+        }
+        let reports = self.runs.reports(scenario, seed, replications, progress)?;
+        if let Ok(mut kept) = self.kept.lock() {
+            if kept.recent.len() == Self::RECENT {
+                kept.recent.pop_front();
+            }
+            kept.recent.push_back((scenario.clone(), reports.clone()));
+        }
+        Ok(reports)
+    }
+}
+
 fn summary(reports: &[Report]) -> Result<Summary, StudyError> {
     Summary::of(reports).map_err(|e| e.to_string())
 }
@@ -282,15 +371,17 @@ pub fn run(
     runs: &dyn Runs,
     progress: &dyn Progress,
 ) -> Result<Study, StudyError> {
+    let reuse = Reuse::new(runs);
+    let runs: &dyn Runs = &reuse;
     let reports = |s: &Scenario| runs.reports(s, seed, replications, progress);
     let reps = u64::from(replications);
     progress.phase("the scenario as scheduled", reps);
-    let base_reports = reports(scenario)?;
+    let base_reports = reuse.keep(scenario, seed, replications, progress)?;
     let baseline = summary(&base_reports)?;
 
     progress.phase("Erlang's staffing", reps);
     let plan = erlang_plan(scenario)?;
-    let at_erlang = summary(&reports(&plan.scenario)?)?;
+    let at_erlang = summary(&reuse.keep(&plan.scenario, seed, replications, progress)?)?;
 
     let by_simulation = bounded_search(
         (
