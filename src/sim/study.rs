@@ -132,7 +132,9 @@ pub struct SegmentTarget {
 /// differ by staffing, not by luck, so the search is a binary search over
 /// the count (the service level is assumed to rise with agents), from
 /// the team's own count by steps of a quarter until one count meets and
-/// one misses, then halving between them: at most
+/// one misses, then between them two rounds that try where the straight
+/// line between the two ends' margins over their targets crosses (and the
+/// count next to it on the other side), then halving: at most
 /// [`search_runs`]`(count, max_agents, replications)` runs of the day,
 /// each reported to `on_run` as it ends (for a progress display).
 ///
@@ -184,10 +186,14 @@ pub fn fewest_agents_by_simulation(
 ///     tried.push(s.groups[0].count);
 ///     replicate(s, 1, 5)
 /// })?;
-/// // The team's own count first, then up by quarters, then halvings.
+/// // The team's own count first, then up by quarters, then within the bracket.
 /// assert_eq!(&tried[..4], &[1, 2, 3, 4]);
 /// assert!(tried.contains(&agents));
-/// assert!(tried.contains(&agents));
+/// // No count is tried twice.
+/// let mut once = tried.clone();
+/// once.sort_unstable();
+/// once.dedup();
+/// assert_eq!(once.len(), tried.len());
 /// # Ok::<(), callroute::sim::SimError>(())
 /// ```
 pub fn fewest_agents_by<E: From<SimError>>(
@@ -198,7 +204,11 @@ pub fn fewest_agents_by<E: From<SimError>>(
     mut evaluate: impl FnMut(&Scenario) -> Result<Summary, E>,
 ) -> Result<(u32, Summary), E> {
     let mut with = |n: u32| -> Result<Summary, E> { evaluate(&scenario.with_team(groups, n)?) };
-    let meets = |summary: &Summary| -> Result<bool, SimError> {
+    // How far the summary is above its targets: the least of each target's
+    // service level less the target (at least 0 exactly when every target
+    // is met).
+    let margin = |summary: &Summary| -> Result<f64, SimError> {
+        let mut least = f64::INFINITY;
         for t in targets {
             let Some((_, seg)) = summary.segments.iter().find(|(n, _)| *n == t.segment) else {
                 return Err(SimError::invalid(
@@ -206,62 +216,110 @@ pub fn fewest_agents_by<E: From<SimError>>(
                     format!("no segment named `{}`", t.segment),
                 ));
             };
-            if seg.service_level.mean < t.service_level {
-                return Ok(false);
-            }
+            least = least.min(seg.service_level.mean - t.service_level);
         }
-        Ok(true)
+        Ok(least)
     };
+    let meets = |m: f64| m >= 0.0;
     // A bracket around the fewest: `lo` misses (or is below 0), `hi`
-    // meets, found by steps of a quarter from the team's own count.
+    // meets, found by steps of a quarter from the team's own count; with
+    // the margin at each end.
     let start = team_count(scenario, groups).clamp(1, max_agents.max(1));
     let first = with(start)?;
-    let (mut lo, mut hi, mut best): (Option<u32>, u32, Summary);
-    if meets(&first)? {
-        (hi, best) = (start, first);
+    let first_margin = margin(&first)?;
+    let (mut lo, mut hi, mut best): (Option<(u32, f64)>, (u32, f64), Summary);
+    if meets(first_margin) {
+        (hi, best) = ((start, first_margin), first);
         loop {
-            if hi == 0 {
+            if hi.0 == 0 {
                 return Ok((0, best));
             }
-            let n = hi - search_step(hi);
+            let n = hi.0 - search_step(hi.0);
             let s = with(n)?;
-            if meets(&s)? {
-                (hi, best) = (n, s);
+            let m = margin(&s)?;
+            if meets(m) {
+                (hi, best) = ((n, m), s);
             } else {
-                lo = Some(n);
+                lo = Some((n, m));
                 break;
             }
         }
     } else {
-        let mut below = start;
+        let mut below = (start, first_margin);
         loop {
-            if below >= max_agents {
+            if below.0 >= max_agents {
                 return Err(SimError::invalid(
                     "max_agents",
                     format!("{max_agents} agents do not meet the targets"),
                 )
                 .into());
             }
-            let n = below.saturating_add(search_step(below)).min(max_agents);
+            let n = below.0.saturating_add(search_step(below.0)).min(max_agents);
             let s = with(n)?;
-            if meets(&s)? {
-                (lo, hi, best) = (Some(below), n, s);
+            let m = margin(&s)?;
+            if meets(m) {
+                (lo, hi, best) = (Some(below), (n, m), s);
                 break;
             }
-            below = n;
+            below = (n, m);
         }
     }
-    // Halving between them.
-    while let Some(l) = lo.filter(|&l| hi - l > 1) {
-        let mid = l + (hi - l) / 2;
-        let s = with(mid)?;
-        if meets(&s)? {
-            (hi, best) = (mid, s);
+    // Within the bracket: first up to `INTERPOLATIONS` rounds that try
+    // the count where the straight line between the ends' margins crosses
+    // 0 and its neighbour on the other side of the crossing (when the
+    // line is right, the two settle it), then halving.
+    let mut rounds = 0;
+    while let Some(l) = lo.filter(|&(l, _)| hi.0 - l > 1) {
+        let interpolating = rounds < INTERPOLATIONS;
+        rounds += 1;
+        let probe = if interpolating {
+            crossing(l, hi)
         } else {
-            lo = Some(mid);
+            l.0 + (hi.0 - l.0) / 2
+        };
+        let s = with(probe)?;
+        let m = margin(&s)?;
+        if meets(m) {
+            (hi, best) = ((probe, m), s);
+        } else {
+            lo = Some((probe, m));
+        }
+        let Some(l) = lo.filter(|&(l, _)| hi.0 - l > 1 && interpolating) else {
+            continue;
+        };
+        let neighbour = if meets(m) { probe - 1 } else { probe + 1 };
+        if neighbour <= l.0 || neighbour >= hi.0 {
+            continue;
+        }
+        let s = with(neighbour)?;
+        let m = margin(&s)?;
+        if meets(m) {
+            (hi, best) = ((neighbour, m), s);
+        } else {
+            lo = Some((neighbour, m));
         }
     }
-    Ok((hi, best))
+    Ok((hi.0, best))
+}
+
+/// How many rounds of interpolation [`fewest_agents_by`] tries within its
+/// bracket before it halves.
+const INTERPOLATIONS: u32 = 2;
+
+/// The first count strictly between `lo` and `hi` (each a count and its
+/// margin, `lo`'s below 0, `hi`'s at least 0) that the straight line
+/// between them puts at or above 0; the middle when the margins give no
+/// line.
+fn crossing(lo: (u32, f64), hi: (u32, f64)) -> u32 {
+    let (l, h) = (f64::from(lo.0), f64::from(hi.0));
+    let rise = hi.1 - lo.1;
+    let at = l + (0.0 - lo.1) * (h - l) / rise;
+    let n = if at.is_finite() && rise > 0.0 {
+        at.ceil() as u32
+    } else {
+        lo.0 + (hi.0 - lo.0) / 2
+    };
+    n.clamp(lo.0 + 1, hi.0 - 1)
 }
 
 /// The head count of the team `groups` in `scenario`.
@@ -282,15 +340,16 @@ fn search_step(n: u32) -> u32 {
 /// team of `start` agents (its count in the scenario) searched up to
 /// `max_agents` with `replications` replications per count: the team's
 /// own count, the steps of a quarter out to 0 or to the bound, whichever
-/// takes more, and the halvings of the widest step there can be (a
-/// quarter of the larger of the bound and the count).
+/// takes more, the two rounds of interpolation (two counts each) and the
+/// halvings of the widest step there can be (a quarter of the larger of
+/// the bound and the count).
 ///
 /// ```
 /// use callroute::sim::search_runs;
 /// // From 40: down to 30, 23, 18, 14, 11, 9, 7, 6, 5, 4, 3, 2, 1, 0 (14
-/// // steps, more than the 5 up to 120), steps of at most 30 halved in 5:
-/// // 1 + 14 + 5 = 20 counts.
-/// assert_eq!(search_runs(40, 120, 5), 20 * 5);
+/// // steps, more than the 5 up to 120), 4 interpolated counts, steps of
+/// // at most 30 halved in 5: 1 + 14 + 4 + 5 = 24 counts.
+/// assert_eq!(search_runs(40, 120, 5), 24 * 5);
 /// assert_eq!(search_runs(1, 1, 5), 2 * 5);
 /// ```
 #[must_use]
@@ -308,7 +367,12 @@ pub fn search_runs(start: u32, max_agents: u32, replications: u32) -> u64 {
     }
     let widest = search_step(max_agents.max(start));
     let halvings = u64::from(u32::BITS - widest.saturating_sub(1).leading_zeros());
-    (1 + down.max(up) + halvings) * u64::from(replications)
+    let interpolations = if widest > 1 {
+        2 * u64::from(INTERPOLATIONS)
+    } else {
+        0
+    };
+    (1 + down.max(up) + interpolations + halvings) * u64::from(replications)
 }
 
 /// One point of a staffing curve: a count of agents and what it achieves.

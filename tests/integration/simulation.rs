@@ -670,3 +670,41 @@ fn a_busyness_factor_adds_its_variance_to_the_days_arrivals() {
     let err = s.validate().unwrap_err();
     assert!(err.to_string().contains("busyness_cv"), "{err}");
 }
+
+mod fewest_search {
+    use callroute::sim::{Dist, Scenario, SegmentTarget, fewest_agents_by, replicate, search_runs};
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 16, ..ProptestConfig::default() })]
+
+        /// Whatever the load, the target and where the team starts: the
+        /// answer meets the target and one agent fewer misses it, no count
+        /// is tried twice, and the search stays within `search_runs`.
+        #[test]
+        fn the_search_ends_on_the_fewest_within_its_bound(
+            per_hour in 20.0f64..2_000.0,
+            start in 1u32..60,
+            target in 0.3f64..0.95,
+        ) {
+            let s = Scenario::single_queue(start, per_hour, Dist::exponential(120.0).unwrap(), Some(Dist::exponential(200.0).unwrap()), 3_600);
+            let targets = [SegmentTarget { segment: "overall".into(), service_level: target }];
+            let max = 200;
+            let mut tried = Vec::new();
+            let (n, at) = fewest_agents_by(&s, &[0], &targets, max, |s: &Scenario| {
+                tried.push(s.groups[0].count);
+                replicate(s, 7, 4)
+            }).unwrap();
+            prop_assert!(at.overall.service_level.mean >= target);
+            if n > 0 {
+                let fewer = replicate(&s.with_team(&[0], n - 1).unwrap(), 7, 4).unwrap();
+                prop_assert!(fewer.overall.service_level.mean < target, "{n}: {tried:?}");
+            }
+            let mut once = tried.clone();
+            once.sort_unstable();
+            once.dedup();
+            prop_assert_eq!(once.len(), tried.len(), "{:?}", tried);
+            prop_assert!(tried.len() as u64 * 4 <= search_runs(start, max, 4), "{:?}", tried);
+        }
+    }
+}
