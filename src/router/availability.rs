@@ -1,9 +1,14 @@
 //! Who can take work now: per-channel bitsets of agents with free capacity,
-//! and the fully idle agents in idle order, overall and per skill.
+//! and the fully idle agents in idle order, overall, per skill and per
+//! queue (the agents whose routing profile serves it without delay).
 //!
 //! The idle orders let "longest idle" pick an agent without scanning every
-//! candidate: the router walks the order of the contact's rarest required
-//! skill from the longest idle and stops at the first eligible agent.
+//! candidate: the router walks the shortest order that holds every agent
+//! eligible for the contact (its rarest required skill's, or its queue's)
+//! from the longest idle and stops at the first eligible agent. The
+//! queue's order matters where other queues' agents hold the skill and
+//! serve the queue only after a delay (an overflow pool): the skill's
+//! order would walk past all of them.
 //!
 //! Each order is a vector sorted by `(idle since, agent id)`, read from a
 //! moving front, with lazy deletion: an agent's entries carry the epoch of
@@ -13,10 +18,11 @@
 //! Agents usually become idle "now", after everyone already idle, so an
 //! insertion is almost always a push at the back.
 
-use crate::model::{Channel, SkillId};
+use crate::model::{Channel, QueueId, SkillId};
 use crate::policy::IdleMeasure;
 use crate::router::bitset::Bitset;
 use crate::router::state::{AgentState, SelectionFacts};
+use rustc_hash::FxHashMap;
 
 /// `(idle since in ms, agent id)`: the order of [`Selection::LongestIdle`](crate::Selection::LongestIdle).
 pub(crate) type IdleKey = (u64, u32);
@@ -86,12 +92,15 @@ pub(crate) struct Availability {
     /// [`IdleMeasure::SinceAvailable`]), per list; a measure no queue
     /// selects by keeps empty lists.
     lists: [Vec<IdleList>; 2],
-    /// How many lists there are: every idle agent, then one per skill.
+    /// How many lists there are: every idle agent, then one per skill or
+    /// queue, in the order they were first needed.
     list_count: usize,
     /// The list of each skill, by skill id (`NO_LIST` for a skill no idle
     /// agent ever had): an index, not a hash lookup, on every arrival. As
     /// long as the highest skill id held: 256 KiB at most.
     skill_lists: Vec<u32>,
+    /// The list of each queue that some idle agent served without delay.
+    queue_lists: FxHashMap<QueueId, u32>,
     /// What the selection strategies compare, per slot.
     pub(crate) facts: Vec<SelectionFacts>,
     /// Bumped at every change of a slot's idle state.
@@ -169,6 +178,20 @@ impl Availability {
                         self.list_count += 1;
                     }
                     lists.push(*i);
+                }
+            }
+            // The queues it serves at once: by each queue's first entry,
+            // as the router's groups read the profile.
+            let entries = a.spec.profile.entries();
+            for (k, e) in entries.iter().enumerate() {
+                let first = entries.iter().take(k).all(|f| f.queue != e.queue);
+                if first && e.delay == crate::time::TimeSpan::ZERO {
+                    let next = self.list_count as u32;
+                    let i = *self.queue_lists.entry(e.queue).or_insert(next);
+                    if i == next {
+                        self.list_count += 1;
+                    }
+                    lists.push(i);
                 }
             }
             a.idle_lists = lists.as_slice().into();
@@ -272,12 +295,15 @@ impl Availability {
     }
 
     /// The list to walk for contacts needing `skills`, and how many idle
-    /// agents it holds under measure `m`: the list with the fewest (all idle agents when no
-    /// skill is required). A skill no idle agent ever had has an empty list.
+    /// agents it holds under measure `m`: of the lists of those skills and
+    /// of `queue` (given when only agents serving it without delay are
+    /// eligible), the one with the fewest (all idle agents when neither is
+    /// given). A skill or queue no idle agent ever had has an empty list.
     pub(crate) fn narrowest(
         &self,
         m: IdleMeasure,
         skills: impl Iterator<Item = SkillId>,
+        queue: Option<QueueId>,
     ) -> (usize, usize) {
         let mi = measure_index(m);
         let lists = self.lists.get(mi);
@@ -288,6 +314,7 @@ impl Availability {
                     .get(usize::from(s.get()))
                     .map_or(usize::MAX, |&i| i as usize)
             })
+            .chain(queue.map(|q| self.queue_lists.get(&q).map_or(usize::MAX, |&i| i as usize)))
             .min_by_key(|&i| live(i))
             .map_or((ALL, live(ALL)), |i| (i, live(i)))
     }

@@ -249,9 +249,14 @@ impl Router {
         let g = self.groups.get(group as usize)?;
         let q = self.queues.get(g.key.queue as usize)?;
         if let Selection::LongestIdle(m) = q.config.selection {
-            let (list, idle) = self
-                .available
-                .narrowest(m, g.key.requirements.skills().iter().map(|r| r.skill));
+            // Without widening, every eligible agent serves the queue
+            // without delay: its order is a candidate.
+            let queue = g.key.widen.is_empty().then_some(q.config.id);
+            let (list, idle) = self.available.narrowest(
+                m,
+                g.key.requirements.skills().iter().map(|r| r.skill),
+                queue,
+            );
             let eligible = g.eligible_now.len();
             let conclusive = idle <= eligible;
             // Else: the expected idle eligible agents, against the walk's
