@@ -268,6 +268,21 @@ pub fn fewest_agents_by<E: From<SimError>>(
     // the count where the straight line between the ends' margins crosses
     // 0 and its neighbour on the other side of the crossing (when the
     // line is right, the two settle it), then halving.
+    // Tries count `n`: it becomes the end of the bracket on its side.
+    let mut place = |n: u32,
+                     lo: &mut Option<(u32, f64)>,
+                     hi: &mut (u32, f64),
+                     best: &mut Summary|
+     -> Result<bool, E> {
+        let s = with(n)?;
+        let m = margin(&s)?;
+        if meets(m) {
+            (*hi, *best) = ((n, m), s);
+        } else {
+            *lo = Some((n, m));
+        }
+        Ok(meets(m))
+    };
     let mut rounds = 0;
     while let Some(l) = lo.filter(|&(l, _)| hi.0 - l > 1) {
         let interpolating = rounds < INTERPOLATIONS;
@@ -277,26 +292,13 @@ pub fn fewest_agents_by<E: From<SimError>>(
         } else {
             l.0 + (hi.0 - l.0) / 2
         };
-        let s = with(probe)?;
-        let m = margin(&s)?;
-        if meets(m) {
-            (hi, best) = ((probe, m), s);
-        } else {
-            lo = Some((probe, m));
-        }
+        let met = place(probe, &mut lo, &mut hi, &mut best)?;
         let Some(l) = lo.filter(|&(l, _)| hi.0 - l > 1 && interpolating) else {
             continue;
         };
-        let neighbour = if meets(m) { probe - 1 } else { probe + 1 };
-        if neighbour <= l.0 || neighbour >= hi.0 {
-            continue;
-        }
-        let s = with(neighbour)?;
-        let m = margin(&s)?;
-        if meets(m) {
-            (hi, best) = ((neighbour, m), s);
-        } else {
-            lo = Some((neighbour, m));
+        let neighbour = if met { probe - 1 } else { probe + 1 };
+        if neighbour > l.0 && neighbour < hi.0 {
+            place(neighbour, &mut lo, &mut hi, &mut best)?;
         }
     }
     Ok((hi.0, best))
