@@ -19,12 +19,14 @@ mod naive;
 mod router;
 mod sim;
 mod staffing;
+mod study;
 
 criterion_group!(
     benches,
     router::define,
     staffing::define,
     sim::define,
+    study::define,
     machine::define
 );
 criterion_main!(benches);
