@@ -271,7 +271,7 @@ fn announce(scenario: &Scenario, a: &StudyArgs) -> Result<(), String> {
         };
         eprintln!(
             "callroute: this study makes up to {runs} runs of the day; one took {took} here, \
-             so expect about {} on {threads} threads.",
+             so at most about {} on {threads} threads (its searches usually end far sooner).",
             if secs < 120.0 {
                 format!("{secs:.0} s")
             } else {
