@@ -208,6 +208,12 @@ struct Live {
 }
 
 impl Live {
+    /// Whether it still waits for its first answer (not answered, not on
+    /// transfer hold): its patience and mood still count.
+    fn in_first_wait(&self) -> bool {
+        !self.answered && self.transferred_at.is_none()
+    }
+
     /// Whether it is an inbound contact (outbound tasks have no interval).
     fn inbound(&self) -> bool {
         self.interval != u32::MAX
@@ -690,6 +696,11 @@ impl Simulation {
         }
     }
 
+    /// The end of the horizon, ms: arrivals, repeats and redials stop there.
+    fn horizon(&self) -> u64 {
+        self.interval_ms.saturating_mul(u64::from(self.intervals))
+    }
+
     fn at(&self) -> Timestamp {
         Timestamp::from_millis(self.now)
     }
@@ -881,6 +892,7 @@ impl Simulation {
         };
         self.service_ends(l.agent);
         let group = self.agents.get(l.agent.get() as usize).map(|a| a.group);
+        let horizon = self.horizon();
         let Some(s) = self
             .streams
             .get_mut(l.stream as usize)
@@ -891,7 +903,6 @@ impl Simulation {
             let d = self.router.finish(contact, self.at())?;
             return self.apply(&d);
         };
-        let horizon = self.interval_ms.saturating_mul(u64::from(self.intervals));
         let share = group
             .and_then(|g| s.behaviour.by_group.get(g as usize))
             .map_or(s.behaviour.unresolved_share, |b| b.unresolved_share);
@@ -1005,7 +1016,7 @@ impl Simulation {
             return Ok(());
         };
         // A caller on transfer hold does not hang up.
-        if l.answered || l.transferred_at.is_some() {
+        if !l.in_first_wait() {
             return Ok(());
         }
         self.live.remove(contact);
@@ -1038,7 +1049,7 @@ impl Simulation {
     /// The caller of contact `l`, who just hung up, may redial (by the
     /// stream's share), at least a second later and within the horizon.
     fn redial(&mut self, l: &Live) {
-        let horizon = self.interval_ms.saturating_mul(u64::from(self.intervals));
+        let horizon = self.horizon();
         let Some(s) = self.streams.get_mut(l.stream as usize) else {
             return;
         };
@@ -1329,7 +1340,7 @@ impl Simulation {
         let Some(l) = self.live.get(contact).copied() else {
             return Ok(());
         };
-        if l.answered || l.transferred_at.is_some() {
+        if !l.in_first_wait() {
             return Ok(());
         }
         let drift = self
@@ -1467,7 +1478,7 @@ impl Simulation {
         // Agent time on duty within the window, by default up to the end
         // of the run.
         let end = if self.window.1 == u64::MAX {
-            self.now.max(self.interval_ms * u64::from(self.intervals))
+            self.now.max(self.horizon())
         } else {
             self.window.1
         };
