@@ -50,6 +50,7 @@
 //! # Ok::<(), callroute::sim::SimError>(())
 //! ```
 
+mod bracket;
 mod dist;
 mod engine;
 mod error;

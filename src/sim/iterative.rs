@@ -13,6 +13,7 @@
 //! by every simulation) because the contacts of a multi-skill center with
 //! priorities and overflow have no such distribution to read.
 
+use super::bracket::{Bracket, margin};
 use super::{Scenario, SimError, Summary};
 use crate::model::QueueId;
 use serde::{Deserialize, Serialize};
@@ -60,9 +61,13 @@ pub struct IterativeStaffing {
 /// The counts start from the scenario's. After each simulation a cell
 /// that meets its target becomes the upper end of its bracket and one
 /// that misses the lower end (a verdict that contradicts an earlier one,
-/// moved by its neighbours' changes, replaces it), and the next count is
-/// the bracket's middle, or a step of a quarter (at least one agent) out
-/// of it while one end is unknown. The search settles when a simulation
+/// moved by its neighbours' changes, replaces it). The next count is as
+/// in [`fewest_agents_by`](super::fewest_agents_by): out by steps that
+/// double (from an eighth of the count, or from one agent after a
+/// contradiction) while one end is unknown; within the bracket, up to
+/// three counts where the straight line between the ends' margins (the
+/// cell's service level against its target on the logit scale) crosses,
+/// then halving. The search settles when a simulation
 /// at every cell's upper end meets every target and each cell is one
 /// above its lower end (or at zero). Then comes a check: a cell whose
 /// miss one agent lower was seen while a neighbour (the cell of its
@@ -129,17 +134,19 @@ pub fn iterative_staffing<E: From<SimError>>(
         counts.push(g.count);
         queues.push(q);
     }
-    let mut brackets = vec![Bracket::default(); cells.len()];
+    let mut brackets: Vec<Bracket<Vec<u32>>> = vec![Bracket::default(); cells.len()];
     let mut trial = scenario.clone();
     let mut iterations = 0u32;
-    let mut run = |counts: &[u32], trial: &mut Scenario| -> Result<(Summary, Vec<bool>), E> {
+    // The figures at `counts` and each cell's margin there (see
+    // [`margin`]: at least 0 when its target is met).
+    let mut run = |counts: &[u32], trial: &mut Scenario| -> Result<(Summary, Vec<f64>), E> {
         for (c, &n) in cells.iter().zip(counts) {
             if let Some(g) = trial.groups.get_mut(c.group) {
                 g.count = n;
             }
         }
         let summary = evaluate(trial)?;
-        let met = cells
+        let margins = cells
             .iter()
             .zip(&queues)
             .map(|(c, &q)| {
@@ -148,19 +155,19 @@ pub fn iterative_staffing<E: From<SimError>>(
                     .get(q)
                     .and_then(|(_, per_k)| per_k.get(c.interval as usize))
                     .map_or(1.0, |k| k.service_level.mean);
-                level >= c.service_level
+                margin(level, c.service_level)
             })
             .collect();
-        Ok((summary, met))
+        Ok((summary, margins))
     };
     // The search: every cell moves at once.
     let summary = loop {
         iterations += 1;
-        let (summary, met) = run(&counts, &mut trial)?;
-        let all_met = met.iter().all(|&m| m);
+        let (summary, margins) = run(&counts, &mut trial)?;
+        let all_met = margins.iter().all(|&m| m >= 0.0);
         let mut next = Vec::with_capacity(counts.len());
-        for ((b, &n), &meets) in brackets.iter_mut().zip(&counts).zip(&met) {
-            b.record(n, meets, &counts);
+        for ((b, &n), &m) in brackets.iter_mut().zip(&counts).zip(&margins) {
+            b.record(n, m, counts.clone());
             next.push(b.next(n));
         }
         if next == counts && all_met {
@@ -217,7 +224,7 @@ pub fn iterative_staffing<E: From<SimError>>(
                     ) else {
                         return false;
                     };
-                    c.interval % 3 == third && n > 0 && !b.misses_hold(n - 1, near, &counts)
+                    c.interval % 3 == third && n > 0 && !misses_hold(b, n - 1, near, &counts)
                 })
                 .collect();
             if tried.is_empty() {
@@ -233,8 +240,9 @@ pub fn iterative_staffing<E: From<SimError>>(
                     *c -= 1;
                 }
             }
-            let (probe, met) = run(&fewer, &mut trial)?;
-            let meets = |i: usize| met.get(i).copied().unwrap_or(false);
+            let (probe, margins) = run(&fewer, &mut trial)?;
+            let at = |i: usize| margins.get(i).copied().unwrap_or(-1.0);
+            let meets = |i: usize| at(i) >= 0.0;
             let mut kept = 0;
             for &i in &tried {
                 let near = neighbours.get(i).map_or(&[][..], Vec::as_slice);
@@ -243,10 +251,11 @@ pub fn iterative_staffing<E: From<SimError>>(
                 };
                 if meets(i) && near.iter().all(|&j| meets(j)) {
                     *n -= 1;
-                    b.record(*n, true, &fewer);
+                    b.record(*n, at(i), fewer.clone());
                     kept += 1;
                 } else {
-                    b.refuted(*n - 1, &fewer);
+                    // A miss, this cell's or a neighbour's.
+                    b.record(*n - 1, at(i).min(-f64::MIN_POSITIVE), fewer.clone());
                 }
             }
             if kept == tried.len() {
@@ -268,13 +277,13 @@ pub fn iterative_staffing<E: From<SimError>>(
             return give_up(counts, iterations, summary);
         }
         iterations += 1;
-        let (at, met) = run(&counts, &mut trial)?;
+        let (at, margins) = run(&counts, &mut trial)?;
         summary = at;
         exact = true;
         let before = counts.clone();
-        for ((n, b), &meets) in counts.iter_mut().zip(brackets.iter_mut()).zip(&met) {
-            if !meets {
-                b.record(*n, false, &before);
+        for ((n, b), &m) in counts.iter_mut().zip(brackets.iter_mut()).zip(&margins) {
+            if m < 0.0 {
+                b.record(*n, m, before.clone());
                 *n += 1;
                 exact = false;
             }
@@ -288,114 +297,30 @@ pub fn iterative_staffing<E: From<SimError>>(
     })
 }
 
-/// What is known of one cell: the largest count seen to miss (with every
-/// cell's count at the time) and the smallest seen to meet, as of the
-/// latest verdicts.
-#[derive(Debug, Clone, Default)]
-struct Bracket {
-    misses: Option<(u32, Vec<u32>)>,
-    meets: Option<u32>,
-}
-
-impl Bracket {
-    /// Records the verdict at `n`, every cell's count being `counts`: the
-    /// latest is the truth, so an end it contradicts is forgotten.
-    fn record(&mut self, n: u32, meets: bool, counts: &[u32]) {
-        if meets {
-            self.meets = Some(n);
-            if self.misses.as_ref().is_some_and(|m| m.0 >= n) {
-                self.misses = None;
-            }
-        } else {
-            self.misses = Some((n, counts.to_vec()));
-            if self.meets.is_some_and(|m| m <= n) {
-                self.meets = None;
-            }
-        }
-    }
-
-    /// Records that with this cell at `n` and every cell at `counts` some
-    /// target was missed (this cell's or another's).
-    fn refuted(&mut self, n: u32, counts: &[u32]) {
-        self.misses = Some((n, counts.to_vec()));
-    }
-
-    /// Whether a miss at `n` was seen with none of the cells `near` at
-    /// more agents than in `counts`: with no more agents next to it, it
-    /// misses still.
-    fn misses_hold(&self, n: u32, near: &[usize], counts: &[u32]) -> bool {
-        self.misses.as_ref().is_some_and(|(m, then)| {
-            *m == n
-                && near
-                    .iter()
-                    .all(|&j| matches!((then.get(j), counts.get(j)), (Some(t), Some(c)) if c <= t))
-        })
-    }
-
-    /// The count to try next.
-    fn next(&self, current: u32) -> u32 {
-        let step = |n: u32| (n / 4).max(1);
-        match (self.misses.as_ref().map(|m| m.0), self.meets) {
-            (Some(lo), Some(hi)) if hi > lo + 1 => lo + (hi - lo) / 2,
-            (Some(_), Some(hi)) | (None, Some(hi @ 0)) => hi,
-            (None, Some(hi)) => hi - step(hi),
-            (Some(lo), None) => lo.saturating_add(step(lo)),
-            (None, None) => current,
-        }
-    }
+/// Whether `bracket` holds a miss at `n` seen with none of the cells
+/// `near` at more agents than in `counts`: with no more agents next to
+/// it, it misses still.
+fn misses_hold(bracket: &Bracket<Vec<u32>>, n: u32, near: &[usize], counts: &[u32]) -> bool {
+    bracket.misses().is_some_and(|(m, then)| {
+        m == n
+            && near
+                .iter()
+                .all(|&j| matches!((then.get(j), counts.get(j)), (Some(t), Some(c)) if c <= t))
+    })
 }
 
 #[cfg(test)]
 mod tests {
-    use super::Bracket;
+    use super::{Bracket, misses_hold};
 
     #[test]
-    fn a_bracket_narrows_to_the_fewest_that_meet() {
-        // Meets from 7 up: from 12, down by quarters, then halves.
+    fn a_miss_holds_while_no_neighbour_has_more() {
         let mut b = Bracket::default();
-        let mut n = 12;
-        let mut tried = vec![n];
-        for _ in 0..20 {
-            b.record(n, n >= 7, &[]);
-            let next = b.next(n);
-            if next == n {
-                break;
-            }
-            n = next;
-            tried.push(n);
-        }
-        assert_eq!(n, 7, "{tried:?}");
-        assert!(tried.len() <= 7, "{tried:?}");
-        // From below, up by quarters.
-        let mut b = Bracket::default();
-        let mut n = 1;
-        for _ in 0..40 {
-            b.record(n, n >= 30, &[]);
-            let next = b.next(n);
-            if next == n {
-                break;
-            }
-            n = next;
-        }
-        assert_eq!(n, 30);
-    }
-
-    #[test]
-    fn a_later_verdict_replaces_one_it_contradicts() {
-        let mut b = Bracket::default();
-        b.record(5, true, &[5, 3]);
-        b.record(4, false, &[4, 3]);
-        assert_eq!(b.next(4), 5);
+        b.record(5, 0.5, vec![5, 3]);
+        b.record(4, -0.5, vec![4, 3]);
         // The miss at 4 holds while the other cell has no more than 3.
-        assert!(b.misses_hold(4, &[1], &[5, 2]));
-        assert!(!b.misses_hold(4, &[1], &[5, 4]));
-        // A neighbour's cut makes 5 miss now: the search goes up again.
-        b.record(5, false, &[5, 1]);
-        assert_eq!((b.misses.as_ref().map(|m| m.0), b.meets), (Some(5), None));
-        assert_eq!(b.next(5), 6);
-        // Zero meets: nothing to cut.
-        let mut b = Bracket::default();
-        b.record(0, true, &[0]);
-        assert_eq!(b.next(0), 0);
+        assert!(misses_hold(&b, 4, &[1], &[5, 2]));
+        assert!(!misses_hold(&b, 4, &[1], &[5, 4]));
+        assert!(!misses_hold(&b, 3, &[1], &[5, 2]));
     }
 }

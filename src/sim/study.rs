@@ -2,6 +2,7 @@
 //! customers, the staffing curve of a group, and the fewest agents of a
 //! group that meet per-segment targets where no formula applies.
 
+use super::bracket::{self, Bracket, INTERPOLATIONS, first_step};
 use super::replicate::{Estimate, run_replications};
 use super::stats::Segment;
 use super::{Report, Scenario, SimError, Summary};
@@ -128,13 +129,15 @@ pub struct SegmentTarget {
 /// `replications` replications, searching up to `max_agents`; returns the
 /// team's head count and the summary there. A team's head count is split
 /// among its groups in proportion to their counts in `scenario` (see
-/// [`Scenario::with_team`]); a team of one group is that group. Common random numbers make the results of two counts
-/// differ by staffing, not by luck, so the search is a binary search over
-/// the count (the service level is assumed to rise with agents), from
-/// the team's own count by steps of a quarter until one count meets and
-/// one misses, then between them two rounds that try where the straight
-/// line between the two ends' margins over their targets crosses (and the
-/// count next to it on the other side), then halving: at most
+/// [`Scenario::with_team`]); a team of one group is that group. Common
+/// random numbers make the results of two counts differ by staffing, not
+/// by luck, so the search narrows a bracket over the count (the service
+/// level is assumed to rise with agents): from the team's own count out by
+/// steps that double, from an eighth of the count, until one count meets
+/// and one misses; then up to three counts where the straight line between
+/// the two ends' margins crosses (each target's service level against its
+/// target on the logit scale, the least of them), the middle instead when
+/// the two counts tried before fell on the same side; then halving: at most
 /// [`search_runs`]`(count, max_agents, replications)` runs of the day,
 /// each reported to `on_run` as it ends (for a progress display).
 ///
@@ -186,8 +189,9 @@ pub fn fewest_agents_by_simulation(
 ///     tried.push(s.groups[0].count);
 ///     replicate(s, 1, 5)
 /// })?;
-/// // The team's own count first, then up by quarters, then within the bracket.
-/// assert_eq!(&tried[..4], &[1, 2, 3, 4]);
+/// // The team's own count first, then up by doubling steps, then within
+/// // the bracket.
+/// assert_eq!(&tried[..4], &[1, 2, 4, 8]);
 /// assert!(tried.contains(&agents));
 /// // No count is tried twice.
 /// let mut once = tried.clone();
@@ -204,9 +208,8 @@ pub fn fewest_agents_by<E: From<SimError>>(
     mut evaluate: impl FnMut(&Scenario) -> Result<Summary, E>,
 ) -> Result<(u32, Summary), E> {
     let mut with = |n: u32| -> Result<Summary, E> { evaluate(&scenario.with_team(groups, n)?) };
-    // How far the summary is above its targets: the least of each target's
-    // service level less the target (at least 0 exactly when every target
-    // is met).
+    // How far the summary is from its targets: the least of each
+    // target's margin (at least 0 exactly when every target is met).
     let margin = |summary: &Summary| -> Result<f64, SimError> {
         let mut least = f64::INFINITY;
         for t in targets {
@@ -216,112 +219,34 @@ pub fn fewest_agents_by<E: From<SimError>>(
                     format!("no segment named `{}`", t.segment),
                 ));
             };
-            least = least.min(seg.service_level.mean - t.service_level);
+            least = least.min(bracket::margin(seg.service_level.mean, t.service_level));
         }
         Ok(least)
     };
-    let meets = |m: f64| m >= 0.0;
-    // A bracket around the fewest: `lo` misses (or is below 0), `hi`
-    // meets, found by steps of a quarter from the team's own count; with
-    // the margin at each end.
-    let start = team_count(scenario, groups).clamp(1, max_agents.max(1));
-    let first = with(start)?;
-    let first_margin = margin(&first)?;
-    let (mut lo, mut hi, mut best): (Option<(u32, f64)>, (u32, f64), Summary);
-    if meets(first_margin) {
-        (hi, best) = ((start, first_margin), first);
-        loop {
-            if hi.0 == 0 {
-                return Ok((0, best));
-            }
-            let n = hi.0 - search_step(hi.0);
-            let s = with(n)?;
-            let m = margin(&s)?;
-            if meets(m) {
-                (hi, best) = ((n, m), s);
-            } else {
-                lo = Some((n, m));
-                break;
-            }
-        }
-    } else {
-        let mut below = (start, first_margin);
-        loop {
-            if below.0 >= max_agents {
-                return Err(SimError::invalid(
-                    "max_agents",
-                    format!("{max_agents} agents do not meet the targets"),
-                )
-                .into());
-            }
-            let n = below.0.saturating_add(search_step(below.0)).min(max_agents);
-            let s = with(n)?;
-            let m = margin(&s)?;
-            if meets(m) {
-                (lo, hi, best) = (Some(below), (n, m), s);
-                break;
-            }
-            below = (n, m);
-        }
-    }
-    // Within the bracket: first up to `INTERPOLATIONS` rounds that try
-    // the count where the straight line between the ends' margins crosses
-    // 0 and its neighbour on the other side of the crossing (when the
-    // line is right, the two settle it), then halving.
-    // Tries count `n`: it becomes the end of the bracket on its side.
-    let mut place = |n: u32,
-                     lo: &mut Option<(u32, f64)>,
-                     hi: &mut (u32, f64),
-                     best: &mut Summary|
-     -> Result<bool, E> {
+    let mut bracket = Bracket::default();
+    let mut n = team_count(scenario, groups).clamp(1, max_agents.max(1));
+    let mut best = None;
+    loop {
         let s = with(n)?;
         let m = margin(&s)?;
-        if meets(m) {
-            (*hi, *best) = ((n, m), s);
-        } else {
-            *lo = Some((n, m));
+        bracket.record(n, m, ());
+        if m >= 0.0 {
+            best = Some(s);
         }
-        Ok(meets(m))
-    };
-    let mut rounds = 0;
-    while let Some(l) = lo.filter(|&(l, _)| hi.0 - l > 1) {
-        let interpolating = rounds < INTERPOLATIONS;
-        rounds += 1;
-        let probe = if interpolating {
-            crossing(l, hi)
-        } else {
-            l.0 + (hi.0 - l.0) / 2
-        };
-        let met = place(probe, &mut lo, &mut hi, &mut best)?;
-        let Some(l) = lo.filter(|&(l, _)| hi.0 - l > 1 && interpolating) else {
-            continue;
-        };
-        let neighbour = if met { probe - 1 } else { probe + 1 };
-        if neighbour > l.0 && neighbour < hi.0 {
-            place(neighbour, &mut lo, &mut hi, &mut best)?;
+        if bracket.settled()
+            && let (Some(n), Some(best)) = (bracket.meets(), best.take())
+        {
+            return Ok((n, best));
         }
+        if bracket.meets().is_none() && n >= max_agents {
+            return Err(SimError::invalid(
+                "max_agents",
+                format!("{max_agents} agents do not meet the targets"),
+            )
+            .into());
+        }
+        n = bracket.next(n).min(max_agents);
     }
-    Ok((hi.0, best))
-}
-
-/// How many rounds of interpolation [`fewest_agents_by`] tries within its
-/// bracket before it halves.
-const INTERPOLATIONS: u32 = 2;
-
-/// The first count strictly between `lo` and `hi` (each a count and its
-/// margin, `lo`'s below 0, `hi`'s at least 0) that the straight line
-/// between them puts at or above 0; the middle when the margins give no
-/// line.
-fn crossing(lo: (u32, f64), hi: (u32, f64)) -> u32 {
-    let (l, h) = (f64::from(lo.0), f64::from(hi.0));
-    let rise = hi.1 - lo.1;
-    let at = l + (0.0 - lo.1) * (h - l) / rise;
-    let n = if at.is_finite() && rise > 0.0 {
-        at.ceil() as u32
-    } else {
-        lo.0 + (hi.0 - lo.0) / 2
-    };
-    n.clamp(lo.0 + 1, hi.0 - 1)
 }
 
 /// The head count of the team `groups` in `scenario`.
@@ -332,45 +257,45 @@ fn team_count(scenario: &Scenario, groups: &[usize]) -> u32 {
         .fold(0, u32::saturating_add)
 }
 
-/// The step the search takes from `n` while one end of its bracket is
-/// unknown: a quarter, at least one agent.
-fn search_step(n: u32) -> u32 {
-    (n / 4).max(1)
-}
-
 /// The most runs of the day [`fewest_agents_by_simulation`] makes for a
 /// team of `start` agents (its count in the scenario) searched up to
 /// `max_agents` with `replications` replications per count: the team's
-/// own count, the steps of a quarter out to 0 or to the bound, whichever
-/// takes more, the two rounds of interpolation (two counts each) and the
-/// halvings of the widest step there can be (a quarter of the larger of
-/// the bound and the count).
+/// own count, the doubling steps out to 0 or to the bound, whichever
+/// takes more, the interpolations and the halvings of the widest step
+/// there can be.
 ///
 /// ```
 /// use callroute::sim::search_runs;
-/// // From 40: down to 30, 23, 18, 14, 11, 9, 7, 6, 5, 4, 3, 2, 1, 0 (14
-/// // steps, more than the 5 up to 120), 4 interpolated counts, steps of
-/// // at most 30 halved in 5: 1 + 14 + 4 + 5 = 24 counts.
-/// assert_eq!(search_runs(40, 120, 5), 24 * 5);
+/// // From 40: down by 5, 10, 20 to 0 (4 steps, fewer than the 5 up to
+/// // 120 by 5, 10, 20, 40 and 5), 3 interpolated counts, a step of at
+/// // most 40 halved in 6: 1 + 5 + 3 + 6 = 15 counts.
+/// assert_eq!(search_runs(40, 120, 5), 15 * 5);
 /// assert_eq!(search_runs(1, 1, 5), 2 * 5);
 /// ```
 #[must_use]
 pub fn search_runs(start: u32, max_agents: u32, replications: u32) -> u64 {
     let start = start.clamp(1, max_agents.max(1));
-    let (mut down, mut n) = (0u64, start);
-    while n > 0 {
-        n -= search_step(n);
-        down += 1;
-    }
-    let (mut up, mut n) = (0u64, start);
-    while n < max_agents {
-        n = n.saturating_add(search_step(n)).min(max_agents);
-        up += 1;
-    }
-    let widest = search_step(max_agents.max(start));
+    // The steps out from `start` until `done`, and the widest (the
+    // bracket is at most that wide when its other end turns up).
+    let out = |done: &dyn Fn(u32) -> bool, toward: &dyn Fn(u32, u32) -> u32| {
+        let (mut steps, mut n, mut step, mut widest) = (0u64, start, first_step(start), 0);
+        while !done(n) {
+            let to = toward(n, step);
+            widest = widest.max(to.abs_diff(n));
+            n = to;
+            step = step.saturating_mul(2);
+            steps += 1;
+        }
+        (steps, widest)
+    };
+    let (down, down_widest) = out(&|n| n == 0, &|n, s| n.saturating_sub(s));
+    let (up, up_widest) = out(&|n| n >= max_agents, &|n, s| {
+        n.saturating_add(s).min(max_agents)
+    });
+    let widest = down_widest.max(up_widest).max(1);
     let halvings = u64::from(u32::BITS - widest.saturating_sub(1).leading_zeros());
     let interpolations = if widest > 1 {
-        2 * u64::from(INTERPOLATIONS)
+        u64::from(INTERPOLATIONS)
     } else {
         0
     };
