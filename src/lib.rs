@@ -67,6 +67,8 @@ mod error;
 pub mod model;
 pub mod policy;
 pub mod router;
+#[cfg(feature = "schedule")]
+pub mod schedule;
 #[cfg(feature = "sim")]
 pub mod sim;
 mod small_list;

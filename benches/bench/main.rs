@@ -17,6 +17,7 @@ mod machine;
 #[allow(dead_code)]
 mod naive;
 mod router;
+mod schedule;
 mod sim;
 mod staffing;
 mod study;
@@ -26,6 +27,7 @@ criterion_group!(
     router::define,
     staffing::define,
     sim::define,
+    schedule::define,
     study::define,
     machine::define
 );

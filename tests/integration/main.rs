@@ -20,6 +20,8 @@ mod reliability;
 mod repeats;
 mod scenario_files;
 mod scenarios;
+#[cfg(feature = "schedule")]
+mod schedule;
 mod sim_customers;
 mod sim_measures;
 mod sim_moves;
