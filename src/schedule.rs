@@ -50,7 +50,7 @@ mod model;
 mod plan;
 
 pub use error::ScheduleError;
-pub use model::{MAX_STEPS, schedule};
+pub use model::{MAX_STEPS, MAX_VARIABLES, schedule};
 pub use plan::{BreakStart, Crew, Plan, PlannedShift, Shortfall};
 
 use serde::{Deserialize, Serialize};

@@ -12,6 +12,10 @@ use good_lp::{
 /// 1,440): times that share no longer step make too large a program.
 pub const MAX_STEPS: u64 = 2_880;
 
+/// The most variables the program may have: one per start of a shift
+/// type and one per start of each of its breaks.
+pub const MAX_VARIABLES: u64 = 100_000;
+
 /// The cheapest plan of shifts of `shift_types` that has at least the
 /// agents of `requirement` present in every step of the day; where none
 /// does, the cheapest of those with the fewest agent-steps short (see the
@@ -23,7 +27,8 @@ pub const MAX_STEPS: u64 = 2_880;
 /// start, a length of 0, a shift that ends after the day, a cost that is
 /// negative or not finite, `min_agents` above `max_agents`, a break that
 /// ends after its shift or whose window overlaps the one before, or times
-/// that share no step of at least a day over [`MAX_STEPS`];
+/// that share no step of at least a day over [`MAX_STEPS`], or a
+/// program of more than [`MAX_VARIABLES`] variables;
 /// [`ScheduleError::Solver`] if the solver stops without a plan.
 pub fn schedule(
     requirement: &Requirement,
@@ -128,6 +133,26 @@ fn validate(requirement: &Requirement, shift_types: &[ShiftType]) -> Result<u64,
             format!(
                 "the times share a step of {step} s only: {} steps in the day, more than {MAX_STEPS}",
                 day / step
+            ),
+        ));
+    }
+    // The program's size: a variable per start, and per break start.
+    let variables: u64 = shift_types
+        .iter()
+        .map(|t| {
+            let per_start: u64 = t
+                .breaks
+                .iter()
+                .map(|b| (b.latest_secs - b.earliest_secs) / step + 1)
+                .sum();
+            (t.starts_secs.len() as u64).saturating_mul(1 + per_start)
+        })
+        .fold(0, u64::saturating_add);
+    if variables > MAX_VARIABLES {
+        return Err(ScheduleError::invalid(
+            "shift_types",
+            format!(
+                "{variables} variables (a start of a shift or of a break each), more than {MAX_VARIABLES}: fewer starts, narrower break windows or a longer step"
             ),
         ));
     }

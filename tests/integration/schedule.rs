@@ -376,6 +376,22 @@ fn bad_input_names_its_field() {
         }]),
         "shift_types"
     );
+    // A start every minute, each with a break that may start in any of
+    // 334 minutes: a program of over 300,000 variables.
+    let minutes = Requirement::new(60, vec![1; 1_440]).unwrap();
+    let wide = ShiftType {
+        starts_secs: (0..960).map(|m| m * 60).collect(),
+        length_secs: 28_800,
+        breaks: vec![BreakRule::new(600, 0, 19_980)],
+        ..ok.clone()
+    };
+    match schedule(&minutes, &[wide]) {
+        Err(ScheduleError::Invalid { field, reason }) => {
+            assert_eq!(field, "shift_types");
+            assert!(reason.contains("variables"), "{reason}");
+        }
+        other => panic!("{other:?}"),
+    }
     assert!(matches!(
         Requirement::new(1_800, vec![]),
         Err(ScheduleError::Invalid { .. })
