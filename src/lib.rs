@@ -69,6 +69,11 @@ pub mod policy;
 pub mod router;
 #[cfg(feature = "schedule")]
 pub mod schedule;
+#[cfg(feature = "schedule")]
+// Shift types read whole seconds; the fractional readers serve the
+// simulator's scenarios (its feature brings this one).
+#[cfg_attr(not(feature = "sim"), allow(dead_code))]
+mod secs;
 #[cfg(feature = "sim")]
 pub mod sim;
 mod small_list;

@@ -50,7 +50,7 @@ mod model;
 mod plan;
 
 pub use error::ScheduleError;
-pub use model::{MAX_STEPS, MAX_VARIABLES, schedule};
+pub use model::{MAX_STEPS, MAX_VARIABLES, check, schedule};
 pub use plan::{BreakStart, Crew, Plan, PlannedShift, Shortfall};
 
 use serde::{Deserialize, Serialize};
@@ -58,12 +58,15 @@ use serde::{Deserialize, Serialize};
 /// A kind of shift agents may work: when it may start, how long it lasts,
 /// its breaks, its cost and how many may work it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ShiftType {
     /// Its name, as the plan shows it.
     pub name: String,
     /// The times it may start, seconds from the start of the day.
+    #[serde(deserialize_with = "crate::secs::wholes")]
     pub starts_secs: Vec<u64>,
     /// How long it lasts, seconds, breaks included.
+    #[serde(deserialize_with = "crate::secs::whole")]
     pub length_secs: u64,
     /// Its breaks, in the order they are taken; their windows may not
     /// overlap.
@@ -112,17 +115,25 @@ impl ShiftType {
 /// One break of a shift: how long it lasts and the window it must start
 /// in, counted from the shift's start.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct BreakRule {
     /// How long it lasts, seconds.
+    #[serde(deserialize_with = "crate::secs::whole")]
     pub length_secs: u64,
     /// The earliest it may start, seconds after the shift's start.
+    #[serde(deserialize_with = "crate::secs::whole")]
     pub earliest_secs: u64,
     /// The latest it may start, seconds after the shift's start.
+    #[serde(deserialize_with = "crate::secs::whole")]
     pub latest_secs: u64,
     /// Whether it is paid (a short rest) or not (a meal); unpaid time does
-    /// not count in [`ShiftType::paid_secs`].
-    #[serde(default)]
+    /// not count in [`ShiftType::paid_secs`]. Default: paid.
+    #[serde(default = "paid")]
     pub paid: bool,
+}
+
+fn paid() -> bool {
+    true
 }
 
 impl BreakRule {

@@ -58,11 +58,12 @@ mod histogram;
 mod iterative;
 mod live;
 mod replicate;
+mod roster;
 mod scenario;
-mod secs;
 mod shard;
 mod stats;
 mod study;
+mod verified;
 
 pub use dist::Dist;
 pub use engine::Simulation;
@@ -73,6 +74,7 @@ pub use replicate::{
     Estimate, QueueFlowSummary, SegmentSummary, Summary, replicate, replication_seed,
     run_replications,
 };
+pub use roster::Roster;
 pub use scenario::{
     AgentGroup, Churn, Conversion, Costs, Deescalation, Redial, ReportWindow,
     SENTIMENT_UPDATE_SECS, Scenario, ServedBy, Shift, Stream, Transfer,
@@ -82,4 +84,7 @@ pub use stats::{QueueFlow, Report, Segment};
 pub use study::{
     CurvePoint, Difference, SegmentTarget, compare, compare_reports, fewest_agents_by,
     fewest_agents_by_simulation, search_runs, staffing_curve,
+};
+pub use verified::{
+    CheckedSchedule, PATIENCE, RAISE, RosterPlan, VerifiedSchedule, verified_schedule,
 };

@@ -52,6 +52,16 @@ pub fn schedule(
 }
 
 /// Checks the input; returns the time step, seconds.
+/// Whether [`schedule`] takes `shift_types` against `requirement`: the
+/// checks it makes before solving.
+///
+/// # Errors
+///
+/// As [`schedule`]'s [`ScheduleError::Invalid`].
+pub fn check(requirement: &Requirement, shift_types: &[ShiftType]) -> Result<(), ScheduleError> {
+    validate(requirement, shift_types).map(|_| ())
+}
+
 fn validate(requirement: &Requirement, shift_types: &[ShiftType]) -> Result<u64, ScheduleError> {
     let day = requirement.day_secs();
     let mut step = requirement.interval_secs();

@@ -24,17 +24,17 @@ pub enum Dist {
     /// Exponential with this mean.
     Exponential {
         /// Mean, seconds.
-        #[serde(deserialize_with = "super::secs::fraction")]
+        #[serde(deserialize_with = "crate::secs::fraction")]
         mean: f64,
     },
     /// Log-normal with this mean and standard deviation (of the durations,
     /// not of their logarithms).
     LogNormal {
         /// Mean, seconds.
-        #[serde(deserialize_with = "super::secs::fraction")]
+        #[serde(deserialize_with = "crate::secs::fraction")]
         mean: f64,
         /// Standard deviation, seconds.
-        #[serde(deserialize_with = "super::secs::fraction")]
+        #[serde(deserialize_with = "crate::secs::fraction")]
         sd: f64,
     },
     /// Gamma with this shape and mean.
@@ -42,19 +42,19 @@ pub enum Dist {
         /// Shape (1 is exponential; larger is less variable).
         shape: f64,
         /// Mean, seconds.
-        #[serde(deserialize_with = "super::secs::fraction")]
+        #[serde(deserialize_with = "crate::secs::fraction")]
         mean: f64,
     },
     /// Always this duration.
     Fixed {
         /// Seconds.
-        #[serde(deserialize_with = "super::secs::fraction")]
+        #[serde(deserialize_with = "crate::secs::fraction")]
         value: f64,
     },
     /// One of these observed durations, each equally likely.
     Empirical {
         /// Observed durations, seconds.
-        #[serde(deserialize_with = "super::secs::fractions")]
+        #[serde(deserialize_with = "crate::secs::fractions")]
         values: Vec<f64>,
     },
 }

@@ -1,6 +1,7 @@
 //! Errors of the simulator.
 
 use crate::router::RouterError;
+use crate::schedule::ScheduleError;
 
 /// A scenario that cannot be run, named by the field at fault, or a router
 /// error the simulation met.
@@ -34,6 +35,9 @@ pub enum SimError {
     /// agent the scenario names twice, for example).
     #[error(transparent)]
     Router(#[from] RouterError),
+    /// A shift schedule could not be made.
+    #[error(transparent)]
+    Schedule(#[from] ScheduleError),
 }
 
 impl SimError {

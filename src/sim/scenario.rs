@@ -1,7 +1,7 @@
 //! What a simulation runs: streams of contacts, agent groups, queues and the
 //! router's configuration.
 
-use super::{Dist, SimError};
+use super::{Dist, Roster, SimError};
 use crate::model::{
     AgentId, AgentSpec, Capacity, Channel, CustomerValue, LifecycleStage, Proficiency, QueueId,
     Requirements, RoutingProfile, Sentiment, SkillId,
@@ -19,10 +19,10 @@ pub struct Scenario {
     /// The time of day the first interval starts, in seconds after
     /// midnight (default 8 hours: 08:00); reports and charts label
     /// intervals by it. The simulation itself counts from 0.
-    #[serde(default = "eight_hours", deserialize_with = "super::secs::whole")]
+    #[serde(default = "eight_hours", deserialize_with = "crate::secs::whole")]
     pub opens_secs: u64,
     /// The length of an interval, seconds.
-    #[serde(deserialize_with = "super::secs::whole")]
+    #[serde(deserialize_with = "crate::secs::whole")]
     pub interval_secs: u64,
     /// How many intervals.
     pub intervals: u32,
@@ -65,6 +65,11 @@ pub struct Scenario {
     /// the run). The per-interval figures are not restricted.
     #[serde(default)]
     pub window: Option<ReportWindow>,
+    /// Groups a shift schedule plans, with the shifts their agents may
+    /// work (see [`Roster`]);
+    /// the simulation runs the groups as they are.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rosters: Vec<Roster>,
 }
 
 /// A window of the run, in seconds from its start: contacts arriving from
@@ -86,10 +91,10 @@ pub struct Scenario {
 #[serde(deny_unknown_fields)]
 pub struct ReportWindow {
     /// The end of the warm-up, seconds.
-    #[serde(deserialize_with = "super::secs::whole")]
+    #[serde(deserialize_with = "crate::secs::whole")]
     pub from_secs: u64,
     /// The end of the window, seconds (after `from_secs`).
-    #[serde(deserialize_with = "super::secs::whole")]
+    #[serde(deserialize_with = "crate::secs::whole")]
     pub to_secs: u64,
 }
 
@@ -520,10 +525,10 @@ pub struct AgentGroup {
 #[serde(deny_unknown_fields)]
 pub struct Shift {
     /// Start, seconds.
-    #[serde(deserialize_with = "super::secs::whole")]
+    #[serde(deserialize_with = "crate::secs::whole")]
     pub start_secs: u64,
     /// End, seconds (after the start).
-    #[serde(deserialize_with = "super::secs::whole")]
+    #[serde(deserialize_with = "crate::secs::whole")]
     pub end_secs: u64,
 }
 
@@ -704,6 +709,7 @@ impl Scenario {
             volume_factor: 1.0,
             busyness_cv: 0.0,
             window: None,
+            rosters: Vec::new(),
         }
     }
 
@@ -1293,6 +1299,7 @@ impl Scenario {
             self.validate_behaviour(i, s)?;
         }
         self.validate_work()?;
+        self.validate_rosters()?;
         for (k, v) in self
             .costs
             .abandoned

@@ -33,3 +33,4 @@ mod staffing_domain;
 mod support;
 mod trust_router;
 mod trust_staffing;
+mod verified_schedule;

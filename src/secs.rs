@@ -7,7 +7,7 @@ use crate::time::{WholeUnits, parse_seconds};
 use core::fmt;
 use core::time::Duration;
 use serde::Deserialize;
-use serde::de::{self, Deserializer, SeqAccess, Visitor};
+use serde::de::{self, Deserializer, Visitor};
 
 /// Whole seconds.
 pub(crate) fn whole<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
@@ -30,9 +30,39 @@ pub(crate) fn fraction<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error>
 /// A list of seconds, with any fraction.
 pub(crate) fn fractions<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<f64>, D::Error> {
     if d.is_human_readable() {
-        d.deserialize_seq(SecondsList)
+        let list = Vec::<Fraction>::deserialize(d)?;
+        Ok(list.into_iter().map(|Fraction(v)| v).collect())
     } else {
         Vec::<f64>::deserialize(d)
+    }
+}
+
+/// A list of whole seconds.
+pub(crate) fn wholes<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u64>, D::Error> {
+    if d.is_human_readable() {
+        let list = Vec::<Whole>::deserialize(d)?;
+        Ok(list.into_iter().map(|Whole(v)| v).collect())
+    } else {
+        Vec::<u64>::deserialize(d)
+    }
+}
+
+/// One element of a list of [`fractions`].
+struct Fraction(f64);
+
+impl<'de> Deserialize<'de> for Fraction {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(Seconds).map(Fraction)
+    }
+}
+
+/// One element of a list of [`wholes`].
+struct Whole(u64);
+
+impl<'de> Deserialize<'de> for Whole {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(WholeUnits(Duration::from_secs(1)))
+            .map(Whole)
     }
 }
 
@@ -63,33 +93,5 @@ impl Visitor<'_> for Seconds {
 
     fn visit_str<E: de::Error>(self, v: &str) -> Result<f64, E> {
         parse_seconds(v).map_err(E::custom)
-    }
-}
-
-/// Reads a list of [`Seconds`].
-struct SecondsList;
-
-/// One element of a [`SecondsList`].
-struct Element(f64);
-
-impl<'de> Deserialize<'de> for Element {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_any(Seconds).map(Element)
-    }
-}
-
-impl<'de> Visitor<'de> for SecondsList {
-    type Value = Vec<f64>;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "a list, each {EXPECTING}")
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<f64>, A::Error> {
-        let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(4_096));
-        while let Some(Element(v)) = seq.next_element()? {
-            out.push(v);
-        }
-        Ok(out)
     }
 }
