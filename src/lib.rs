@@ -67,11 +67,9 @@ mod error;
 pub mod model;
 pub mod policy;
 pub mod router;
-#[cfg(feature = "schedule")]
 pub mod schedule;
-#[cfg(feature = "schedule")]
 // Shift types read whole seconds; the fractional readers serve the
-// simulator's scenarios (its feature brings this one).
+// simulator's scenarios.
 #[cfg_attr(not(feature = "sim"), allow(dead_code))]
 mod secs;
 #[cfg(feature = "sim")]

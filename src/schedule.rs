@@ -15,8 +15,12 @@
 //!
 //! It is solved as an integer program (shift variables per type and start,
 //! break variables per break and start, a cover constraint per step of the
-//! day) by the `microlp` solver through `good_lp`: pure Rust, so the crate
-//! builds wherever Rust does. The time step is the greatest common divisor
+//! day) by the `microlp` solver (feature `schedule`): pure Rust, so the
+//! crate builds wherever Rust does. [`schedule`] searches until no cheaper
+//! plan can exist; [`schedule_within`] bounds the search by a count of
+//! branch-and-bound nodes (the same plan on every machine) and says how
+//! close to the best the plan is proved to be. The shift types, plans and
+//! their checks ([`check`]) need no feature. The time step is the greatest common divisor
 //! of the interval and every time in the shift types (15 minutes when
 //! breaks start on the quarter hour), so a break shorter than an interval
 //! is counted where it falls.
@@ -45,12 +49,20 @@
 //! # Ok::<(), callroute::schedule::ScheduleError>(())
 //! ```
 
+// Without the solver (feature `schedule`) the links to it have nothing to
+// point at; the plans and checks are documented either way.
+#![cfg_attr(not(feature = "schedule"), allow(rustdoc::broken_intra_doc_links))]
+
+mod check;
 mod error;
+#[cfg(feature = "schedule")]
 mod model;
 mod plan;
 
+pub use check::{MAX_STEPS, MAX_VARIABLES, check};
 pub use error::ScheduleError;
-pub use model::{MAX_STEPS, MAX_VARIABLES, check, schedule};
+#[cfg(feature = "schedule")]
+pub use model::{schedule, schedule_within};
 pub use plan::{BreakStart, Crew, Plan, PlannedShift, Shortfall};
 
 use serde::{Deserialize, Serialize};

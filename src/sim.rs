@@ -63,6 +63,7 @@ mod scenario;
 mod shard;
 mod stats;
 mod study;
+#[cfg(feature = "schedule")]
 mod verified;
 
 pub use dist::Dist;
@@ -85,6 +86,7 @@ pub use study::{
     CurvePoint, Difference, SegmentTarget, compare, compare_reports, fewest_agents_by,
     fewest_agents_by_simulation, search_runs, staffing_curve,
 };
+#[cfg(feature = "schedule")]
 pub use verified::{
-    CheckedSchedule, PATIENCE, RAISE, RosterPlan, VerifiedSchedule, verified_schedule,
+    CheckedSchedule, PATIENCE, RAISE, RosterPlan, SEARCH_NODES, VerifiedSchedule, verified_schedule,
 };

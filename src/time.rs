@@ -71,7 +71,6 @@ pub(crate) fn parse_duration(text: &str, unit: Duration) -> Result<u64, String> 
 
 /// `text`, a duration with units, in seconds (any fraction kept): the
 /// simulator's scenario files.
-#[cfg(feature = "schedule")]
 pub(crate) fn parse_seconds(text: &str) -> Result<f64, String> {
     humantime::parse_duration(text)
         .map(|d| d.as_secs_f64())

@@ -45,7 +45,9 @@ fn help_lists_every_subcommand_and_flag_and_exits_0() {
     let out = callroute(&["--help"]);
     assert_eq!(out.status.code(), Some(0));
     let help = text(&out.stdout);
-    for sub in ["study", "simulate", "erlang", "compare", "merge"] {
+    for sub in [
+        "study", "simulate", "erlang", "compare", "schedule", "merge",
+    ] {
         assert!(help.contains(sub), "--help names {sub}");
     }
     for flag in ["--scenario", "--seed", "--replications", "--out", "--json"] {
@@ -597,4 +599,87 @@ fn money_columns_add_up_where_the_scenario_sells_and_loses_customers() {
     };
     assert!(sales > 0.0 && lost > 0.0, "{overall:?}");
     assert!((net - (sales - cost - lost)).abs() <= 2.0, "{overall:?}");
+}
+
+#[test]
+fn schedule_plans_checks_and_writes_back_a_scenario_that_simulates_the_same() {
+    let dir = scratch("schedule");
+    let (json_path, planned_path) = (dir.join("schedule.json"), dir.join("planned.toml"));
+    let out = callroute(&[
+        "schedule",
+        "--replications",
+        "4",
+        "--out",
+        dir.to_str().unwrap_or_default(),
+        "--json",
+        json_path.to_str().unwrap_or_default(),
+        "--write-scenario",
+        planned_path.to_str().unwrap_or_default(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let report = text(&out.stdout);
+    for line in [
+        "Shift schedule of the default center: 4 rosters",
+        "against Erlang's requirement",
+        "Targets missed, Erlang's plan:",
+        "Checked plan, loyalty:",
+    ] {
+        assert!(report.contains(line), "{line}\n{report}");
+    }
+    let found: callroute::sim::VerifiedSchedule = json(&json_path);
+    assert_eq!(found.first.rosters.len(), 4);
+    assert!(found.verified.cost() >= found.first.cost());
+    for r in found.first.rosters.iter().chain(&found.verified.rosters) {
+        // Every interval covered, or named short.
+        for (k, (need, present)) in r.requirement.iter().zip(&r.plan.present).enumerate() {
+            assert!(present >= need || r.plan.short.iter().any(|s| s.interval == k));
+        }
+        assert!(r.plan.cost_bound <= r.plan.cost);
+    }
+    for (file, head) in [
+        (
+            "shifts.csv",
+            "plan,roster,shift,start_secs,end_secs,agents,break,",
+        ),
+        (
+            "intervals.csv",
+            "plan,roster,start_secs,required,present,service_level,",
+        ),
+    ] {
+        let t = std::fs::read_to_string(dir.join(file)).unwrap_or_default();
+        assert!(
+            t.starts_with(head),
+            "{file}: {}",
+            t.lines().next().unwrap_or("")
+        );
+        assert!(t.lines().count() > 10, "{file}");
+    }
+    let svg = std::fs::read_to_string(dir.join("schedule.svg")).unwrap_or_default();
+    assert!(svg.contains("required: checked by simulation"));
+    // The scenario written back: no rosters, the plan's crews as groups,
+    // and the checked plan's figures when simulated again.
+    let planned: Scenario =
+        toml::from_str(&std::fs::read_to_string(&planned_path).unwrap_or_default())
+            .unwrap_or_else(|e| unreachable!("{e}"));
+    assert!(planned.rosters.is_empty());
+    assert!(
+        planned
+            .groups
+            .iter()
+            .any(|g| g.name.starts_with("sales · full day "))
+    );
+    assert!(planned.groups.iter().any(|g| g.name == "supervisors"));
+    let again = replicate(&planned, 2026, 4).unwrap_or_else(|e| unreachable!("{e}"));
+    assert_eq!(again, found.verified.summary);
+}
+
+#[test]
+fn schedule_without_rosters_names_what_is_missing() {
+    let out = callroute(&["schedule", "--scenario", &small_shop()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("no [[rosters]]"),
+        "{}",
+        text(&out.stderr)
+    );
 }

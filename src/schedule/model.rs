@@ -1,25 +1,16 @@
-//! The integer program behind [`schedule`]: its checks of the input, its
-//! variables and constraints, and the plan read off its solution.
+//! The integer program behind [`schedule`]: its variables and
+//! constraints, the solver, and the plan read off its solution.
 
+use super::check::validate;
 use super::plan::{BreakStart, Plan, PlannedShift, Shortfall};
 use super::{Requirement, ScheduleError, ShiftType};
-use good_lp::{
-    Expression, ProblemVariables, ResolutionError, Solution, SolverModel, Variable, microlp,
-    variable,
-};
-
-/// The most time steps of a day [`schedule`] takes (a day of minutes is
-/// 1,440): times that share no longer step make too large a program.
-pub const MAX_STEPS: u64 = 2_880;
-
-/// The most variables the program may have: one per start of a shift
-/// type and one per start of each of its breaks.
-pub const MAX_VARIABLES: u64 = 100_000;
+use microlp::{ComparisonOp, OptimizationDirection, Problem, SolveOptions, Variable};
 
 /// The cheapest plan of shifts of `shift_types` that has at least the
 /// agents of `requirement` present in every step of the day; where none
 /// does, the cheapest of those with the fewest agent-steps short (see the
-/// [module](super)).
+/// [module](super)). The search goes on until no cheaper plan can exist
+/// ([`Plan::optimal`]); [`schedule_within`] bounds it.
 ///
 /// # Errors
 ///
@@ -27,150 +18,89 @@ pub const MAX_VARIABLES: u64 = 100_000;
 /// start, a length of 0, a shift that ends after the day, a cost that is
 /// negative or not finite, `min_agents` above `max_agents`, a break that
 /// ends after its shift or whose window overlaps the one before, or times
-/// that share no step of at least a day over [`MAX_STEPS`], or a
-/// program of more than [`MAX_VARIABLES`] variables;
-/// [`ScheduleError::Solver`] if the solver stops without a plan.
+/// that share no step of at least a day over [`MAX_STEPS`](super::MAX_STEPS),
+/// or a program of more than [`MAX_VARIABLES`](super::MAX_VARIABLES)
+/// variables; [`ScheduleError::Solver`] if the solver stops without a plan.
 pub fn schedule(
     requirement: &Requirement,
     shift_types: &[ShiftType],
 ) -> Result<Plan, ScheduleError> {
-    let step = validate(requirement, shift_types)?;
-    let program = Program::new(requirement, shift_types, step);
-    let values = match program.solve(None) {
-        Ok(values) => values,
-        Err(ResolutionError::Infeasible) => {
-            // Short somewhere: the fewest agent-steps short, then the
-            // cheapest plan as short as that.
-            let fewest_short = program.solve_shortest()?;
-            program
-                .solve(Some(fewest_short))
-                .map_err(|e| ScheduleError::Solver(e.to_string()))?
-        }
-        Err(e) => return Err(ScheduleError::Solver(e.to_string())),
-    };
-    program.plan(&values)
+    schedule_within(requirement, shift_types, None)
 }
 
-/// Checks the input; returns the time step, seconds.
-/// Whether [`schedule`] takes `shift_types` against `requirement`: the
-/// checks it makes before solving.
+/// [`schedule`], its search stopped after `max_nodes` nodes of branch and
+/// bound (per program solved; `None` for no bound): then the plan is the
+/// cheapest found, [`Plan::optimal`] is false and [`Plan::cost_bound`]
+/// says how much cheaper a plan could be at most. The count of nodes, not
+/// the time, bounds the search, so the same input gives the same plan on
+/// every machine.
 ///
 /// # Errors
 ///
-/// As [`schedule`]'s [`ScheduleError::Invalid`].
-pub fn check(requirement: &Requirement, shift_types: &[ShiftType]) -> Result<(), ScheduleError> {
-    validate(requirement, shift_types).map(|_| ())
+/// As [`schedule`]; [`ScheduleError::Solver`] also when the bound is
+/// reached before any plan is found.
+///
+/// ```
+/// use callroute::schedule::{Requirement, ShiftType, schedule_within};
+/// let need = Requirement::new(3_600, vec![1, 2, 2, 1])?;
+/// let types = [ShiftType::new("two hours", vec![0, 3_600, 7_200], 7_200, 10.0)];
+/// let plan = schedule_within(&need, &types, Some(1_000))?;
+/// assert!(plan.optimal);
+/// assert_eq!(plan.cost, 30.0);
+/// # Ok::<(), callroute::schedule::ScheduleError>(())
+/// ```
+pub fn schedule_within(
+    requirement: &Requirement,
+    shift_types: &[ShiftType],
+    max_nodes: Option<u64>,
+) -> Result<Plan, ScheduleError> {
+    let step = validate(requirement, shift_types)?;
+    let program = Program::new(requirement, shift_types, step);
+    let solved = match program.solve(Objective::Cost { short: None }, max_nodes)? {
+        Some(solved) => solved,
+        None => {
+            // Short somewhere: the fewest agent-steps short, then the
+            // cheapest plan as short as that.
+            let fewest = program
+                .solve(Objective::Shortfall, max_nodes)?
+                .ok_or_else(|| ScheduleError::Solver("no plan, even short".into()))?;
+            let short = fewest.objective.round();
+            let cheapest = program
+                .solve(Objective::Cost { short: Some(short) }, max_nodes)?
+                .ok_or_else(|| ScheduleError::Solver("no plan as short as the fewest".into()))?;
+            Solved {
+                optimal: cheapest.optimal && fewest.optimal,
+                ..cheapest
+            }
+        }
+    };
+    let mut plan = program.plan(&program.values(&solved.values))?;
+    plan.optimal = solved.optimal;
+    plan.cost_bound = if solved.optimal {
+        plan.cost
+    } else {
+        solved.bound.min(plan.cost)
+    };
+    Ok(plan)
 }
 
-fn validate(requirement: &Requirement, shift_types: &[ShiftType]) -> Result<u64, ScheduleError> {
-    let day = requirement.day_secs();
-    let mut step = requirement.interval_secs();
-    for (j, t) in shift_types.iter().enumerate() {
-        let field = |f: &str| format!("shift_types[{j}].{f}");
-        if t.starts_secs.is_empty() {
-            return Err(ScheduleError::invalid(field("starts_secs"), "no start"));
-        }
-        if t.length_secs == 0 {
-            return Err(ScheduleError::invalid(
-                field("length_secs"),
-                "must be above 0",
-            ));
-        }
-        for (i, &s) in t.starts_secs.iter().enumerate() {
-            if s.checked_add(t.length_secs).is_none_or(|end| end > day) {
-                return Err(ScheduleError::invalid(
-                    format!("shift_types[{j}].starts_secs[{i}]"),
-                    format!(
-                        "a shift from {s} s of {} s ends after the day ({day} s)",
-                        t.length_secs
-                    ),
-                ));
-            }
-            step = gcd(step, s);
-        }
-        if !(t.cost.is_finite() && t.cost >= 0.0) {
-            return Err(ScheduleError::invalid(
-                field("cost"),
-                format!("{} is not a finite number at least 0", t.cost),
-            ));
-        }
-        if t.max_agents.is_some_and(|m| m < t.min_agents) {
-            return Err(ScheduleError::invalid(
-                field("min_agents"),
-                "is above max_agents",
-            ));
-        }
-        step = gcd(step, t.length_secs);
-        let mut free_from = 0;
-        for (k, b) in t.breaks.iter().enumerate() {
-            let field = |f: &str| format!("shift_types[{j}].breaks[{k}].{f}");
-            if b.length_secs == 0 {
-                return Err(ScheduleError::invalid(
-                    field("length_secs"),
-                    "must be above 0",
-                ));
-            }
-            if b.latest_secs < b.earliest_secs {
-                return Err(ScheduleError::invalid(
-                    field("latest_secs"),
-                    "is before earliest_secs",
-                ));
-            }
-            if b.earliest_secs < free_from {
-                return Err(ScheduleError::invalid(
-                    field("earliest_secs"),
-                    "the window overlaps the break before's (its latest start and length)",
-                ));
-            }
-            if b.latest_secs
-                .checked_add(b.length_secs)
-                .is_none_or(|end| end > t.length_secs)
-            {
-                return Err(ScheduleError::invalid(
-                    field("latest_secs"),
-                    "a break starting then ends after the shift",
-                ));
-            }
-            free_from = b.latest_secs + b.length_secs;
-            step = [b.length_secs, b.earliest_secs, b.latest_secs]
-                .into_iter()
-                .fold(step, gcd);
-        }
-    }
-    if day / step > MAX_STEPS {
-        return Err(ScheduleError::invalid(
-            "shift_types",
-            format!(
-                "the times share a step of {step} s only: {} steps in the day, more than {MAX_STEPS}",
-                day / step
-            ),
-        ));
-    }
-    // The program's size: a variable per start, and per break start.
-    let variables: u64 = shift_types
-        .iter()
-        .map(|t| {
-            let per_start: u64 = t
-                .breaks
-                .iter()
-                .map(|b| (b.latest_secs - b.earliest_secs) / step + 1)
-                .sum();
-            (t.starts_secs.len() as u64).saturating_mul(1 + per_start)
-        })
-        .fold(0, u64::saturating_add);
-    if variables > MAX_VARIABLES {
-        return Err(ScheduleError::invalid(
-            "shift_types",
-            format!(
-                "{variables} variables (a start of a shift or of a break each), more than {MAX_VARIABLES}: fewer starts, narrower break windows or a longer step"
-            ),
-        ));
-    }
-    Ok(step)
+/// What a program minimizes.
+#[derive(Clone, Copy)]
+enum Objective {
+    /// The cost, every step covered, or with at most `short` agent-steps
+    /// short in all.
+    Cost { short: Option<f64> },
+    /// The agent-steps short.
+    Shortfall,
 }
 
-fn gcd(a: u64, b: u64) -> u64 {
-    if b == 0 { a } else { gcd(b, a % b) }
+/// A solution: every variable's value, the objective there, the best
+/// bound proved on it, and whether the search proved it optimal.
+struct Solved {
+    values: Vec<f64>,
+    objective: f64,
+    bound: f64,
+    optimal: bool,
 }
 
 /// One shift variable: a shift type from one start, and its breaks'
@@ -178,21 +108,22 @@ fn gcd(a: u64, b: u64) -> u64 {
 struct ShiftVar {
     shift_type: usize,
     start: u64,
-    var: Variable,
-    breaks: Vec<Vec<(u64, Variable)>>,
+    var: usize,
+    breaks: Vec<Vec<(u64, usize)>>,
 }
 
-/// The program's variables, its cover rows (per step: the agents present
-/// as an expression, and the requirement) and its objective.
+/// The program: its integer variables (each with its cost and upper
+/// bound), its cover rows (per step: the agents present as a sum of
+/// variables, and the requirement).
 struct Program<'a> {
     shift_types: &'a [ShiftType],
     requirement: &'a Requirement,
     step: u64,
     shifts: Vec<ShiftVar>,
-    variables: ProblemVariables,
-    present: Vec<Expression>,
+    /// Per variable: its cost and its upper bound.
+    variables: Vec<(f64, i32)>,
+    present: Vec<Vec<(usize, f64)>>,
     needed: Vec<f64>,
-    cost: Expression,
 }
 
 /// The solution's values: per shift variable, its agents and per break
@@ -211,21 +142,22 @@ impl<'a> Program<'a> {
                     .map_or(0.0, |&n| f64::from(n))
             })
             .collect();
-        let mut variables = ProblemVariables::new();
-        let mut present = vec![Expression::from(0.0); steps];
-        let mut cost = Expression::from(0.0);
+        let mut variables = Vec::new();
+        let mut present = vec![Vec::new(); steps];
         let mut shifts = Vec::new();
-        let cover = |present: &mut Vec<Expression>, from: u64, to: u64, v: Variable, sign: f64| {
+        let cover = |present: &mut Vec<Vec<(usize, f64)>>, from: u64, to: u64, v, sign| {
             let range = (from / step) as usize..(to / step) as usize;
             for p in present.get_mut(range).into_iter().flatten() {
-                p.add_mul(sign, v);
+                p.push((v, sign));
             }
         };
         for (j, t) in shift_types.iter().enumerate() {
-            let bound = t.max_agents.map_or(f64::INFINITY, f64::from);
+            let bound = t
+                .max_agents
+                .map_or(i32::MAX, |m| i32::try_from(m).unwrap_or(i32::MAX));
             for &start in &t.starts_secs {
-                let var = variables.add(variable().integer().min(0.0).max(bound));
-                cost += t.cost * var;
+                let var = variables.len();
+                variables.push((t.cost, bound));
                 cover(&mut present, start, start + t.length_secs, var, 1.0);
                 let breaks = t
                     .breaks
@@ -234,7 +166,8 @@ impl<'a> Program<'a> {
                         (b.earliest_secs..=b.latest_secs)
                             .step_by(step as usize)
                             .map(|offset| {
-                                let v = variables.add(variable().integer().min(0.0).max(bound));
+                                let v = variables.len();
+                                variables.push((0.0, bound));
                                 let from = start + offset;
                                 cover(&mut present, from, from + b.length_secs, v, -1.0);
                                 (offset, v)
@@ -258,87 +191,103 @@ impl<'a> Program<'a> {
             variables,
             present,
             needed,
-            cost,
         }
     }
 
-    /// Minimizes the cost with every step covered, or, given `short`,
-    /// with at most that many agent-steps short in all.
-    fn solve(&self, short: Option<f64>) -> Result<Values, ResolutionError> {
-        let mut variables = self.variables.clone();
-        let slack = short.map(|_| self.slack(&mut variables));
-        let mut model = variables.minimise(self.cost.clone()).using(microlp);
-        model = self.constrain(model, slack.as_deref());
-        if let (Some(most), Some(slack)) = (short, &slack) {
-            let total: Expression = slack.iter().map(|(_, u)| *u).sum();
-            model = model.with(total.leq(most + 0.5));
-        }
-        let solution = model.solve()?;
-        Ok(self.values(&solution))
-    }
-
-    /// The fewest agent-steps short any plan leaves.
-    fn solve_shortest(&self) -> Result<f64, ScheduleError> {
-        let mut variables = self.variables.clone();
-        let slack = self.slack(&mut variables);
-        let total: Expression = slack.iter().map(|(_, u)| *u).sum();
-        let model = variables.minimise(total.clone()).using(microlp);
-        let solution = self
-            .constrain(model, Some(&slack))
-            .solve()
-            .map_err(|e| ScheduleError::Solver(e.to_string()))?;
-        Ok(solution.eval(&total).round())
-    }
-
-    /// A shortfall variable for every step that needs agents.
-    fn slack(&self, variables: &mut ProblemVariables) -> Vec<(usize, Variable)> {
-        self.needed
+    /// Minimizes `objective` with every break taken once by every agent
+    /// of its shift and each shift type's head count within its bounds;
+    /// `None` when no plan meets the constraints (every step covered, or
+    /// the most short given).
+    fn solve(
+        &self,
+        objective: Objective,
+        max_nodes: Option<u64>,
+    ) -> Result<Option<Solved>, ScheduleError> {
+        let mut problem = Problem::new(OptimizationDirection::Minimize);
+        let counted = matches!(objective, Objective::Cost { .. });
+        let vars: Vec<Variable> = self
+            .variables
             .iter()
-            .enumerate()
-            .filter(|(_, n)| **n > 0.0)
-            .map(|(s, &n)| (s, variables.add(variable().min(0.0).max(n))))
-            .collect()
-    }
-
-    /// The cover rows (with the shortfall variables `slack` where given),
-    /// every break taken once by every agent of its shift, and each shift
-    /// type's head count within its bounds.
-    fn constrain<M: SolverModel>(&self, mut model: M, slack: Option<&[(usize, Variable)]>) -> M {
-        for (s, (present, &needed)) in self.present.iter().zip(&self.needed).enumerate() {
+            .map(|&(cost, most)| {
+                problem.add_integer_var(if counted { cost } else { 0.0 }, (0, most))
+            })
+            .collect();
+        let var = |i: usize| vars.get(i).copied();
+        let with_slack = !matches!(objective, Objective::Cost { short: None });
+        let mut slack = Vec::new();
+        for (row, &needed) in self.present.iter().zip(&self.needed) {
             if needed <= 0.0 {
                 continue;
             }
-            let mut row = present.clone();
-            if let Some(u) = slack.and_then(|sl| sl.iter().find(|(k, _)| *k == s)) {
-                row += u.1;
+            let mut terms: Vec<(Variable, f64)> = row
+                .iter()
+                .filter_map(|&(v, c)| var(v).map(|v| (v, c)))
+                .collect();
+            if with_slack {
+                let weight = if counted { 0.0 } else { 1.0 };
+                let u = problem.add_var(weight, (0.0, needed));
+                terms.push((u, 1.0));
+                slack.push(u);
             }
-            model = model.with(row.geq(needed));
+            problem.add_constraint(terms, ComparisonOp::Ge, needed);
+        }
+        if let Objective::Cost { short: Some(most) } = objective {
+            problem.add_constraint(
+                slack.iter().map(|&u| (u, 1.0)).collect::<Vec<_>>(),
+                ComparisonOp::Le,
+                most + 0.5,
+            );
         }
         for shift in &self.shifts {
+            let Some(on) = var(shift.var) else { continue };
             for starts in &shift.breaks {
-                let taken: Expression = starts.iter().map(|(_, v)| *v).sum();
-                model = model.with(taken.eq(shift.var));
+                let mut terms: Vec<(Variable, f64)> = starts
+                    .iter()
+                    .filter_map(|&(_, v)| var(v).map(|v| (v, 1.0)))
+                    .collect();
+                terms.push((on, -1.0));
+                problem.add_constraint(terms, ComparisonOp::Eq, 0.0);
             }
         }
         for (j, t) in self.shift_types.iter().enumerate() {
-            let on: Expression = self
+            let on: Vec<(Variable, f64)> = self
                 .shifts
                 .iter()
                 .filter(|s| s.shift_type == j)
-                .map(|s| s.var)
-                .sum();
+                .filter_map(|s| var(s.var).map(|v| (v, 1.0)))
+                .collect();
             if t.min_agents > 0 {
-                model = model.with(on.clone().geq(f64::from(t.min_agents)));
+                problem.add_constraint(on.clone(), ComparisonOp::Ge, f64::from(t.min_agents));
             }
             if let Some(most) = t.max_agents {
-                model = model.with(on.leq(f64::from(most)));
+                problem.add_constraint(on, ComparisonOp::Le, f64::from(most));
             }
         }
-        model
+        let mut options = SolveOptions::default();
+        options.node_limit = max_nodes;
+        let outcome = match problem.solve_with(options) {
+            Ok(outcome) => outcome,
+            Err(microlp::Error::Infeasible) => return Ok(None),
+            Err(e) => return Err(ScheduleError::Solver(e.to_string())),
+        };
+        let optimal = outcome.is_optimal();
+        let bound = outcome.stats().best_bound;
+        let Some(solution) = outcome.solution() else {
+            return Err(ScheduleError::Solver(
+                "the search stopped before it found a plan".into(),
+            ));
+        };
+        let objective = solution.objective();
+        Ok(Some(Solved {
+            values: vars.iter().map(|&v| solution.var_value(v)).collect(),
+            objective,
+            bound: bound.unwrap_or(objective),
+            optimal,
+        }))
     }
 
-    fn values(&self, solution: &impl Solution) -> Values {
-        let whole = |v: Variable| solution.value(v).round().max(0.0) as u32;
+    fn values(&self, values: &[f64]) -> Values {
+        let whole = |v: usize| values.get(v).map_or(0, |x| x.round().max(0.0) as u32);
         self.shifts
             .iter()
             .map(|s| {
@@ -427,6 +376,8 @@ impl<'a> Program<'a> {
             present: covered,
             short,
             step_secs: self.step,
+            optimal: true,
+            cost_bound: cost,
         })
     }
 }

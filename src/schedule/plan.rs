@@ -21,6 +21,13 @@ pub struct Plan {
     /// The time step the plan was made in, seconds: the greatest common
     /// divisor of the interval and every time in the shift types.
     pub step_secs: u64,
+    /// Whether the search proved that no plan is cheaper (or, short, as
+    /// short and cheaper): false only when a bound on the search (see
+    /// [`schedule_within`](super::schedule_within)) stopped it first.
+    pub optimal: bool,
+    /// The least cost the search proved any such plan must have: `cost`
+    /// when optimal, else how far below `cost` the best plan may be.
+    pub cost_bound: f64,
 }
 
 impl Plan {

@@ -55,6 +55,14 @@ fn the_default_study_runs_and_adds_up() {
     // Structure: every interval, every stage, every curve point.
     assert_eq!(s.intervals.len(), 24);
     assert_eq!(s.baseline.intervals.len(), 24);
+    // Erlang's requirement per queue, which a shift schedule starts from,
+    // adds up to the study's Erlang agents in every interval.
+    let queues: Vec<_> = scenario.queues.iter().map(|q| q.id).collect();
+    let needs = study::erlang_requirements(&scenario, &queues).unwrap();
+    for (k, row) in s.intervals.iter().enumerate() {
+        let sum: u32 = needs.iter().map(|n| n[k]).sum();
+        assert_eq!(sum, row.erlang_agents, "interval {k}");
+    }
     // Every group appears: searched in a team, or kept as scheduled (the
     // supervisors serve the pool escalations feed, which no target names).
     assert_eq!(s.kept, [("supervisors".to_owned(), 5)]);

@@ -1,8 +1,10 @@
-//! The study's charts, as SVG files drawn with plotters: the staffing
-//! curve, the intraday service level and queue length, the agents needed
-//! against scheduled per interval, and the waits per stage.
+//! The charts, as SVG files drawn with plotters: the study's staffing
+//! curve, intraday service level and queue length, agents needed against
+//! scheduled per interval and waits per stage; the shift schedule's
+//! agents required against scheduled and service level per interval.
 
 use crate::study::Study;
+use callroute::sim::Estimate;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use std::path::{Path, PathBuf};
@@ -430,6 +432,130 @@ fn agents(study: &Study, path: &Path) -> Result<(), String> {
             marks: Vec::new(),
             at: None,
             legend: Some(SeriesLabelPosition::UpperRight),
+        },
+    )?;
+    root.present().map_err(err)
+}
+
+/// What the schedule chart shows: per interval, the agents required and
+/// scheduled by each plan and the service level each plan was simulated
+/// at, over a day that opens at `opens_secs`.
+pub struct ScheduleFigures {
+    /// Seconds after midnight the day opens.
+    pub opens_secs: u64,
+    /// The interval's length, seconds.
+    pub interval_secs: u64,
+    /// Per plan: Erlang's requirement's, the one checked by simulation.
+    pub plans: Vec<PlanFigures>,
+    /// The queues' service-level targets (dashed marks).
+    pub targets: Vec<(String, f64)>,
+}
+
+/// One plan's figures per interval.
+pub struct PlanFigures {
+    /// The plan's name.
+    pub name: String,
+    /// Agents required.
+    pub required: Vec<u32>,
+    /// Agents present.
+    pub present: Vec<u32>,
+    /// The simulated service level (`None` where nothing arrived).
+    pub service_level: Vec<Option<Estimate>>,
+}
+
+/// Writes the schedule's chart to `path`: agents required against
+/// scheduled per interval for both plans (top), and the service level
+/// each was simulated at (bottom).
+pub fn schedule(f: &ScheduleFigures, path: &Path) -> Result<(), String> {
+    font()?;
+    crate::outputs::write_whole(path, |aside| {
+        schedule_chart(f, aside).map_err(|e| format!("{}: {e}", path.display()))
+    })
+}
+
+fn schedule_chart(f: &ScheduleFigures, path: &Path) -> Result<(), String> {
+    let root = SVGBackend::new(path, (960, 900)).into_drawing_area();
+    root.fill(&WHITE).map_err(err)?;
+    let (top, bottom) = root.split_vertically(470);
+    let hour = |k: usize| (f.opens_secs + k as u64 * f.interval_secs) as f64 / 3_600.0;
+    let intervals = f.plans.first().map_or(0, |p| p.required.len());
+    let (start, end) = (hour(0), hour(intervals.max(1)));
+    // Steps: a count holds for its whole interval.
+    let steps = |counts: &[u32]| -> Vec<(f64, f64)> {
+        counts
+            .iter()
+            .enumerate()
+            .flat_map(|(k, &n)| [(hour(k), f64::from(n)), (hour(k + 1), f64::from(n))])
+            .collect()
+    };
+    let mut agents = Vec::new();
+    for (i, p) in f.plans.iter().enumerate() {
+        agents.push(Series {
+            name: format!("required: {}", p.name),
+            colour: 2 * i + 1,
+            points: steps(&p.required),
+            band: Vec::new(),
+        });
+        agents.push(Series {
+            name: format!("scheduled: {}", p.name),
+            colour: 2 * i,
+            points: steps(&p.present),
+            band: Vec::new(),
+        });
+    }
+    let top_y = highest(&agents);
+    draw(
+        &top,
+        Chart {
+            title: "Agents per interval: required and scheduled (present, breaks taken out)",
+            x: ("time of day", XLabels::Clock),
+            y: "agents",
+            xs: start..end,
+            ys: 0.0..top_y * 1.1,
+            series: agents,
+            marks: Vec::new(),
+            at: None,
+            legend: None,
+        },
+    )?;
+    let levels: Vec<Series> = f
+        .plans
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let sl = &p.service_level;
+            let mid = |k: usize| hour(k) + f.interval_secs as f64 / 7_200.0;
+            let known = || sl.iter().enumerate().filter_map(|(k, e)| e.map(|e| (k, e)));
+            Series {
+                name: format!("simulated: {}", p.name),
+                colour: 2 * i,
+                points: known().map(|(k, e)| (mid(k), 100.0 * e.mean)).collect(),
+                band: known()
+                    .map(|(k, e)| {
+                        (
+                            mid(k),
+                            100.0 * (e.mean - e.half_width),
+                            100.0 * (e.mean + e.half_width).min(1.0),
+                        )
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+    // Room under the lowest target, so that its mark is not the axis.
+    let floor = (floor_of(&levels, &f.targets, 10.0) - 10.0).max(0.0);
+    draw(
+        &bottom,
+        Chart {
+            title: "Service level per interval, all contacts, each plan simulated (95% bands)",
+            x: ("time of day (interval middle)", XLabels::Clock),
+            y: "service level (%)",
+            xs: start..end,
+            ys: floor..100.0,
+            series: levels,
+            marks: f.targets.clone(),
+            at: None,
+            legend: None,
         },
     )?;
     root.present().map_err(err)

@@ -28,6 +28,7 @@ mod erlang;
 mod outputs;
 mod progress;
 mod report;
+mod schedule;
 mod shared;
 mod simulate;
 mod study;
@@ -68,6 +69,11 @@ enum Command {
     /// Compares two router configurations on one scenario with common
     /// random numbers (the same customers for both).
     Compare(compare::CompareArgs),
+    /// Plans the shifts of the scenario's rosters against Erlang's
+    /// requirement per interval, then checks the plan by simulation and
+    /// raises the requirement where a target is missed, until every target
+    /// is met: both plans side by side, with CSV files and a chart.
+    Schedule(schedule::ScheduleArgs),
     /// Reads back a study shared through a directory (`study --shared
     /// DIR`, run by several tasks): its report, charts and JSON, simulating
     /// nothing.
@@ -133,6 +139,7 @@ fn main() -> ExitCode {
         Some(Command::Simulate(a)) => simulate::run(&a),
         Some(Command::Erlang(a)) => erlang::run(&a),
         Some(Command::Compare(a)) => compare::run(&a),
+        Some(Command::Schedule(a)) => schedule::run(&a),
         Some(Command::Merge(a)) => merge(&a),
     };
     match result {

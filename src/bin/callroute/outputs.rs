@@ -51,7 +51,7 @@ fn writable_dir(dir: &Path) -> Result<(), String> {
 
 /// Checks that `file` can be written, leaving an existing file as it is
 /// and no new file behind.
-fn writable_file(file: &Path) -> Result<(), String> {
+pub fn writable_file(file: &Path) -> Result<(), String> {
     let name = file.display();
     if file.is_dir() {
         return Err(format!("{name}: is a directory, not a file"));

@@ -471,6 +471,8 @@ fn erlang_plan(scenario: &Scenario) -> Result<ErlangPlan, StudyError> {
     let len = scenario.interval_secs;
     let mut plan = scenario.clone();
     plan.groups.clear();
+    // Its groups are Erlang's, not the rosters' to plan.
+    plan.rosters.clear();
     let mut per_interval = vec![(0u32, 0.0f64, 0.0f64); n];
     let mut weight = vec![0.0f64; n];
     let mut cells = Vec::new();
@@ -768,24 +770,56 @@ fn teams(scenario: &Scenario) -> Vec<(QueueId, Vec<usize>, Vec<SegmentTarget>)> 
     let mut teams: Vec<(QueueId, Vec<usize>, Vec<SegmentTarget>)> = Vec::new();
     for q in &scenario.queues {
         let groups = team(scenario, q.id);
-        let targets = scenario
-            .streams
-            .iter()
-            .filter(|s| s.queue == q.id)
-            .map(|s| SegmentTarget {
-                segment: format!("stream {}", s.name),
-                service_level: STAGE_TARGETS
-                    .iter()
-                    .find(|(stage, _)| *stage == s.stage)
-                    .map_or(0.8, |t| t.1),
-            });
+        let targets = stream_targets(scenario, q.id);
         match teams.iter_mut().find(|t| t.1 == groups) {
             Some(t) => t.2.extend(targets),
-            None => teams.push((q.id, groups, targets.collect())),
+            None => teams.push((q.id, groups, targets)),
         }
     }
     teams.retain(|t| !t.1.is_empty() && !t.2.is_empty());
     teams
+}
+
+/// The stage targets (see [`STAGE_TARGETS`]) of the streams arriving in
+/// `queue`, each on its stream's segment.
+pub fn stream_targets(scenario: &Scenario, queue: QueueId) -> Vec<SegmentTarget> {
+    scenario
+        .streams
+        .iter()
+        .filter(|s| s.queue == queue)
+        .map(|s| SegmentTarget {
+            segment: format!("stream {}", s.name),
+            service_level: STAGE_TARGETS
+                .iter()
+                .find(|(stage, _)| *stage == s.stage)
+                .map_or(0.8, |t| t.1),
+        })
+        .collect()
+}
+
+/// Erlang's agents per interval for each of `queues` (each queue alone,
+/// for its own target, as in the study's first section; none where no
+/// stream arrives): the requirement a shift schedule starts from.
+pub fn erlang_requirements(
+    scenario: &Scenario,
+    queues: &[QueueId],
+) -> Result<Vec<Vec<u32>>, StudyError> {
+    let plan = erlang_plan(scenario)?;
+    Ok(queues
+        .iter()
+        .map(|&q| {
+            let mut need = vec![0; scenario.intervals as usize];
+            for c in plan.cells.iter().filter(|c| c.queue == q) {
+                if let (Some(n), Some(g)) = (
+                    need.get_mut(c.interval as usize),
+                    plan.scenario.groups.get(c.group),
+                ) {
+                    *n = g.count;
+                }
+            }
+            need
+        })
+        .collect())
 }
 
 /// The most runs of the day the study makes: the sections', the staffing
