@@ -271,7 +271,7 @@ fn print(
             .sum::<usize>(),
         checked.cost()
     );
-    for (label, c) in [("Erlang's", first), ("the checked", checked)] {
+    for (label, c) in [("Erlang's", first), ("The checked", checked)] {
         for r in c.rosters.iter().filter(|r| !r.plan.optimal) {
             say!(
                 "   {label} plan for {}: the search stopped at its bound ({} nodes) with the cost \
