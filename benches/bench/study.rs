@@ -7,7 +7,7 @@
 
 #[path = "../../src/bin/callroute/study.rs"]
 #[allow(dead_code)]
-mod program;
+pub(crate) mod program;
 
 use criterion::Criterion;
 use std::hint::black_box;
