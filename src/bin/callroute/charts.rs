@@ -164,9 +164,9 @@ fn highest(series: &[Series]) -> f64 {
 
 /// The queues' service-level targets as dashed marks, one per share,
 /// each naming its queues and their thresholds.
-fn target_marks(study: &Study) -> Vec<(String, f64)> {
+pub fn target_marks(targets: &[(String, f64, f64)]) -> Vec<(String, f64)> {
     let mut marks: Vec<(String, f64)> = Vec::new();
-    for (queue, share, within) in &study.targets {
+    for (queue, share, within) in targets {
         let y = 100.0 * share;
         let entry = format!("{queue} ({within:.0} s)");
         match marks.iter_mut().find(|m| (m.1 - y).abs() < 1e-9) {
@@ -309,7 +309,7 @@ fn intraday(study: &Study, path: &Path) -> Result<(), String> {
             pick(&|r| 100.0 * r.erlang_service_level),
         ),
     ];
-    let marks = target_marks(study);
+    let marks = target_marks(&study.targets);
     let floor = room_below(floor_of(&sl, &marks, 10.0), sl.len() + marks.len());
     draw(
         &top,
@@ -343,7 +343,7 @@ fn intraday(study: &Study, path: &Path) -> Result<(), String> {
             line(name.trim_start_matches("queue "), i, points)
         })
         .collect();
-    let marks = target_marks(study);
+    let marks = target_marks(&study.targets);
     let floor = floor_of(&by_queue, &marks, 10.0);
     draw(
         &middle,

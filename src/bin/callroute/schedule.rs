@@ -7,7 +7,7 @@
 use crate::charts::{self, PlanFigures, ScheduleFigures};
 use crate::outputs::{Outputs, writable_file, write_whole};
 use crate::report::pct;
-use crate::study::{erlang_requirements, stream_targets};
+use crate::study::{erlang_requirements, queue_targets, stream_targets};
 use crate::{RunArgs, load};
 use callroute::schedule::Plan;
 use callroute::sim::{
@@ -93,7 +93,7 @@ pub fn run(a: &ScheduleArgs) -> Result<(), String> {
             service_level: interval_levels(c),
         })
         .collect(),
-        targets: target_marks(&scenario),
+        targets: charts::target_marks(&queue_targets(&scenario)),
     };
     say!();
     for path in write_csv(&scenario, &found, &a.out)? {
@@ -142,24 +142,6 @@ fn interval_levels(c: &CheckedSchedule) -> Vec<Option<Estimate>> {
         .iter()
         .map(|s| (s.offered.mean > 0.0).then_some(s.service_level))
         .collect()
-}
-
-/// The queues' targets, one mark per share.
-fn target_marks(scenario: &Scenario) -> Vec<(String, f64)> {
-    let mut marks: Vec<(String, f64)> = Vec::new();
-    for q in &scenario.queues {
-        let y = 100.0 * q.service_level.share();
-        let entry = format!(
-            "{} ({:.0} s)",
-            q.label(),
-            q.service_level.within().as_secs_f64()
-        );
-        match marks.iter_mut().find(|m| (m.1 - y).abs() < 1e-9) {
-            Some(m) => m.0.push_str(&format!(", {entry}")),
-            None => marks.push((format!("target {y:.0}%: {entry}"), y)),
-        }
-    }
-    marks
 }
 
 /// The time of day `secs` after the opening, `08:30`.
@@ -439,35 +421,37 @@ fn write_csv(
     for (plan, c) in plans {
         for r in &c.rosters {
             for s in &r.plan.shifts {
-                for (rule, starts) in s.breaks.iter().enumerate() {
-                    for b in starts {
-                        shifts.push(vec![
-                            plan.to_owned(),
-                            r.roster.clone(),
-                            s.name.clone(),
-                            s.start_secs.to_string(),
-                            s.end_secs.to_string(),
-                            s.agents.to_string(),
-                            rule.to_string(),
-                            b.start_secs.to_string(),
-                            b.end_secs.to_string(),
-                            b.agents.to_string(),
-                        ]);
-                    }
-                }
-                if s.breaks.is_empty() {
-                    shifts.push(vec![
+                // A row per break start (a shift without breaks: one row,
+                // its break columns empty).
+                let row = |b: Option<(usize, &callroute::schedule::BreakStart)>| {
+                    let mut row = vec![
                         plan.to_owned(),
                         r.roster.clone(),
                         s.name.clone(),
                         s.start_secs.to_string(),
                         s.end_secs.to_string(),
                         s.agents.to_string(),
-                        String::new(),
-                        String::new(),
-                        String::new(),
-                        String::new(),
-                    ]);
+                    ];
+                    row.extend(match b {
+                        Some((rule, b)) => [
+                            rule.to_string(),
+                            b.start_secs.to_string(),
+                            b.end_secs.to_string(),
+                            b.agents.to_string(),
+                        ],
+                        None => [(); 4].map(|()| String::new()),
+                    });
+                    row
+                };
+                let mut any = false;
+                for (rule, starts) in s.breaks.iter().enumerate() {
+                    for b in starts {
+                        shifts.push(row(Some((rule, b))));
+                        any = true;
+                    }
+                }
+                if !any {
+                    shifts.push(row(None));
                 }
             }
         }

@@ -428,14 +428,7 @@ pub fn run(
         interval_secs: scenario.interval_secs,
         opens_secs: scenario.opens_secs,
         scheduled: scenario.groups.iter().map(|g| g.count).sum(),
-        targets: scenario
-            .queues
-            .iter()
-            .map(|q| {
-                let t = q.service_level;
-                (q.label(), t.share(), t.within().as_secs_f64())
-            })
-            .collect(),
+        targets: queue_targets(scenario),
         waits: stage_waits(&base_reports),
         baseline,
         intervals,
@@ -778,6 +771,19 @@ fn teams(scenario: &Scenario) -> Vec<(QueueId, Vec<usize>, Vec<SegmentTarget>)> 
     }
     teams.retain(|t| !t.1.is_empty() && !t.2.is_empty());
     teams
+}
+
+/// Each queue's service-level target: its label, the share and the
+/// threshold in seconds.
+pub fn queue_targets(scenario: &Scenario) -> Vec<(String, f64, f64)> {
+    scenario
+        .queues
+        .iter()
+        .map(|q| {
+            let t = q.service_level;
+            (q.label(), t.share(), t.within().as_secs_f64())
+        })
+        .collect()
 }
 
 /// The stage targets (see [`STAGE_TARGETS`]) of the streams arriving in
