@@ -82,7 +82,7 @@ pub struct VerifiedSchedule {
 pub const RAISE: f64 = 0.5;
 
 /// Rounds without fewer targets missed after which the search stops.
-pub const PATIENCE: u32 = 3;
+pub const PATIENCE: u32 = 5;
 
 /// The most nodes of branch and bound each roster's program is searched
 /// with (see [`schedule_within`]): about a second here for a roster of

@@ -63,6 +63,32 @@ fn the_default_study_runs_and_adds_up() {
         let sum: u32 = needs.iter().map(|n| n[k]).sum();
         assert_eq!(sum, row.erlang_agents, "interval {k}");
     }
+    // The schedule of `callroute schedule` on the same day: Erlang's plan
+    // simulated once, then the staffing by simulation's searches, then the
+    // schedules checked; every simulation announced.
+    let announced = std::cell::Cell::new(0u32);
+    let (found, iterations) = study::checked_schedule(&scenario, (3, 2), 12, &|_| {
+        announced.set(announced.get() + 1)
+    })
+    .unwrap();
+    assert_eq!(announced.get(), 1 + iterations + found.rounds);
+    assert_eq!(found.first.rosters.len(), 4);
+    let (roster_queues, _) = study::roster_targets(&scenario).unwrap();
+    let erlang = study::erlang_requirements(&scenario, &roster_queues).unwrap();
+    for (r, need) in found.first.rosters.iter().zip(&erlang) {
+        assert_eq!(&r.requirement, need, "{}", r.roster);
+    }
+    assert!(
+        found.met || found.rounds == 12,
+        "{:?}",
+        found.verified.misses
+    );
+    assert!(found.verified.missed() <= found.first.missed());
+    for r in &found.verified.rosters {
+        for (k, (need, present)) in r.requirement.iter().zip(&r.plan.present).enumerate() {
+            assert!(present >= need || r.plan.short.iter().any(|s| s.interval == k));
+        }
+    }
     // Every group appears: searched in a team, or kept as scheduled (the
     // supervisors serve the pool escalations feed, which no target names).
     assert_eq!(s.kept, [("supervisors".to_owned(), 5)]);

@@ -7,13 +7,10 @@
 use crate::charts::{self, PlanFigures, ScheduleFigures};
 use crate::outputs::{Outputs, writable_file, write_whole};
 use crate::report::pct;
-use crate::study::{erlang_requirements, queue_targets, stream_targets};
+use crate::study::{checked_schedule, queue_targets, roster_targets};
 use crate::{RunArgs, load};
 use callroute::schedule::Plan;
-use callroute::sim::{
-    CheckedSchedule, Estimate, Scenario, SegmentTarget, VerifiedSchedule, replicate,
-    verified_schedule,
-};
+use callroute::sim::{CheckedSchedule, Estimate, Scenario, SegmentTarget, VerifiedSchedule};
 use clap::Args;
 use std::path::{Path, PathBuf};
 
@@ -49,26 +46,21 @@ pub fn run(a: &ScheduleArgs) -> Result<(), String> {
     if let Some(path) = &a.write_scenario {
         writable_file(path)?;
     }
-    let queues: Vec<_> = scenario
-        .rosters
-        .iter()
-        .map(|r| r.model(&scenario).map(|(_, q)| q))
-        .collect::<Result<_, _>>()
-        .map_err(|e| format!("{name}: {e}"))?;
-    let needs = erlang_requirements(&scenario, &queues).map_err(|e| format!("{name}: {e}"))?;
-    let targets: Vec<Vec<SegmentTarget>> = queues
-        .iter()
-        .map(|&q| stream_targets(&scenario, q))
-        .collect();
     let (seed, replications) = (a.run.seed, a.run.replications);
     let start = std::time::Instant::now();
-    let mut round = 0;
-    let found = verified_schedule(&scenario, &needs, &targets, a.max_rounds, |s: &Scenario| {
-        round += 1;
-        eprintln!("callroute: simulating schedule {round} ({replications} replications)");
-        replicate(s, seed, replications)
-    })
-    .map_err(|e| format!("{name}: {e}"))?;
+    let simulated = std::cell::Cell::new(0u32);
+    let (found, iterations) =
+        checked_schedule(&scenario, (seed, replications), a.max_rounds, &|what| {
+            simulated.set(simulated.get() + 1);
+            eprintln!(
+                "callroute: simulating {what} ({}; {replications} replications)",
+                simulated.get()
+            );
+        })
+        .map_err(|e| format!("{name}: {e}"))?;
+    let targets = roster_targets(&scenario)
+        .map_err(|e| format!("{name}: {e}"))?
+        .1;
     let took = start.elapsed().as_secs_f64();
     print(
         &name,
@@ -76,7 +68,7 @@ pub fn run(a: &ScheduleArgs) -> Result<(), String> {
         &found,
         &targets,
         (seed, replications),
-        took,
+        (took, iterations, simulated.get()),
     );
     let figures = ScheduleFigures {
         opens_secs: scenario.opens_secs,
@@ -185,13 +177,16 @@ fn print(
     found: &VerifiedSchedule,
     targets: &[Vec<SegmentTarget>],
     (seed, replications): (u64, u32),
-    took: f64,
+    (took, iterations, simulations): (f64, u32, u32),
 ) {
     let (first, checked) = (&found.first, &found.verified);
     say!(
         "Shift schedule of {name}: {} rosters, planned against Erlang's requirement per interval \
-         (each queue alone, agents present), then checked by simulation with the real router \
-         ({replications} replications, seed {seed}, {} schedules simulated, {took:.1} s).",
+         (each queue alone, agents present), and checked by simulation with the real router: \
+         planned against the staffing per interval by simulation ({iterations} simulations), \
+         simulated, the requirement raised where a target is missed, and planned again \
+         ({} schedules); {replications} replications, seed {seed}, {simulations} simulations \
+         of the day in {took:.1} s.",
         scenario.rosters.len(),
         found.rounds
     );

@@ -8,8 +8,9 @@
 //! default study; it prints nothing (see `report.rs` and `charts.rs`).
 
 use callroute::sim::{
-    CurvePoint, Difference, IntervalCell, Report, Scenario, SegmentTarget, Summary, WaitHistogram,
-    compare_reports, fewest_agents_by, iterative_staffing, run_replications, search_runs,
+    CurvePoint, Difference, IntervalCell, Report, Scenario, SegmentTarget, Summary,
+    VerifiedSchedule, WaitHistogram, compare_reports, fewest_agents_by, iterative_staffing,
+    replicate, run_replications, search_runs, verified_schedule,
 };
 use callroute::staffing::{
     ErlangA, ErlangC, Load, ServiceLevelDefinition, Targets, fewest_agents,
@@ -811,21 +812,106 @@ pub fn erlang_requirements(
     queues: &[QueueId],
 ) -> Result<Vec<Vec<u32>>, StudyError> {
     let plan = erlang_plan(scenario)?;
-    Ok(queues
+    let counts: Vec<u32> = plan
+        .cells
+        .iter()
+        .map(|c| plan.scenario.groups.get(c.group).map_or(0, |g| g.count))
+        .collect();
+    Ok(per_queue(scenario, &plan.cells, &counts, queues))
+}
+
+/// The staffing per interval by simulation (the study's: each queue's
+/// interval moved from Erlang's count until its own contacts meet the
+/// target, `evaluate` giving the figures of a staffing) for each of
+/// `queues`, and how many simulations it took.
+pub fn simulation_requirements(
+    scenario: &Scenario,
+    queues: &[QueueId],
+    evaluate: impl FnMut(&Scenario) -> Result<Summary, callroute::sim::SimError>,
+) -> Result<(Vec<Vec<u32>>, u32), StudyError> {
+    let plan = erlang_plan(scenario)?;
+    let found = iterative_staffing(&plan.scenario, &plan.cells, INTERVAL_ITERATIONS, evaluate)
+        .map_err(|e| e.to_string())?;
+    Ok((
+        per_queue(scenario, &plan.cells, &found.counts, queues),
+        found.iterations,
+    ))
+}
+
+/// Each roster's queue and its streams' stage targets (see
+/// [`stream_targets`]).
+pub fn roster_targets(
+    scenario: &Scenario,
+) -> Result<(Vec<QueueId>, Vec<Vec<SegmentTarget>>), StudyError> {
+    let queues: Vec<QueueId> = scenario
+        .rosters
+        .iter()
+        .map(|r| r.model(scenario).map(|(_, q)| q))
+        .collect::<Result<_, _>>()
+        .map_err(|e| e.to_string())?;
+    let targets = queues
+        .iter()
+        .map(|&q| stream_targets(scenario, q))
+        .collect();
+    Ok((queues, targets))
+}
+
+/// What `callroute schedule` computes: the rosters planned against
+/// Erlang's requirement and simulated once (the result's `first`), and
+/// the plan checked by simulation (its `verified`): planned against the
+/// staffing per interval by simulation, then raised where a target is
+/// missed, at most `max_rounds` schedules. Returns it with the number of
+/// simulations the staffing by simulation took; `on_simulation` hears of
+/// every simulation of the day before it runs.
+pub fn checked_schedule(
+    scenario: &Scenario,
+    (seed, replications): (u64, u32),
+    max_rounds: u32,
+    on_simulation: &dyn Fn(&str),
+) -> Result<(VerifiedSchedule, u32), StudyError> {
+    let (queues, targets) = roster_targets(scenario)?;
+    let evaluate = |what: &'static str| {
+        move |s: &Scenario| {
+            on_simulation(what);
+            replicate(s, seed, replications)
+        }
+    };
+    let erlang = erlang_requirements(scenario, &queues)?;
+    let at_erlang = verified_schedule(scenario, &erlang, &targets, 1, evaluate("Erlang's plan"))
+        .map_err(|e| e.to_string())?;
+    let (start, iterations) =
+        simulation_requirements(scenario, &queues, evaluate("the staffing by simulation"))?;
+    let mut found = verified_schedule(
+        scenario,
+        &start,
+        &targets,
+        max_rounds,
+        evaluate("a schedule"),
+    )
+    .map_err(|e| e.to_string())?;
+    found.first = at_erlang.first;
+    Ok((found, iterations))
+}
+
+/// Per queue of `queues`, per interval: the count of its cell.
+fn per_queue(
+    scenario: &Scenario,
+    cells: &[IntervalCell],
+    counts: &[u32],
+    queues: &[QueueId],
+) -> Vec<Vec<u32>> {
+    queues
         .iter()
         .map(|&q| {
             let mut need = vec![0; scenario.intervals as usize];
-            for c in plan.cells.iter().filter(|c| c.queue == q) {
-                if let (Some(n), Some(g)) = (
-                    need.get_mut(c.interval as usize),
-                    plan.scenario.groups.get(c.group),
-                ) {
-                    *n = g.count;
+            for (c, &n) in cells.iter().zip(counts).filter(|(c, _)| c.queue == q) {
+                if let Some(slot) = need.get_mut(c.interval as usize) {
+                    *slot = n;
                 }
             }
             need
         })
-        .collect())
+        .collect()
 }
 
 /// The most runs of the day the study makes: the sections', the staffing
