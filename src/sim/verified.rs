@@ -260,14 +260,16 @@ pub fn verified_schedule<E: From<SimError>>(
         // Raise the requirement where targets were missed.
         for (i, (need, &(_, index, target))) in needs.iter_mut().zip(&queues).enumerate() {
             let levels = interval_levels(&checked.summary, index);
-            let missed_segments: Vec<f64> = segment_targets
+            // The strictest of the segment targets missed, if any.
+            let missed = checked.misses.get(i).map_or(&[][..], |m| m.1.as_slice());
+            let strictest = segment_targets
                 .get(i)
                 .map_or(&[][..], Vec::as_slice)
                 .iter()
-                .filter(|t| segment_level(&checked.summary, &t.segment) < t.service_level)
+                .filter(|t| missed.contains(&t.segment))
                 .map(|t| t.service_level)
-                .collect();
-            let strictest = missed_segments.iter().copied().fold(f64::NAN, f64::max);
+                .reduce(f64::max)
+                .unwrap_or(0.0);
             for (k, level) in levels {
                 let Some(n) = need.get_mut(k as usize) else {
                     continue;
