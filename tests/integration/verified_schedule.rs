@@ -42,22 +42,12 @@ fn erlang(rates: &[f64], handle_secs: f64) -> Vec<u32> {
         .collect()
 }
 
-/// Quarter-hour shifts from every quarter hour of `n`.
-fn quarters(n: u64) -> Vec<ShiftType> {
+/// Shifts of `len` seconds from each of the first `n` multiples of `len`.
+fn slots(n: u64, len: u64) -> Vec<ShiftType> {
     vec![ShiftType::new(
-        "quarter",
-        (0..n).map(|k| k * 900).collect(),
-        900,
-        1.0,
-    )]
-}
-
-/// Half-hour shifts from every half hour of `n`.
-fn halves(n: u64) -> Vec<ShiftType> {
-    vec![ShiftType::new(
-        "half hour",
-        (0..n).map(|k| k * 1_800).collect(),
-        1_800,
+        "slot",
+        (0..n).map(|k| k * len).collect(),
+        len,
         1.0,
     )]
 }
@@ -107,7 +97,7 @@ fn bad_rosters_name_their_field() {
         Err(SimError::Invalid { field, .. }) => field,
         other => panic!("{other:?}"),
     };
-    let good = desk(&[100.0; 4], 180.0, quarters(4));
+    let good = desk(&[100.0; 4], 180.0, slots(4, 900));
     good.validate().unwrap();
     let mut s = good.clone();
     s.rosters[0].groups.push("nobody".into());
@@ -184,7 +174,7 @@ fn at(summary: &Summary, k: usize) -> (f64, f64) {
 fn a_peak_after_a_lull_is_met_by_the_checked_schedule_only() {
     let rates = [120.0, 120.0, 1_200.0, 120.0, 120.0, 120.0, 120.0, 120.0];
     let handle = 240.0;
-    let mut s = desk(&rates, handle, halves(rates.len() as u64));
+    let mut s = desk(&rates, handle, slots(rates.len() as u64, 1_800));
     s.interval_secs = 1_800;
     s.streams[0].unresolved_share = 0.2;
     s.streams[0].repeat_after = Some(Dist::exponential(1_800.0).unwrap());
