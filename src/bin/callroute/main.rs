@@ -70,9 +70,10 @@ enum Command {
     /// random numbers (the same customers for both).
     Compare(compare::CompareArgs),
     /// Plans the shifts of the scenario's rosters against Erlang's
-    /// requirement per interval, then checks the plan by simulation and
-    /// raises the requirement where a target is missed, until every target
-    /// is met: both plans side by side, with CSV files and a chart.
+    /// requirement per interval, and checks a plan by simulation (from the
+    /// staffing per interval by simulation, raised where a target is
+    /// missed, until every target is met): both side by side, with CSV
+    /// files and a chart.
     Schedule(schedule::ScheduleArgs),
     /// Reads back a study shared through a directory (`study --shared
     /// DIR`, run by several tasks): its report, charts and JSON, simulating

@@ -1,8 +1,9 @@
 //! `callroute schedule`: the shifts of every roster of a scenario, planned
-//! against Erlang's requirement per interval and then checked by
-//! simulation (the requirement raised where a target is missed, and
-//! planned again), both plans side by side: the shifts and breaks,
-//! agents, cost, and the simulated service level per interval and stage.
+//! against Erlang's requirement per interval and simulated; and checked by
+//! simulation (planned against the staffing per interval by simulation,
+//! the requirement raised where a target is missed, and planned again);
+//! both plans side by side: the shifts and breaks, agents, cost, and the
+//! simulated service level per interval and stage.
 
 use crate::charts::{self, PlanFigures, ScheduleFigures};
 use crate::outputs::{Outputs, writable_file, write_whole};
@@ -29,8 +30,8 @@ pub struct ScheduleArgs {
     /// rosters' groups (TOML), to study or simulate it further.
     #[arg(long, value_name = "FILE")]
     write_scenario: Option<PathBuf>,
-    /// The most schedules simulated (the first, against Erlang's
-    /// requirement, included).
+    /// The most schedules the check simulates (from the one against the
+    /// staffing by simulation on; Erlang's plan is simulated besides).
     #[arg(long, default_value_t = 12, value_parser = clap::value_parser!(u32).range(1..))]
     max_rounds: u32,
 }
