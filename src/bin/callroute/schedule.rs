@@ -203,25 +203,26 @@ fn print(
     );
     say!();
     say!(
-        "   {:<12} {:>28}   {:>28}",
+        "   {:<12} {:>29}   {:>29}",
         "",
         "against Erlang's requirement",
         "checked by simulation"
     );
+    let cost = format!("cost{}", crate::report::currency(scenario));
     say!(
-        "   {:<12} {:>8} {:>8} {:>10}   {:>8} {:>8} {:>10}",
+        "   {:<12} {:>8} {:>8} {:>11}   {:>8} {:>8} {:>11}",
         "roster",
         "agents",
         "shifts",
-        "cost",
+        cost,
         "agents",
         "shifts",
-        "cost"
+        cost
     );
     for (a, b) in first.rosters.iter().zip(&checked.rosters) {
         let ((na, sa), (nb, sb)) = (counts(&a.plan), counts(&b.plan));
         say!(
-            "   {:<12} {:>8} {:>8} {:>10.0}   {:>8} {:>8} {:>10.0}",
+            "   {:<12} {:>8} {:>8} {:>11.0}   {:>8} {:>8} {:>11.0}",
             a.roster,
             na,
             sa,
@@ -232,7 +233,7 @@ fn print(
         );
     }
     say!(
-        "   {:<12} {:>8} {:>8} {:>10.0}   {:>8} {:>8} {:>10.0}",
+        "   {:<12} {:>8} {:>8} {:>11.0}   {:>8} {:>8} {:>11.0}",
         "all",
         first.agents(),
         first
