@@ -74,14 +74,7 @@ pub fn schedule_within(
             }
         }
     };
-    let mut plan = program.plan(&program.values(&solved.values))?;
-    plan.optimal = solved.optimal;
-    plan.cost_bound = if solved.optimal {
-        plan.cost
-    } else {
-        solved.bound.min(plan.cost)
-    };
-    Ok(plan)
+    program.plan(&solved)
 }
 
 /// What a program minimizes.
@@ -301,8 +294,10 @@ impl<'a> Program<'a> {
             .collect()
     }
 
-    /// The plan of `values`, with what it covers counted from them.
-    fn plan(&self, values: &Values) -> Result<Plan, ScheduleError> {
+    /// The plan of a solution, with what it covers counted from its
+    /// values.
+    fn plan(&self, solved: &Solved) -> Result<Plan, ScheduleError> {
+        let values = self.values(&solved.values);
         let steps = self.needed.len();
         let mut present = vec![0i64; steps];
         let mut add = |from: u64, to: u64, n: u32, sign: i64| {
@@ -313,7 +308,7 @@ impl<'a> Program<'a> {
         };
         let mut shifts = Vec::new();
         let mut cost = 0.0;
-        for (s, (agents, breaks)) in self.shifts.iter().zip(values) {
+        for (s, (agents, breaks)) in self.shifts.iter().zip(&values) {
             let Some(t) = self.shift_types.get(s.shift_type) else {
                 continue;
             };
@@ -376,8 +371,12 @@ impl<'a> Program<'a> {
             present: covered,
             short,
             step_secs: self.step,
-            optimal: true,
-            cost_bound: cost,
+            optimal: solved.optimal,
+            cost_bound: if solved.optimal {
+                cost
+            } else {
+                solved.bound.min(cost)
+            },
         })
     }
 }

@@ -20,9 +20,10 @@ use serde::{Deserialize, Serialize};
 ///         { name = "day", starts_secs = ["0h", "30m", "1h"], length_secs = "8h30m", cost = 136,
 ///           breaks = [{ length_secs = "30m", earliest_secs = "3h30m", latest_secs = "5h", paid = false }] },
 ///     ]
-/// "#).unwrap();
+/// "#)?;
 /// assert_eq!(roster.shift_types[0].starts_secs, vec![0, 1_800, 3_600]);
 /// assert!(!roster.shift_types[0].breaks[0].paid);
+/// # Ok::<(), toml::de::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

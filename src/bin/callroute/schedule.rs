@@ -11,7 +11,9 @@ use crate::report::pct;
 use crate::study::{checked_schedule, queue_targets, roster_targets};
 use crate::{RunArgs, load};
 use callroute::schedule::Plan;
-use callroute::sim::{CheckedSchedule, Estimate, Scenario, SegmentTarget, VerifiedSchedule};
+use callroute::sim::{
+    CheckedSchedule, Estimate, RosterPlan, Scenario, SegmentTarget, VerifiedSchedule,
+};
 use clap::Args;
 use std::path::{Path, PathBuf};
 
@@ -143,10 +145,16 @@ fn clock(scenario: &Scenario, secs: u64) -> String {
     format!("{:02}:{:02}", minutes / 60, minutes % 60)
 }
 
-/// `(agents, shifts)` of a plan: agents on all shifts, and how many
-/// distinct shifts (type and start) they work.
-fn counts(plan: &Plan) -> (u32, usize) {
-    (plan.agents(), plan.shifts.len())
+/// `(agents, shifts, cost)` of rosters' plans: agents on all shifts, how
+/// many distinct shifts (type and start) they work, and their cost.
+fn counts(rosters: &[&RosterPlan]) -> (u32, usize, f64) {
+    rosters.iter().fold((0, 0, 0.0), |(n, s, c), r| {
+        (
+            n + r.plan.agents(),
+            s + r.plan.shifts.len(),
+            c + r.plan.cost,
+        )
+    })
 }
 
 /// A plan's misses in words: the intervals of each roster's queue below
@@ -219,37 +227,18 @@ fn print(
         "shifts",
         cost
     );
+    let row = |label: &str, a: &[&RosterPlan], b: &[&RosterPlan]| {
+        let ((na, sa, ca), (nb, sb, cb)) = (counts(a), counts(b));
+        say!("   {label:<12} {na:>8} {sa:>8} {ca:>11.0}   {nb:>8} {sb:>8} {cb:>11.0}");
+    };
     for (a, b) in first.rosters.iter().zip(&checked.rosters) {
-        let ((na, sa), (nb, sb)) = (counts(&a.plan), counts(&b.plan));
-        say!(
-            "   {:<12} {:>8} {:>8} {:>11.0}   {:>8} {:>8} {:>11.0}",
-            a.roster,
-            na,
-            sa,
-            a.plan.cost,
-            nb,
-            sb,
-            b.plan.cost
-        );
+        row(&a.roster, &[a], &[b]);
     }
-    say!(
-        "   {:<12} {:>8} {:>8} {:>11.0}   {:>8} {:>8} {:>11.0}",
-        "all",
-        first.agents(),
-        first
-            .rosters
-            .iter()
-            .map(|r| r.plan.shifts.len())
-            .sum::<usize>(),
-        first.cost(),
-        checked.agents(),
-        checked
-            .rosters
-            .iter()
-            .map(|r| r.plan.shifts.len())
-            .sum::<usize>(),
-        checked.cost()
+    let (all_a, all_b): (Vec<_>, Vec<_>) = (
+        first.rosters.iter().collect(),
+        checked.rosters.iter().collect(),
     );
+    row("all", &all_a, &all_b);
     for (label, c) in [("Erlang's", first), ("The checked", checked)] {
         for r in c.rosters.iter().filter(|r| !r.plan.optimal) {
             say!(

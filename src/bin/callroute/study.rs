@@ -460,6 +460,16 @@ struct ErlangPlan {
     per_interval: Vec<(u32, f64, f64)>,
 }
 
+impl ErlangPlan {
+    /// Erlang's count of each cell.
+    fn counts(&self) -> Vec<u32> {
+        self.cells
+            .iter()
+            .map(|c| self.scenario.groups.get(c.group).map_or(0, |g| g.count))
+            .collect()
+    }
+}
+
 fn erlang_plan(scenario: &Scenario) -> Result<ErlangPlan, StudyError> {
     let n = scenario.intervals as usize;
     let len = scenario.interval_secs;
@@ -812,30 +822,7 @@ pub fn erlang_requirements(
     queues: &[QueueId],
 ) -> Result<Vec<Vec<u32>>, StudyError> {
     let plan = erlang_plan(scenario)?;
-    let counts: Vec<u32> = plan
-        .cells
-        .iter()
-        .map(|c| plan.scenario.groups.get(c.group).map_or(0, |g| g.count))
-        .collect();
-    Ok(per_queue(scenario, &plan.cells, &counts, queues))
-}
-
-/// The staffing per interval by simulation (the study's: each queue's
-/// interval moved from Erlang's count until its own contacts meet the
-/// target, `evaluate` giving the figures of a staffing) for each of
-/// `queues`, and how many simulations it took.
-pub fn simulation_requirements(
-    scenario: &Scenario,
-    queues: &[QueueId],
-    evaluate: impl FnMut(&Scenario) -> Result<Summary, callroute::sim::SimError>,
-) -> Result<(Vec<Vec<u32>>, u32), StudyError> {
-    let plan = erlang_plan(scenario)?;
-    let found = iterative_staffing(&plan.scenario, &plan.cells, INTERVAL_ITERATIONS, evaluate)
-        .map_err(|e| e.to_string())?;
-    Ok((
-        per_queue(scenario, &plan.cells, &found.counts, queues),
-        found.iterations,
-    ))
+    Ok(per_queue(scenario, &plan.cells, &plan.counts(), queues))
 }
 
 /// Each roster's queue and its streams' stage targets (see
@@ -857,12 +844,14 @@ pub fn roster_targets(
 }
 
 /// What `callroute schedule` computes: the rosters planned against
-/// Erlang's requirement and simulated once (the result's `first`), and
-/// the plan checked by simulation (its `verified`): planned against the
-/// staffing per interval by simulation, then raised where a target is
-/// missed, at most `max_rounds` schedules. Returns it with the number of
-/// simulations the staffing by simulation took; `on_simulation` hears of
-/// every simulation of the day before it runs.
+/// Erlang's requirement and simulated once, and the plan checked by
+/// simulation: planned against the staffing per interval by simulation
+/// (the study's: each queue's interval moved from Erlang's count until its
+/// own contacts meet the target), then raised where a target is missed, at
+/// most `max_rounds` schedules. Returns Erlang's plan (`first`) and the
+/// checked one (`verified`), with the simulations the staffing by
+/// simulation took; `on_simulation` hears of every simulation of the day
+/// before it runs.
 pub fn checked_schedule(
     scenario: &Scenario,
     (seed, replications): (u64, u32),
@@ -879,8 +868,15 @@ pub fn checked_schedule(
     let erlang = erlang_requirements(scenario, &queues)?;
     let at_erlang = verified_schedule(scenario, &erlang, &targets, 1, evaluate("Erlang's plan"))
         .map_err(|e| e.to_string())?;
-    let (start, iterations) =
-        simulation_requirements(scenario, &queues, evaluate("the staffing by simulation"))?;
+    let plan = erlang_plan(scenario)?;
+    let by_simulation = iterative_staffing(
+        &plan.scenario,
+        &plan.cells,
+        INTERVAL_ITERATIONS,
+        evaluate("the staffing by simulation"),
+    )
+    .map_err(|e| e.to_string())?;
+    let start = per_queue(scenario, &plan.cells, &by_simulation.counts, &queues);
     let mut found = verified_schedule(
         scenario,
         &start,
@@ -890,7 +886,7 @@ pub fn checked_schedule(
     )
     .map_err(|e| e.to_string())?;
     found.first = at_erlang.first;
-    Ok((found, iterations))
+    Ok((found, by_simulation.iterations))
 }
 
 /// Per queue of `queues`, per interval: the count of its cell.
